@@ -1,0 +1,150 @@
+/**
+ * The ONE place where cloudform-types (frozen at the 2023 resource specification) is extended.
+ *
+ * Everything below is a typed declaration: TypeScript module augmentation merges new optional
+ * members into cloudform's property classes, so stack code keeps using `new ECS.Service({...})`
+ * and gets compile errors for misspelt or mistyped new properties. Each entry names the AWS
+ * feature and the CloudFormation property it adds; shapes follow the CloudFormation resource
+ * schemas that cfn-lint bundles (checked by `make lint`).
+ *
+ * Intrinsics and resource attributes cloudform lacks are exported as typed constructors at the
+ * end of this file; stack code imports them from here and nowhere else.
+ */
+import { IntrinsicFunction, type List, type Value } from 'cloudform-types/types/dataTypes';
+import { ResourceBase, type ResourceTag } from 'cloudform-types/types/resource';
+// The modules augmented below must be part of the program for TypeScript to merge into them.
+import type {} from 'cloudform-types/types/ecs/service';
+import type {} from 'cloudform-types/types/lambda/function';
+import type {} from 'cloudform-types/types/ec2/vpcEndpoint';
+
+/* ------------------------------------------------------------------------------------------ */
+/* ECS: native blue/green deployments (2025), Service Connect timeouts, TLS and access logs     */
+/* ------------------------------------------------------------------------------------------ */
+
+export type EcsDeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+export interface ServiceConnectTimeout {
+  /** 0 disables; default 300 s for HTTP protocols. */
+  IdleTimeoutSeconds?: Value<number>;
+  /** 0 disables; needs a non-TCP appProtocol. The unset default is about 15 s. */
+  PerRequestTimeoutSeconds?: Value<number>;
+}
+
+export interface ServiceConnectTls {
+  IssuerCertificateAuthority: { AwsPcaAuthorityArn: Value<string> };
+  KmsKey?: Value<string>;
+  RoleArn?: Value<string>;
+}
+
+export interface ServiceConnectAccessLogConfiguration {
+  Format: Value<'TEXT' | 'JSON'>;
+  IncludeQueryParameters?: Value<'ENABLED' | 'DISABLED'>;
+}
+
+export interface LoadBalancerAdvancedConfiguration {
+  AlternateTargetGroupArn: Value<string>;
+  ProductionListenerRule?: Value<string>;
+  TestListenerRule?: Value<string>;
+  RoleArn?: Value<string>;
+}
+
+declare module 'cloudform-types/types/ecs/service' {
+  interface ServiceConnectService {
+    Timeout?: ServiceConnectTimeout;
+    Tls?: ServiceConnectTls;
+  }
+  interface ServiceConnectConfiguration {
+    AccessLogConfiguration?: ServiceConnectAccessLogConfiguration;
+  }
+  interface DeploymentConfiguration {
+    Strategy?: Value<EcsDeploymentStrategy>;
+    /** Minutes both revisions run after the production traffic shift; required for BLUE_GREEN. */
+    BakeTimeInMinutes?: Value<number>;
+  }
+  interface LoadBalancer {
+    AdvancedConfiguration?: LoadBalancerAdvancedConfiguration;
+  }
+  interface ServiceProperties {
+    AvailabilityZoneRebalancing?: Value<'ENABLED' | 'DISABLED'>;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Lambda: LoggingConfig (Nov 2023) lets a function log to a named, KMS-encrypted log group     */
+/* ------------------------------------------------------------------------------------------ */
+
+export interface LambdaLoggingConfig {
+  LogFormat?: Value<'Text' | 'JSON'>;
+  LogGroup?: Value<string>;
+  ApplicationLogLevel?: Value<string>;
+  SystemLogLevel?: Value<string>;
+}
+
+declare module 'cloudform-types/types/lambda/function' {
+  interface FunctionProperties {
+    LoggingConfig?: LambdaLoggingConfig;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* EC2: VPC endpoints accept tags (2024)                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+declare module 'cloudform-types/types/ec2/vpcEndpoint' {
+  interface VPCEndpointProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Resource attributes                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/** What CloudFormation does with a resource's physical object on delete or replacement. */
+export type RetentionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+
+declare module 'cloudform-types/types/resource' {
+  interface ResourceBase<TProperties extends object> {
+    /** Missing from cloudform. The intrinsic form needs the AWS::LanguageExtensions transform. */
+    UpdateReplacePolicy?: RetentionPolicy | IntrinsicFunction;
+  }
+}
+
+/**
+ * DeletionPolicy and UpdateReplacePolicy chosen at deploy time by a condition. cloudform types
+ * both attributes as string enums, so the conditional form (valid only under the
+ * AWS::LanguageExtensions transform) is attached here, in one typed function.
+ */
+export function retainWhen<R extends ResourceBase>(
+  resource: R,
+  conditionName: string,
+): R & { DeletionPolicy: IntrinsicFunction; UpdateReplacePolicy: IntrinsicFunction } {
+  const policy = (): IntrinsicFunction =>
+    new IntrinsicFunction('Fn::If', [conditionName, 'Retain', 'Delete']);
+  return Object.assign(resource, { DeletionPolicy: policy(), UpdateReplacePolicy: policy() });
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Custom resources: cloudform models only ServiceToken                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** A `Custom::<Name>` resource whose provider properties are typed by `P`. */
+export class CustomResource<P extends object> extends ResourceBase<{ ServiceToken: Value<string> } & P> {
+  constructor(typeName: `Custom::${string}`, properties: { ServiceToken: Value<string> } & P) {
+    super(typeName, properties);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Intrinsics cloudform does not provide                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** `Fn::Sub` with only a template string (cloudform's `Sub` always emits a variables map). */
+export function sub(template: string): IntrinsicFunction {
+  return new IntrinsicFunction('Fn::Sub', template);
+}
+
+/** `Fn::ToJsonString` (AWS::LanguageExtensions): serialises an object that contains intrinsics. */
+export function toJsonString(value: object): IntrinsicFunction {
+  return new IntrinsicFunction('Fn::ToJsonString', value);
+}

@@ -1,0 +1,79 @@
+/**
+ * Typed IAM policy documents (cloudform types them as `any`).
+ */
+import { sub, type Value } from './fn';
+import { isAllowedOnAnyResource } from '../security/resource-wildcards';
+
+export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, Value<string> | readonly Value<string>[]>>>>;
+
+export interface Principal {
+  readonly AWS?: Value<string> | readonly Value<string>[];
+  readonly Service?: Value<string> | readonly Value<string>[];
+}
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: Principal;
+  readonly Action: string | readonly string[];
+  readonly Resource: Value<string> | readonly Value<string>[];
+  readonly Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+export function allow(sid: string, actions: readonly string[], resources: readonly Value<string>[], condition?: ConditionBlock): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: [...actions], Resource: [...resources], ...(condition ? { Condition: condition } : {}) };
+}
+
+/**
+ * A statement on `Resource: "*"`, accepted only for actions AWS documents without resource-level
+ * permissions (see security/resource-wildcards.ts for each reason).
+ */
+export function unscopedStatement(sid: string, actions: readonly string[], condition?: ConditionBlock): PolicyStatement {
+  const refused = actions.filter((action) => !isAllowedOnAnyResource(action));
+  if (refused.length > 0) {
+    throw new Error(`${sid}: ${refused.join(', ')} must be scoped to resources (not in the Resource "*" allow-list)`);
+  }
+  return { Sid: sid, Effect: 'Allow', Action: [...actions], Resource: '*', ...(condition ? { Condition: condition } : {}) };
+}
+
+export interface TrustPolicy {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly {
+    readonly Effect: 'Allow';
+    readonly Principal: Principal;
+    readonly Action: 'sts:AssumeRole';
+    readonly Condition?: ConditionBlock;
+  }[];
+}
+
+/**
+ * Trust policy for a role assumed by an AWS service. `aws:SourceAccount` pins it to this account
+ * (confused-deputy protection) for services that send it; pass `pinAccount: false` for those that
+ * do not (e.g. Lambda execution roles).
+ */
+export function serviceTrustPolicy(service: string, options: { pinAccount?: boolean } = {}): TrustPolicy {
+  const pin = options.pinAccount ?? true;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(pin ? { Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } } } : {}),
+      },
+    ],
+  };
+}
+
+/** ARN of this account's root principal (the key-administration principal in key policies). */
+export const accountRootArn = (): Value<string> => sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');

@@ -1,0 +1,185 @@
+/**
+ * Typed stack contracts.
+ *
+ * A stack is `defineStack({ parameters, resources, outputs, ... })`: its parameter specs and output
+ * names become type parameters. A parent nests it with `nestedStack(id, child, inputs)`, where
+ * `inputs` must name every child parameter without a Default and nothing else, and
+ * `handle.output(name)` only accepts output names the child declares. Wiring mistakes are
+ * therefore `tsc` errors, and the same contract is re-checked on the rendered JSON by tests and
+ * by cfn-lint (E3043).
+ */
+import path from 'node:path';
+import CloudFormation from 'cloudform-types/types/cloudFormation';
+import type { ResourceBase, ResourceTag } from 'cloudform-types/types/resource';
+import { Fn, type Condition, type IntrinsicFunction, type Value } from './fn';
+import { retainWhen } from './cloudform-extensions';
+import { isStatefulType, RETAIN_CONDITION } from './stateful';
+import { standardTags, TAGGABLE_RESOURCE_TYPES } from './tags';
+import { toPlainJson, type TemplateJson } from './template-json';
+
+export interface ParameterSpec {
+  readonly Type: 'String' | 'Number' | 'CommaDelimitedList';
+  readonly Description: string;
+  readonly Default?: string | number;
+  readonly AllowedValues?: readonly (string | number)[];
+  readonly AllowedPattern?: string;
+  readonly ConstraintDescription?: string;
+  readonly MinLength?: number;
+  readonly MaxLength?: number;
+  readonly MinValue?: number;
+  readonly MaxValue?: number;
+  readonly NoEcho?: boolean;
+}
+
+export type ParameterSpecs = { readonly [name: string]: ParameterSpec };
+
+type OptionalParameter<P extends ParameterSpecs> = {
+  [K in keyof P]-?: P[K] extends { readonly Default: string | number } ? K : never;
+}[keyof P];
+type RequiredParameter<P extends ParameterSpecs> = Exclude<keyof P, OptionalParameter<P>>;
+
+/** What a parent passes to a child: every parameter without a Default, optionally the others. */
+export type StackInputs<P extends ParameterSpecs> = {
+  readonly [K in RequiredParameter<P>]: Value<string>;
+} & {
+  readonly [K in OptionalParameter<P>]?: Value<string>;
+};
+
+export interface OutputSpec {
+  /** Who consumes the output and how (checked: every output is described). */
+  readonly Description: string;
+  readonly Value: Value<string>;
+  readonly Condition?: string;
+}
+
+export interface StackSpec<P extends ParameterSpecs, O extends string> {
+  /** Path-like name; the template renders to `templates/<name>.json`. */
+  readonly name: string;
+  readonly description: string;
+  /** Value of the `service` tag for everything in this stack. */
+  readonly service: string;
+  readonly parameters: P;
+  readonly mappings?: Record<string, Record<string, Record<string, string | number>>>;
+  readonly conditions?: Record<string, Condition>;
+  readonly resources: Record<string, ResourceBase>;
+  readonly nestedStacks?: readonly NestedStack<string>[];
+  readonly outputs: Record<O, OutputSpec>;
+}
+
+export interface StackTemplate<P extends ParameterSpecs, O extends string> {
+  readonly name: string;
+  /** File path relative to `templates/`. */
+  readonly file: string;
+  readonly parameters: P;
+  readonly outputNames: readonly O[];
+  readonly children: readonly AnyStackTemplate[];
+  /** The template as plain JSON, exactly as it is written to disk. */
+  render(): TemplateJson;
+}
+
+export type AnyStackTemplate = StackTemplate<ParameterSpecs, string>;
+
+/** A child stack placed in a parent; `output(name)` reads one of the child's declared outputs. */
+export class NestedStack<O extends string> {
+  constructor(
+    readonly logicalId: string,
+    readonly child: StackTemplate<ParameterSpecs, O>,
+    readonly inputs: Readonly<Record<string, Value<string>>>,
+    readonly dependsOn: readonly string[],
+  ) {}
+
+  output(name: O): IntrinsicFunction {
+    return Fn.GetAtt(this.logicalId, `Outputs.${name}`);
+  }
+}
+
+export function nestedStack<P extends ParameterSpecs, O extends string>(
+  logicalId: string,
+  child: StackTemplate<P, O>,
+  inputs: StackInputs<P>,
+  options: { dependsOn?: readonly string[] } = {},
+): NestedStack<O> {
+  return new NestedStack<O>(logicalId, child, inputs, options.dependsOn ?? []);
+}
+
+/** `Ref` to one of the stack's own parameters, checked against its parameter specs. */
+export function parameterRef<P extends ParameterSpecs>(_parameters: P, name: keyof P & string): IntrinsicFunction {
+  return Fn.Ref(name);
+}
+
+export function defineStack<P extends ParameterSpecs, O extends string>(spec: StackSpec<P, O>): StackTemplate<P, O> {
+  const file = `${spec.name}.json`;
+  const children = (spec.nestedStacks ?? []).map((nested) => nested.child);
+  return {
+    name: spec.name,
+    file,
+    parameters: spec.parameters,
+    outputNames: Object.keys(spec.outputs) as O[],
+    children,
+    render: () => renderStack(spec, file),
+  };
+}
+
+function renderStack<P extends ParameterSpecs, O extends string>(spec: StackSpec<P, O>, file: string): TemplateJson {
+  const resources: Record<string, ResourceBase> = { ...spec.resources };
+  for (const nested of spec.nestedStacks ?? []) {
+    if (nested.logicalId in resources) {
+      throw new Error(`${spec.name}: logical id ${nested.logicalId} is used twice`);
+    }
+    resources[nested.logicalId] = nestedStackResource(nested, file);
+  }
+
+  let hasStatefulResources = false;
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (TAGGABLE_RESOURCE_TYPES.has(resource.Type)) {
+      applyStandardTags(resource, spec.service);
+    }
+    if (isStatefulType(resource.Type)) {
+      if (!spec.conditions || !(RETAIN_CONDITION in spec.conditions)) {
+        throw new Error(`${spec.name}: ${logicalId} is stateful, so the stack must declare condition ${RETAIN_CONDITION}`);
+      }
+      retainWhen(resource, RETAIN_CONDITION);
+      hasStatefulResources = true;
+    }
+  }
+
+  const document = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: spec.description,
+    // Fn::If in DeletionPolicy/UpdateReplacePolicy is only valid under this transform (it is not SAM).
+    ...(hasStatefulResources ? { Transform: 'AWS::LanguageExtensions' } : {}),
+    Parameters: spec.parameters,
+    ...(spec.mappings ? { Mappings: spec.mappings } : {}),
+    ...(spec.conditions ? { Conditions: spec.conditions } : {}),
+    Resources: resources,
+    Outputs: spec.outputs,
+  };
+  return toPlainJson<TemplateJson>(document);
+}
+
+function nestedStackResource(nested: NestedStack<string>, parentFile: string): ResourceBase {
+  const templateUrl = path.posix.relative(path.posix.dirname(parentFile), nested.child.file);
+  const resource = new CloudFormation.Stack({ TemplateURL: templateUrl, Parameters: { ...nested.inputs } });
+  resource.Metadata = {
+    'cfn-lint': {
+      config: {
+        // A local path on purpose: `tap deploy` packages it to a content-addressed S3 URL, and
+        // cfn-lint checks the nested parameter contract (E3043) only against local files.
+        ignore_checks: ['W3002'],
+      },
+    },
+  };
+  if (nested.dependsOn.length > 0) {
+    resource.DependsOn = [...nested.dependsOn];
+  }
+  return resource;
+}
+
+function applyStandardTags(resource: ResourceBase, service: string): void {
+  const properties: { Tags?: ResourceTag[] } = resource.Properties;
+  const own = properties.Tags ?? [];
+  const ownKeys = new Set(own.map((tag) => tag.Key));
+  Object.assign(resource.Properties, {
+    Tags: [...own, ...standardTags(service).filter((tag) => !ownKeys.has(tag.Key))],
+  });
+}
