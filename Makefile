@@ -1,0 +1,53 @@
+# TAP infrastructure toolkit. `make help` lists the targets; ENV defaults to dev.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+ENV ?= dev
+NODE_BIN := node_modules/.bin
+TAP := node .build/tap.js
+SOURCES := $(shell find src scripts -name '*.ts')
+PYTHON ?= python3
+
+.PHONY: help install synth typecheck lint test plan clean
+
+help: ## List every target with one line each
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+	@echo "  (ENV=dev|staging|prod selects params/<env>.json; default dev)"
+
+install: node_modules/.installed .venv/.installed ## Install pinned npm packages and the Python tools (.venv)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.venv/.installed: requirements.txt
+	$(PYTHON) -m venv .venv
+	.venv/bin/pip install --disable-pip-version-check --quiet -r requirements.txt
+	@touch $@
+
+# The CLI, bundled once per source change: starting it costs ~0.1 s instead of a TypeScript compile.
+.build/tap.js: node_modules/.installed $(SOURCES)
+	@$(NODE_BIN)/esbuild scripts/tap.ts --bundle --platform=node --format=cjs --target=node20 \
+		--packages=external --log-level=warning --outfile=$@
+
+synth: .build/tap.js ## Render the root and every nested template into templates/
+	@$(TAP) synth
+
+typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
+	@$(NODE_BIN)/tsc -p .
+
+lint: install .build/tap.js typecheck ## Type-check, then cfn-lint every template and each environment
+	@$(TAP) lint
+
+test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness, lint, tests
+	@$(NODE_BIN)/tsc -p .
+	@$(TAP) synth --check
+	@$(TAP) lint
+	@node --import tsx $(NODE_BIN)/uvu test '\.test\.ts$$'
+
+plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, stack limits
+	@$(TAP) plan --env $(ENV)
+
+clean: ## Remove derived files (.build, .cache); keeps node_modules and .venv
+	rm -rf .build .cache

@@ -1,0 +1,90 @@
+/**
+ * `tap plan --env X` (D-0): everything that needs no AWS account. Synth, parameter validation,
+ * lint, and a per-stack summary against CloudFormation's quotas.
+ */
+import path from 'node:path';
+import type { Command } from '../command';
+import { envOption } from '../command';
+import { EXIT } from '../exit-codes';
+import { styler, table, writeLine, type Style } from '../terminal';
+import { valueOf } from '../args';
+import { loadEnvironment, requireKnownEnvironment } from '../../config/environment';
+import { renderPlatform, writeTemplates } from '../../synth/render';
+import { runCfnLint } from '../../lint/cfn-lint';
+import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName, type StackUsage } from '../../plan/limits';
+import { CheckFailedError, lintJobs, summarizeLint, TEMPLATES_DIR } from '../workspace';
+import { DERIVED_PARAMETERS } from '../../config/schema';
+
+const percent = (ratio: number): string => `${Math.round(ratio * 100)}%`;
+const count = (n: number): string => n.toLocaleString('en-US');
+
+function usageCell(usage: StackUsage, limit: LimitName, style: (s: Style, t: string) => string): string {
+  const ratio = usage.used[limit] / CLOUDFORMATION_LIMITS[limit];
+  const text = `${count(usage.used[limit])} (${percent(ratio)})`;
+  if (ratio > 1) return style('red', text);
+  if (ratio > LIMIT_HEADROOM) return style('yellow', text);
+  return text;
+}
+
+export const planCommand: Command = {
+  spec: {
+    summary: 'Offline plan: synth, validate params, lint, and a per-stack summary against CloudFormation limits',
+    options: { env: envOption },
+  },
+  async run({ root, output, args }) {
+    const style = styler(output.color);
+    const name = valueOf(args, 'env') ?? 'dev';
+    requireKnownEnvironment(root, name);
+
+    const platform = renderPlatform();
+    const written = writeTemplates(path.join(root, TEMPLATES_DIR), platform.templates);
+    const changed = written.changed.length + written.missing.length + written.extra.length;
+    const env = loadEnvironment(name, { root, templates: platform.templates });
+    const { deployment } = env;
+
+    writeLine(output.out, style('bold', `Plan for ${name}: stack ${deployment.stackName} in account ${deployment.accountId}, ${deployment.region} (${env.file})`));
+    writeLine(output.out);
+    writeLine(output.out, `${style('green', 'synth')}     ${platform.templates.length} templates in ${TEMPLATES_DIR}/ (${changed} changed)`);
+    writeLine(output.out, `${style('green', 'params')}    ${env.file} is valid`);
+
+    const lint = summarizeLint(await runCfnLint(lintJobs(platform, [env]), root));
+    for (const line of lint.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
+
+    writeLine(output.out);
+    writeLine(output.out, style('bold', 'Root stack parameters'));
+    const parameterRows = Object.entries(env.stackParameters).map(([key, value]) => [
+      key,
+      value,
+      env.computedParameters.includes(key) ? DERIVED_PARAMETERS[key]?.source ?? 'computed' : '',
+    ]);
+    writeLine(output.out, table(['parameter', 'value', 'source'], parameterRows));
+
+    writeLine(output.out);
+    writeLine(output.out, style('bold', `Stacks against CloudFormation quotas (per template; headroom target ${percent(LIMIT_HEADROOM)})`));
+    const usages = platform.templates.map(measureTemplate);
+    writeLine(output.out, table(
+      ['stack', `resources /${CLOUDFORMATION_LIMITS.resources}`, 'template bytes /1 MB', `parameters /${CLOUDFORMATION_LIMITS.parameters}`, `outputs /${CLOUDFORMATION_LIMITS.outputs}`, 'peak'],
+      usages.map((u) => [
+        u.stack,
+        usageCell(u, 'resources', style),
+        usageCell(u, 'bytes', style),
+        usageCell(u, 'parameters', style),
+        usageCell(u, 'outputs', style),
+        `${u.peak.limit} ${percent(u.peak.ratio)}`,
+      ]),
+    ));
+    const totalResources = usages.reduce((sum, u) => sum + u.used.resources, 0);
+    writeLine(output.out, `${count(totalResources)} resources in ${usages.length} stacks (a nested-stack operation may touch at most 2,500)`);
+
+    const overLimit = usages.filter((u) => u.peak.ratio > 1);
+    if (lint.errors + lint.warnings > 0) {
+      throw new CheckFailedError(`cfn-lint reported ${lint.errors} errors and ${lint.warnings} warnings (the gate allows none)`);
+    }
+    if (overLimit.length > 0) {
+      throw new CheckFailedError(`over a CloudFormation quota: ${overLimit.map((u) => `${u.stack} (${u.peak.limit})`).join(', ')}`);
+    }
+    writeLine(output.out);
+    writeLine(output.out, `${style('green', 'ok')} nothing was sent to AWS; \`make diff ENV=${name}\` creates a change set to review`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * Shared steps of the offline commands: render, check freshness, load environments, lint.
+ */
+import path from 'node:path';
+import { loadEnvironment, listEnvironments, requireKnownEnvironment, type EnvironmentConfig } from '../config/environment';
+import { compareWithDisk, isStale, renderPlatform, type RenderedPlatform, type StaleReport } from '../synth/render';
+import type { LintJob, LintResult } from '../lint/cfn-lint';
+import type { TemplateJson } from '../cfn/template-json';
+import type { Style } from './terminal';
+
+export const TEMPLATES_DIR = 'templates';
+
+/** A check that failed (stale templates, lint findings...): exit code 3. */
+export class CheckFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailedError';
+  }
+}
+
+export function staleMessage(report: StaleReport): string {
+  const lines = [
+    ...report.changed.map((f) => `  changed: ${TEMPLATES_DIR}/${f}`),
+    ...report.missing.map((f) => `  missing: ${TEMPLATES_DIR}/${f}`),
+    ...report.extra.map((f) => `  no longer rendered: ${TEMPLATES_DIR}/${f}`),
+  ];
+  return `${TEMPLATES_DIR}/ is stale: the builders render something else than what is committed.\n${lines.join('\n')}\nRun \`make synth\` and commit the result.`;
+}
+
+/** Renders in memory and insists that templates/ on disk is identical. */
+export function renderFresh(root: string): RenderedPlatform {
+  const platform = renderPlatform();
+  const report = compareWithDisk(path.join(root, TEMPLATES_DIR), platform.templates);
+  if (isStale(report)) throw new CheckFailedError(staleMessage(report));
+  return platform;
+}
+
+/** `--env X` gives one environment; no flag gives all of them (after checking X exists). */
+export function selectEnvironments(root: string, requested: string | undefined): string[] {
+  if (requested === undefined) return listEnvironments(root);
+  requireKnownEnvironment(root, requested);
+  return [requested];
+}
+
+export function loadEnvironments(root: string, names: readonly string[], platform: RenderedPlatform): EnvironmentConfig[] {
+  return names.map((name) => loadEnvironment(name, { root, templates: platform.templates }));
+}
+
+export function lintJobs(platform: RenderedPlatform, environments: readonly EnvironmentConfig[]): LintJob[] {
+  const regions = [...new Set(environments.map((env) => env.deployment.region))].sort();
+  const rootFile = `${TEMPLATES_DIR}/${platform.templates[0].file}`;
+  return [
+    { label: 'all templates', files: platform.templates.map((t) => `${TEMPLATES_DIR}/${t.file}`), regions: regions.length > 0 ? regions : ['us-east-1'] },
+    ...environments.map((env) => ({
+      label: `env ${env.name}`,
+      files: [rootFile],
+      regions: [env.deployment.region],
+      parameters: typedParameters(env.stackParameters, platform.templates[0].template),
+    })),
+  ];
+}
+
+/** CloudFormation parameter strings with list parameters split, as cfn-lint expects them. */
+function typedParameters(values: Readonly<Record<string, string>>, rootTemplate: TemplateJson): Record<string, string | string[]> {
+  const typed: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(values)) {
+    typed[key] = rootTemplate.Parameters?.[key]?.Type === 'CommaDelimitedList' ? value.split(',') : value;
+  }
+  return typed;
+}
+
+export interface LintSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly lines: readonly { style: Style | undefined; text: string }[];
+}
+
+export function summarizeLint(results: readonly LintResult[]): LintSummary {
+  let errors = 0;
+  let warnings = 0;
+  const lines: { style: Style | undefined; text: string }[] = [];
+  for (const result of results) {
+    const e = result.findings.filter((f) => f.level === 'Error').length;
+    const w = result.findings.filter((f) => f.level === 'Warning').length;
+    errors += e;
+    warnings += w;
+    const status = e + w === 0 ? 'green' : 'red';
+    lines.push({ style: status, text: `cfn-lint ${result.job.label}: ${e} errors, ${w} warnings (${result.job.files.length} templates, ${result.seconds.toFixed(1)} s)` });
+    for (const finding of result.findings) {
+      lines.push({ style: undefined, text: `  ${finding.level} ${finding.rule} ${finding.file}:${finding.line} ${finding.path}: ${finding.message}` });
+    }
+  }
+  return { errors, warnings, lines };
+}

@@ -1,0 +1,108 @@
+/**
+ * Cross-field rules a JSON Schema cannot express. Each rule returns the problems it finds, with
+ * the file, the JSON path and what was expected. They run only on schema-valid files.
+ */
+import type { TemplateJson } from '../cfn/template-json';
+import { contains, overlaps, parseCidr, type Cidr } from '../network/cidr';
+import { nameViolations } from '../naming/limits';
+import { quote, type Problem } from './problems';
+import { RESERVED_TAG_KEYS } from './schema';
+import type { EnvironmentFile } from './environment';
+import { AZ_COUNT } from '../catalog/platform';
+
+export interface RuleContext {
+  readonly name: string;
+  readonly file: string;
+  readonly settings: EnvironmentFile;
+  /** Parsed VpcCidr, or undefined when it does not parse (the VPC rule reports that). */
+  readonly vpc: Cidr | undefined;
+  readonly otherVpcCidrs: readonly { environment: string; cidr: string }[];
+  readonly templates: readonly { file: string; template: TemplateJson }[];
+}
+
+export type EnvironmentRule = (context: RuleContext) => Problem[];
+
+const parameterPath = (key: string): string => `/parameters/${key}`;
+
+/** The file name is the environment; the Environment parameter must agree. */
+const environmentMatchesFileName: EnvironmentRule = ({ name, file, settings }) =>
+  settings.parameters['Environment'] === name
+    ? []
+    : [{ file, path: parameterPath('Environment'), message: `must be ${quote(name)}, the name of this file (got ${quote(settings.parameters['Environment'])})` }];
+
+const vpcCidrIsANetwork: EnvironmentRule = ({ file, settings }) => {
+  const parsed = parseCidr(String(settings.parameters['VpcCidr']));
+  return parsed.ok ? [] : [{ file, path: parameterPath('VpcCidr'), message: `${quote(settings.parameters['VpcCidr'])} ${parsed.problem}` }];
+};
+
+/** Explicit subnet CIDRs must be valid, one per AZ, inside the VPC and disjoint. */
+const subnetsFitTheVpc: EnvironmentRule = ({ file, settings, vpc }) => {
+  const problems: Problem[] = [];
+  const seen: { key: string; index: number; cidr: Cidr; text: string }[] = [];
+  for (const key of ['PublicSubnetCidrs', 'PrivateSubnetCidrs']) {
+    const value = settings.parameters[key];
+    if (value === undefined || !Array.isArray(value)) continue;
+    if (value.length !== AZ_COUNT) {
+      problems.push({ file, path: parameterPath(key), message: `must list exactly ${AZ_COUNT} CIDRs, one per AZ (got ${value.length})` });
+    }
+    value.forEach((text, index) => {
+      const at = `${parameterPath(key)}/${index}`;
+      const parsed = parseCidr(text);
+      if (!parsed.ok) {
+        problems.push({ file, path: at, message: `${quote(text)} ${parsed.problem}` });
+        return;
+      }
+      if (parsed.cidr.prefix > 28) problems.push({ file, path: at, message: `${quote(text)} is smaller than /28, the smallest subnet AWS allows` });
+      if (vpc && !contains(vpc, parsed.cidr)) {
+        problems.push({ file, path: at, message: `${quote(text)} is outside the VPC CIDR ${quote(settings.parameters['VpcCidr'])}` });
+      }
+      const clash = seen.find((other) => overlaps(other.cidr, parsed.cidr));
+      if (clash) problems.push({ file, path: at, message: `${quote(text)} overlaps ${quote(clash.text)} at ${parameterPath(clash.key)}/${clash.index}` });
+      seen.push({ key, index, cidr: parsed.cidr, text });
+    });
+  }
+  return problems;
+};
+
+/** Environments may be peered or joined by a transit gateway later; their VPCs must not overlap. */
+const vpcDoesNotOverlapOtherEnvironments: EnvironmentRule = ({ file, settings, vpc, otherVpcCidrs }) => {
+  if (!vpc) return [];
+  return otherVpcCidrs.flatMap(({ environment, cidr }) => {
+    const other = parseCidr(cidr);
+    return other.ok && overlaps(vpc, other.cidr)
+      ? [{ file, path: parameterPath('VpcCidr'), message: `${quote(settings.parameters['VpcCidr'])} overlaps the ${environment} VPC ${quote(cidr)} (params/${environment}.json); environments need disjoint ranges` }]
+      : [];
+  });
+};
+
+/** P-DATA: production data is retained, whatever else the file says. */
+const productionRetainsData: EnvironmentRule = ({ name, file, settings }) =>
+  name === 'prod' && settings.parameters['DataProtection'] !== 'retain'
+    ? [{ file, path: parameterPath('DataProtection'), message: `must be "retain" in prod: repositories, secrets, log groups and keys must survive deletion (got ${quote(settings.parameters['DataProtection'])})` }]
+    : [];
+
+const tagsDoNotShadowPlatformTags: EnvironmentRule = ({ file, settings }) =>
+  Object.keys(settings.tags ?? {})
+    .filter((key) => RESERVED_TAG_KEYS.includes(key))
+    .map((key) => ({ file, path: `/tags/${key}`, message: `is set by the templates on every resource; choose another key (reserved: ${RESERVED_TAG_KEYS.join(', ')})` }));
+
+/** Physical names, as rendered for this environment, must fit AWS limits. */
+const namesFitAwsLimits: EnvironmentRule = ({ file, settings, templates }) => {
+  const environment = settings.parameters['Environment'];
+  if (typeof environment !== 'string') return [];
+  return nameViolations(templates, environment).map((violation) => ({
+    file,
+    path: parameterPath('Environment'),
+    message: `makes ${violation.resourceType} ${violation.property} ${quote(violation.name)} (${violation.file} ${violation.logicalId}) invalid: it ${violation.problem}`,
+  }));
+};
+
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  environmentMatchesFileName,
+  vpcCidrIsANetwork,
+  subnetsFitTheVpc,
+  vpcDoesNotOverlapOtherEnvironments,
+  productionRetainsData,
+  tagsDoNotShadowPlatformTags,
+  namesFitAwsLimits,
+];
