@@ -1,0 +1,60 @@
+/**
+ * Runs the `tap` CLI in-process against a workspace, capturing what it prints.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main';
+import type { Output } from '../../src/cli/terminal';
+import { repoRoot } from '../../src/util/paths';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export async function runCli(argv: readonly string[], options: { root?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  const out = new Capture();
+  const err = new Capture();
+  const output: Output = { out, err, color: false };
+  const code = await main(argv, { root: options.root ?? repoRoot(), output, env: options.env ?? {} });
+  return { code, stdout: out.text, stderr: err.text };
+}
+
+export interface EditableEnvironmentFile {
+  deployment: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  tags?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export type JsonEdit = (document: EditableEnvironmentFile) => void;
+
+/**
+ * A throw-away workspace with the real params/ (optionally edited) and templates/, for tests that
+ * must not touch the repository's files.
+ */
+export function tempWorkspace(edits: Readonly<Record<string, JsonEdit>> = {}): string {
+  const root = repoRoot();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-ws-'));
+  fs.cpSync(path.join(root, 'params'), path.join(dir, 'params'), { recursive: true });
+  fs.cpSync(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  for (const [env, edit] of Object.entries(edits)) {
+    const file = path.join(dir, 'params', `${env}.json`);
+    const document = JSON.parse(fs.readFileSync(file, 'utf8')) as EditableEnvironmentFile;
+    edit(document);
+    fs.writeFileSync(file, JSON.stringify(document, null, 2));
+  }
+  return dir;
+}
