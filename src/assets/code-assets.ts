@@ -23,6 +23,19 @@ export const CODE_ASSETS = {
     delivery: 'inline',
     external: ['@aws-sdk/*'],
   },
+  // Secrets Manager rotation functions: the SDK clients (and pg, for the database one) are bundled
+  // at their pinned versions rather than taken from the runtime. pg-native is an optional require
+  // inside pg that is never taken.
+  'rotate-api-key': {
+    entry: 'src/lambdas/rotate-api-key.ts',
+    delivery: 's3',
+    external: ['pg-native'],
+  },
+  'rotate-database': {
+    entry: 'src/lambdas/rotate-database.ts',
+    delivery: 's3',
+    external: ['pg-native'],
+  },
 } as const satisfies Record<string, CodeAssetSpec>;
 
 export type AssetName = keyof typeof CODE_ASSETS;

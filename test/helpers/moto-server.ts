@@ -1,0 +1,77 @@
+/**
+ * A local moto server (from the project's .venv) on a free loopback port, for wire tests that
+ * drive the real AWS SDK over HTTP.
+ *
+ * The endpoint uses the host name `localhost`, not 127.0.0.1: moto parses S3 TemplateURLs by host
+ * and only resolves path-style URLs whose host contains "localhost" (see the moto reference).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface MotoServer {
+  /** e.g. http://localhost:53211 */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Forgets every resource (POST /moto-api/reset); call between scenarios. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Credentials moto accepts (it does not check them); set so the SDK never looks elsewhere. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+export const MOTO_ACCOUNT_ID = '123456789012';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto_server did not answer within 20 s:\n${output()}`);
+}
+
+export async function startMotoServer(): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://localhost:${port}`;
+  const child = spawn(path.resolve('.venv/bin/moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MOTO_ACCOUNT_ID },
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  await waitUntilReady(endpoint, child, () => log);
+  return {
+    endpoint,
+    port,
+    async reset() {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
