@@ -80,6 +80,12 @@ export interface ServiceDefinition {
   readonly scalingMetric: ScalingMetric;
   /** CloudWatch Logs filter pattern that counts an error line. */
   readonly errorLogPattern: string;
+  /**
+   * True until the service's first image is pushed. Its repository exists (the registry stack
+   * creates it), but its ECS service is not created, because it could not pull an image yet.
+   * @default false
+   */
+  readonly imagePending?: boolean;
 }
 
 export type ServiceCatalog = readonly ServiceDefinition[];

@@ -105,6 +105,9 @@ export function catalogProblems(catalog: ServiceCatalog): string[] {
     for (const callee of service.calls) {
       if (callee === service.name) problems.push(`service "${service.name}": calls itself`);
       else if (!names.has(callee)) problems.push(`service "${service.name}": calls unknown service "${callee}"`);
+      else if (!service.imagePending && catalog.find((s) => s.name === callee)?.imagePending) {
+        problems.push(`service "${service.name}": calls "${callee}", whose image is still pending; launch the callee first`);
+      }
     }
   }
   const cycle = findCallCycle(catalog);

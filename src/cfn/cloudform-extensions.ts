@@ -16,6 +16,11 @@ import { ResourceBase, type ResourceTag } from 'cloudform-types/types/resource';
 import type {} from 'cloudform-types/types/ecs/service';
 import type {} from 'cloudform-types/types/lambda/function';
 import type {} from 'cloudform-types/types/ec2/vpcEndpoint';
+import type {} from 'cloudform-types/types/cloudWatch/alarm';
+import type {} from 'cloudform-types/types/elasticLoadBalancingV2/listener';
+import type {} from 'cloudform-types/types/cloudWatch/dashboard';
+import type {} from 'cloudform-types/types/elasticLoadBalancingV2/listenerRule';
+import type {} from 'cloudform-types/types/applicationAutoScaling/scalableTarget';
 
 /* ------------------------------------------------------------------------------------------ */
 /* ECS: native blue/green deployments (2025), Service Connect timeouts, TLS and access logs     */
@@ -87,11 +92,42 @@ declare module 'cloudform-types/types/lambda/function' {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* EC2: VPC endpoints accept tags (2024)                                                        */
+/* Tags AWS accepts since 2024-25 (VPC endpoints, alarms, dashboards, listeners and rules,      */
+/* autoscaling targets)                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
 declare module 'cloudform-types/types/ec2/vpcEndpoint' {
   interface VPCEndpointProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+declare module 'cloudform-types/types/cloudWatch/alarm' {
+  interface AlarmProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+declare module 'cloudform-types/types/cloudWatch/dashboard' {
+  interface DashboardProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+declare module 'cloudform-types/types/elasticLoadBalancingV2/listener' {
+  interface ListenerProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+declare module 'cloudform-types/types/elasticLoadBalancingV2/listenerRule' {
+  interface ListenerRuleProperties {
+    Tags?: List<ResourceTag>;
+  }
+}
+
+declare module 'cloudform-types/types/applicationAutoScaling/scalableTarget' {
+  interface ScalableTargetProperties {
     Tags?: List<ResourceTag>;
   }
 }
@@ -142,6 +178,18 @@ export class CustomResource<P extends object> extends ResourceBase<{ ServiceToke
 /** `Fn::Sub` with only a template string (cloudform's `Sub` always emits a variables map). */
 export function sub(template: string): IntrinsicFunction {
   return new IntrinsicFunction('Fn::Sub', template);
+}
+
+/** `AWS::NoValue`: removes the property (or list item) it stands in for. */
+export const NO_VALUE = new IntrinsicFunction('Ref', 'AWS::NoValue');
+
+/**
+ * `Fn::If` typed as its branches. CloudFormation resolves it to one of them before the property
+ * is used, so it may stand wherever a `T` is expected (a list item, a nested property object),
+ * where cloudform's untyped `Fn.If` is not accepted. The false branch may be `NO_VALUE`.
+ */
+export function when<T>(condition: string, whenTrue: T, whenFalse: T | typeof NO_VALUE): T {
+  return new IntrinsicFunction('Fn::If', [condition, whenTrue, whenFalse]) as unknown as T;
 }
 
 /** `Fn::ToJsonString` (AWS::LanguageExtensions): serialises an object that contains intrinsics. */

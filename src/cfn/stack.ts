@@ -50,6 +50,8 @@ export interface OutputSpec {
   readonly Description: string;
   readonly Value: Value<string>;
   readonly Condition?: string;
+  /** Only for stacks deployed on their own (bootstrap); nested stacks wire outputs with GetAtt. */
+  readonly Export?: { readonly Name: Value<string> };
 }
 
 export interface StackSpec<P extends ParameterSpecs, O extends string> {
@@ -86,6 +88,7 @@ export class NestedStack<O extends string> {
     readonly child: StackTemplate<ParameterSpecs, O>,
     readonly inputs: Readonly<Record<string, Value<string>>>,
     readonly dependsOn: readonly string[],
+    readonly condition?: string,
   ) {}
 
   output(name: O): IntrinsicFunction {
@@ -97,9 +100,9 @@ export function nestedStack<P extends ParameterSpecs, O extends string>(
   logicalId: string,
   child: StackTemplate<P, O>,
   inputs: StackInputs<P>,
-  options: { dependsOn?: readonly string[] } = {},
+  options: { dependsOn?: readonly string[]; condition?: string } = {},
 ): NestedStack<O> {
-  return new NestedStack<O>(logicalId, child, inputs, options.dependsOn ?? []);
+  return new NestedStack<O>(logicalId, child, inputs, options.dependsOn ?? [], options.condition);
 }
 
 /** `Ref` to one of the stack's own parameters, checked against its parameter specs. */
@@ -169,9 +172,8 @@ function nestedStackResource(nested: NestedStack<string>, parentFile: string): R
       },
     },
   };
-  if (nested.dependsOn.length > 0) {
-    resource.DependsOn = [...nested.dependsOn];
-  }
+  if (nested.dependsOn.length > 0) resource.DependsOn = [...nested.dependsOn];
+  if (nested.condition) resource.Condition = nested.condition;
   return resource;
 }
 

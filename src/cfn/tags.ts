@@ -13,8 +13,10 @@ import { PROJECT } from '../catalog/platform';
  */
 export const TAGGABLE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ACMPCA::CertificateAuthority',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::CloudFormation::Stack',
   'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
   'AWS::EC2::EIP',
   'AWS::EC2::InternetGateway',
   'AWS::EC2::NatGateway',
@@ -28,6 +30,8 @@ export const TAGGABLE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ECS::Cluster',
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::IAM::Role',

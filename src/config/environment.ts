@@ -10,6 +10,7 @@ import { mustParseCidr, parseCidr, planSubnets, type SubnetPlan } from '../netwo
 import { InputError, quote, type Problem } from './problems';
 import { DERIVED_PARAMETERS, environmentFileSchema, type JsonSchema } from './schema';
 import { ENVIRONMENT_RULES, type RuleContext } from './rules';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from './regions';
 
 export type ParameterValue = string | number | readonly string[];
 
@@ -195,6 +196,7 @@ export function loadEnvironment(name: string, { root, templates }: LoadOptions):
     PublicSubnetCidrs: subnets.publicSubnets.join(','),
     PrivateSubnetCidrs: subnets.privateSubnets.join(','),
     ArtifactBucket: settings.deployment.artifactBucket,
+    ElbLogDeliveryAccount: ELB_LOG_DELIVERY_ACCOUNTS[settings.deployment.region] ?? '',
   };
   const computedParameters: string[] = [];
   for (const [key, value] of Object.entries(computed)) {

@@ -4,8 +4,8 @@
  * Regions launched before August 2022 deliver ALB access logs from a regional Elastic Load
  * Balancing account, which the log bucket policy must name; newer regions use the service
  * principal `logdelivery.elasticloadbalancing.amazonaws.com`. The account ids are AWS's, published
- * in "Enable access logs for your Application Load Balancer"; they are the only account ids the
- * templates may contain (see the invariant test).
+ * in "Enable access logs for your Application Load Balancer". The toolkit passes the one for the
+ * environment's region as the ElbLogDeliveryAccount parameter, so templates hold no account ids.
  */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   'us-east-1': '127311923021',

@@ -97,6 +97,31 @@ const namesFitAwsLimits: EnvironmentRule = ({ file, settings, templates }) => {
   }));
 };
 
+/** P-SVC: the deploy-time count must lie inside the autoscaling range. */
+const desiredCountWithinCapacity: EnvironmentRule = ({ file, settings }) => {
+  const { DesiredCount: desired = 2, MinCapacity: min = 2, MaxCapacity: max = 10 } = settings.parameters as Record<string, number | undefined>;
+  const problems: Problem[] = [];
+  if (min > max) problems.push({ file, path: parameterPath('MinCapacity'), message: `must not exceed MaxCapacity (${min} > ${max})` });
+  if (desired < min || desired > max) {
+    problems.push({ file, path: parameterPath('DesiredCount'), message: `must be between MinCapacity and MaxCapacity (${min}..${max}; got ${desired})` });
+  }
+  return problems;
+};
+
+/** ARNs the stacks use must live in the account and region the environment deploys to. */
+const arnsBelongToTheDeployment: EnvironmentRule = ({ file, settings }) => {
+  const { accountId, region } = settings.deployment;
+  return ['CertificateArn', 'DatabaseAdminSecretArn'].flatMap((key) => {
+    const value = settings.parameters[key];
+    if (typeof value !== 'string' || value === '') return [];
+    const [, , , arnRegion, arnAccount] = value.split(':');
+    const what = key === 'CertificateArn' ? 'an ALB certificate must be in the ALB\'s account and region' : 'the rotation function reads it in its own account and region';
+    return arnRegion === region && arnAccount === accountId
+      ? []
+      : [{ file, path: parameterPath(key), message: `must be in account ${accountId}, region ${region} (got ${arnAccount}, ${arnRegion}): ${what}` }];
+  });
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentMatchesFileName,
   vpcCidrIsANetwork,
@@ -104,5 +129,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   vpcDoesNotOverlapOtherEnvironments,
   productionRetainsData,
   tagsDoNotShadowPlatformTags,
+  desiredCountWithinCapacity,
+  arnsBelongToTheDeployment,
   namesFitAwsLimits,
 ];

@@ -10,6 +10,7 @@ export const DERIVED_PARAMETERS: Readonly<Record<string, { readonly source: stri
   PublicSubnetCidrs: { source: 'computed from VpcCidr', overridable: true },
   PrivateSubnetCidrs: { source: 'computed from VpcCidr', overridable: true },
   ArtifactBucket: { source: 'deployment.artifactBucket', overridable: false },
+  ElbLogDeliveryAccount: { source: 'the ELB log-delivery account of deployment.region', overridable: false },
 };
 
 /** Tag keys the templates set on every resource; a params file may not redefine them. */

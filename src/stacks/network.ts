@@ -16,6 +16,7 @@ import Lambda from 'cloudform-types/types/lambda';
 import type { ResourceBase } from 'cloudform-types/types/resource';
 import { Fn, Refs, sub, type Value } from '../cfn/fn';
 import { CustomResource } from '../cfn/cloudform-extensions';
+import { exemptFromScan, LAMBDA_EXEMPTIONS } from '../cfn/scan-exemptions';
 import { defineStack, type ParameterSpecs } from '../cfn/stack';
 import { allow, policyDocument, serviceTrustPolicy, unscopedStatement } from '../cfn/iam';
 import { AZ_COUNT } from '../catalog/platform';
@@ -45,17 +46,22 @@ export const networkParameters = {
   },
   InterfaceEndpoints: {
     Type: 'String',
-    Description: 'enabled: private interface endpoints for ECR, CloudWatch Logs and Secrets Manager',
+    Description: 'enabled: private interface endpoints for ECR, CloudWatch Logs, Secrets Manager and ECS',
     AllowedValues: ['enabled', 'disabled'],
   },
 } as const satisfies ParameterSpecs;
 
-/** Interface endpoints: image pulls, log delivery and secret reads stay inside the VPC. */
+/**
+ * Interface endpoints: image pulls, log delivery and secret reads stay inside the VPC. ECS is
+ * there for the database rotation function, whose security group reaches only the endpoints and
+ * the database (it redeploys services after a rotation).
+ */
 const INTERFACE_ENDPOINTS = {
   EcrApiEndpoint: 'ecr.api',
   EcrDockerEndpoint: 'ecr.dkr',
   LogsEndpoint: 'logs',
   SecretsManagerEndpoint: 'secretsmanager',
+  EcsEndpoint: 'ecs',
 } as const;
 
 const azIndexes = Array.from({ length: AZ_COUNT }, (_, i) => i + 1);
@@ -181,7 +187,7 @@ function defaultSecurityGroupLock(assets: BuiltAssets): Record<string, ResourceB
         },
       ],
     }),
-    DefaultSecurityGroupLockFunction: new Lambda.Function({
+    DefaultSecurityGroupLockFunction: exemptFromScan(new Lambda.Function({
       FunctionName: physicalName('fn', LOCK_FUNCTION),
       Description: 'Custom resource: removes every rule from the VPC default security group',
       Runtime: LAMBDA_RUNTIME,
@@ -192,7 +198,7 @@ function defaultSecurityGroupLock(assets: BuiltAssets): Record<string, ResourceB
       MemorySize: 128,
       ReservedConcurrentExecutions: 1,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: Fn.Ref('DefaultSecurityGroupLockLogGroup') },
-    }),
+    }), [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.reachesNoVpcResource]),
     DefaultSecurityGroupLockdown: new CustomResource('Custom::DefaultSecurityGroupLockdown', {
       ServiceToken: Fn.GetAtt('DefaultSecurityGroupLockFunction', 'Arn'),
       GroupId: Fn.GetAtt('Vpc', 'DefaultSecurityGroup'),
