@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { loadEnvironment, listEnvironments, requireKnownEnvironment, type EnvironmentConfig } from '../config/environment';
 import { compareWithDisk, isStale, renderPlatform, type RenderedPlatform, type StaleReport } from '../synth/render';
-import type { LintJob, LintResult } from '../lint/cfn-lint';
+import { runCfnLint, type LintJob, type LintResult } from '../lint/cfn-lint';
+import { runCheckov, type ScanResult } from '../lint/checkov';
 import type { TemplateJson } from '../cfn/template-json';
 import type { Style } from './terminal';
 
@@ -91,4 +92,41 @@ export function summarizeLint(results: readonly LintResult[]): LintSummary {
     }
   }
   return { errors, warnings, lines };
+}
+
+export interface GateReport {
+  readonly lines: readonly { style: Style | undefined; text: string }[];
+  /** One line per gate that failed; empty when everything passed. */
+  readonly failures: readonly string[];
+}
+
+function summarizeScan(scan: ScanResult, withReasons: boolean): { lines: { style: Style | undefined; text: string }[]; failure?: string } {
+  const failed = scan.failed.length + scan.parsingErrors;
+  const lines: { style: Style | undefined; text: string }[] = [{
+    style: failed === 0 ? 'green' : 'red',
+    text: `checkov ${scan.version}: ${scan.passed} passed, ${scan.failed.length} failed, ${scan.skipped.length} skipped${scan.parsingErrors ? `, ${scan.parsingErrors} parsing errors` : ''} (${scan.seconds.toFixed(1)} s)`,
+  }];
+  for (const f of scan.failed) lines.push({ style: undefined, text: `  FAILED ${f.check} ${f.file} ${f.resource}: ${f.name}` });
+  if (withReasons) {
+    for (const s of scan.skipped) lines.push({ style: 'dim', text: `  skipped ${s.check} ${s.file} ${s.resource}: ${s.reason ?? '(no reason given)'}` });
+  }
+  const unexplained = scan.skipped.filter((s) => !s.reason);
+  return {
+    lines,
+    failure: failed > 0 || unexplained.length > 0
+      ? `checkov: ${scan.failed.length} failed checks, ${scan.parsingErrors} parsing errors, ${unexplained.length} skips without a reason`
+      : undefined,
+  };
+}
+
+/** cfn-lint (every template, each environment) and checkov, run concurrently. */
+export async function runGates(root: string, platform: RenderedPlatform, environments: readonly EnvironmentConfig[], options: { scanReasons: boolean }): Promise<GateReport> {
+  const [lint, scan] = await Promise.all([runCfnLint(lintJobs(platform, environments), root), runCheckov(TEMPLATES_DIR, root)]);
+  const lintSummary = summarizeLint(lint);
+  const scanSummary = summarizeScan(scan, options.scanReasons);
+  const failures = [
+    ...(lintSummary.errors + lintSummary.warnings > 0 ? [`cfn-lint reported ${lintSummary.errors} errors and ${lintSummary.warnings} warnings (the gate allows none)`] : []),
+    ...(scanSummary.failure ? [scanSummary.failure] : []),
+  ];
+  return { lines: [...lintSummary.lines, ...scanSummary.lines], failures };
 }

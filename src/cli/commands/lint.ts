@@ -1,15 +1,14 @@
-/** `tap lint [--env X]`: cfn-lint every template, and the root once per environment. */
+/** `tap lint [--env X]`: cfn-lint every template and the root per environment; checkov over all. */
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { styler, writeLine } from '../terminal';
 import { valueOf } from '../args';
-import { runCfnLint } from '../../lint/cfn-lint';
-import { CheckFailedError, lintJobs, loadEnvironments, renderFresh, selectEnvironments, summarizeLint } from '../workspace';
+import { CheckFailedError, loadEnvironments, renderFresh, runGates, selectEnvironments } from '../workspace';
 
 export const lintCommand: Command = {
   spec: {
-    summary: 'cfn-lint every template and, per environment, the root with its parameter values',
+    summary: 'cfn-lint every template and, per environment, the root with its parameter values; checkov security scan',
     options: { env: envOption },
   },
   async run({ root, output, args }) {
@@ -17,11 +16,9 @@ export const lintCommand: Command = {
     const names = selectEnvironments(root, valueOf(args, 'env'));
     const platform = renderFresh(root);
     const environments = loadEnvironments(root, names, platform);
-    const summary = summarizeLint(await runCfnLint(lintJobs(platform, environments), root));
-    for (const line of summary.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
-    if (summary.errors + summary.warnings > 0) {
-      throw new CheckFailedError(`cfn-lint reported ${summary.errors} errors and ${summary.warnings} warnings (the gate allows none)`);
-    }
+    const report = await runGates(root, platform, environments, { scanReasons: true });
+    for (const line of report.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
+    if (report.failures.length > 0) throw new CheckFailedError(report.failures.join('; '));
     return EXIT.ok;
   },
 };

@@ -10,9 +10,8 @@ import { styler, table, writeLine, type Style } from '../terminal';
 import { valueOf } from '../args';
 import { loadEnvironment, requireKnownEnvironment } from '../../config/environment';
 import { renderPlatform, writeTemplates } from '../../synth/render';
-import { runCfnLint } from '../../lint/cfn-lint';
 import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName, type StackUsage } from '../../plan/limits';
-import { CheckFailedError, lintJobs, summarizeLint, TEMPLATES_DIR } from '../workspace';
+import { CheckFailedError, runGates, TEMPLATES_DIR } from '../workspace';
 import { DERIVED_PARAMETERS } from '../../config/schema';
 
 const percent = (ratio: number): string => `${Math.round(ratio * 100)}%`;
@@ -28,7 +27,7 @@ function usageCell(usage: StackUsage, limit: LimitName, style: (s: Style, t: str
 
 export const planCommand: Command = {
   spec: {
-    summary: 'Offline plan: synth, validate params, lint, and a per-stack summary against CloudFormation limits',
+    summary: 'Offline plan: synth, validate params, lint, security scan, and a per-stack summary against CloudFormation limits',
     options: { env: envOption },
   },
   async run({ root, output, args }) {
@@ -47,8 +46,8 @@ export const planCommand: Command = {
     writeLine(output.out, `${style('green', 'synth')}     ${platform.templates.length} templates in ${TEMPLATES_DIR}/ (${changed} changed)`);
     writeLine(output.out, `${style('green', 'params')}    ${env.file} is valid`);
 
-    const lint = summarizeLint(await runCfnLint(lintJobs(platform, [env]), root));
-    for (const line of lint.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
+    const gates = await runGates(root, platform, [env], { scanReasons: false });
+    for (const line of gates.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
 
     writeLine(output.out);
     writeLine(output.out, style('bold', 'Root stack parameters'));
@@ -77,9 +76,7 @@ export const planCommand: Command = {
     writeLine(output.out, `${count(totalResources)} resources in ${usages.length} stacks (a nested-stack operation may touch at most 2,500)`);
 
     const overLimit = usages.filter((u) => u.peak.ratio > 1);
-    if (lint.errors + lint.warnings > 0) {
-      throw new CheckFailedError(`cfn-lint reported ${lint.errors} errors and ${lint.warnings} warnings (the gate allows none)`);
-    }
+    if (gates.failures.length > 0) throw new CheckFailedError(gates.failures.join('; '));
     if (overLimit.length > 0) {
       throw new CheckFailedError(`over a CloudFormation quota: ${overLimit.map((u) => `${u.stack} (${u.peak.limit})`).join(', ')}`);
     }
