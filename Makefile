@@ -4,12 +4,14 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 ENV ?= dev
+# The pinned AWS SDK announces that releases after January 2027 need Node 22; these pins run on 20.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 NODE_BIN := node_modules/.bin
 TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan clean
+.PHONY: help install synth typecheck lint test plan diagram clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -37,17 +39,21 @@ synth: .build/tap.js ## Render the root and every nested template into templates
 typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
 	@$(NODE_BIN)/tsc -p .
 
-lint: install .build/tap.js typecheck ## Type-check, then cfn-lint every template and each environment
+lint: install .build/tap.js typecheck ## Type-check, cfn-lint every template and each environment, checkov scan
 	@$(TAP) lint
 
 test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness, lint, tests
 	@$(NODE_BIN)/tsc -p .
 	@$(TAP) synth --check
+	@$(TAP) diagram --check
 	@$(TAP) lint
 	@node --import tsx $(NODE_BIN)/uvu test '\.test\.ts$$'
 
-plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, stack limits
+plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
 	@$(TAP) plan --env $(ENV)
+
+diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
+	@$(TAP) diagram
 
 clean: ## Remove derived files (.build, .cache); keeps node_modules and .venv
 	rm -rf .build .cache

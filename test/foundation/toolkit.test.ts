@@ -9,8 +9,9 @@ import { spawnSync } from 'node:child_process';
 const TOP_LEVEL = new Set([
   // T-1
   'templates', 'src', 'params', 'scripts', 'test', 'package.json', 'tsconfig.json', 'Makefile', 'README.md', '.ci',
-  // with a reason: lock files pin dependencies; requirements.txt pins the Python tools; git metadata
-  'package-lock.json', 'requirements.txt', '.gitignore', '.git',
+  // with a reason: lock files pin dependencies; requirements.txt pins the Python tools; git metadata;
+  // docs/ holds the architecture diagram the README shows (generated, checked by make test)
+  'package-lock.json', 'requirements.txt', '.gitignore', '.git', 'docs',
   // installed or derived, ignored by git
   'node_modules', '.venv', '.build', '.cache', '.tap',
 ]);
