@@ -119,14 +119,32 @@ function summarizeScan(scan: ScanResult, withReasons: boolean): { lines: { style
   };
 }
 
+export const GATES = ['cfn-lint', 'checkov'] as const;
+export type Gate = (typeof GATES)[number];
+
 /** cfn-lint (every template, each environment) and checkov, run concurrently. */
-export async function runGates(root: string, platform: RenderedPlatform, environments: readonly EnvironmentConfig[], options: { scanReasons: boolean }): Promise<GateReport> {
-  const [lint, scan] = await Promise.all([runCfnLint(lintJobs(platform, environments), root), runCheckov(TEMPLATES_DIR, root)]);
-  const lintSummary = summarizeLint(lint);
-  const scanSummary = summarizeScan(scan, options.scanReasons);
-  const failures = [
-    ...(lintSummary.errors + lintSummary.warnings > 0 ? [`cfn-lint reported ${lintSummary.errors} errors and ${lintSummary.warnings} warnings (the gate allows none)`] : []),
-    ...(scanSummary.failure ? [scanSummary.failure] : []),
-  ];
-  return { lines: [...lintSummary.lines, ...scanSummary.lines], failures };
+export async function runGates(
+  root: string,
+  platform: RenderedPlatform,
+  environments: readonly EnvironmentConfig[],
+  options: { scanReasons: boolean; gates?: readonly Gate[] },
+): Promise<GateReport> {
+  const gates = options.gates ?? GATES;
+  const [lint, scan] = await Promise.all([
+    gates.includes('cfn-lint') ? runCfnLint(lintJobs(platform, environments), root) : Promise.resolve(undefined),
+    gates.includes('checkov') ? runCheckov(TEMPLATES_DIR, root) : Promise.resolve(undefined),
+  ]);
+  const lines: { style: Style | undefined; text: string }[] = [];
+  const failures: string[] = [];
+  if (lint) {
+    const summary = summarizeLint(lint);
+    lines.push(...summary.lines);
+    if (summary.errors + summary.warnings > 0) failures.push(`cfn-lint reported ${summary.errors} errors and ${summary.warnings} warnings (the gate allows none)`);
+  }
+  if (scan) {
+    const summary = summarizeScan(scan, options.scanReasons);
+    lines.push(...summary.lines);
+    if (summary.failure) failures.push(summary.failure);
+  }
+  return { lines, failures };
 }

@@ -4,19 +4,28 @@ import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { styler, writeLine } from '../terminal';
 import { valueOf } from '../args';
-import { CheckFailedError, loadEnvironments, renderFresh, runGates, selectEnvironments } from '../workspace';
+import { CheckFailedError, GATES, loadEnvironments, renderFresh, runGates, selectEnvironments } from '../workspace';
+import { InputError, quote } from '../../config/problems';
 
 export const lintCommand: Command = {
   spec: {
     summary: 'cfn-lint every template and, per environment, the root with its parameter values; checkov security scan',
-    options: { env: envOption },
+    options: {
+      env: envOption,
+      only: { kind: 'value', description: `run one gate: ${GATES.join(' or ')}` },
+    },
   },
   async run({ root, output, args }) {
     const style = styler(output.color);
+    const only = valueOf(args, 'only');
+    const gate = GATES.find((g) => g === only);
+    if (only !== undefined && !gate) {
+      throw new InputError([{ file: 'command line', path: '--only', message: `must be one of: ${GATES.join(', ')} (got ${quote(only)})` }]);
+    }
     const names = selectEnvironments(root, valueOf(args, 'env'));
     const platform = renderFresh(root);
     const environments = loadEnvironments(root, names, platform);
-    const report = await runGates(root, platform, environments, { scanReasons: true });
+    const report = await runGates(root, platform, environments, { scanReasons: true, ...(gate ? { gates: [gate] } : {}) });
     for (const line of report.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
     if (report.failures.length > 0) throw new CheckFailedError(report.failures.join('; '));
     return EXIT.ok;
