@@ -28,7 +28,9 @@ test('T-7: `make help` lists every target with one line each', () => {
   const targets = [...fs.readFileSync('Makefile', 'utf8').matchAll(/^([a-z-]+):.*## (.+)$/gm)].map((m) => m[1]);
   assert.ok(targets.length >= 6);
   for (const target of targets) assert.match(help, new RegExp(`make ${target}\\s+\\S`), target);
-  for (const required of ['synth', 'lint', 'test', 'plan']) assert.ok(targets.includes(required), required);
+  for (const required of ['synth', 'lint', 'test', 'plan', 'deploy', 'diff', 'outputs', 'drift', 'destroy', 'bootstrap', 'bench']) {
+    assert.ok(targets.includes(required), required);
+  }
   assert.match(help, 'ENV=');
 });
 
@@ -49,6 +51,13 @@ test('T-8: every package and Python tool is pinned to an exact version', () => {
   const requirements = fs.readFileSync('requirements.txt', 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
   for (const line of requirements) assert.match(line, /^[A-Za-z0-9_.\-[\]]+==[\w.]+$/, line);
   for (const tool of ['cfn-lint==', 'checkov==', 'moto==']) assert.ok(requirements.some((l) => l.startsWith(tool)), tool);
+});
+
+test('T-9: a test suite whose setup fails fails the run (uvu alone would report it as passing)', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test/fixtures/failing-setup', '\\.fixture\\.ts$'], { encoding: 'utf8', timeout: 30_000 });
+  assert.is(run.status, 1, run.stdout + run.stderr);
+  assert.match(run.stderr, 'SETUP FAILED for failing-setup fixture');
+  assert.match(run.stderr, 'the database did not start');
 });
 
 test.run();

@@ -10,6 +10,7 @@ import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../src/lambdas/rotate-api-key';
+import { failLoudly } from '../helpers/fail-loudly';
 import { startMotoServer, type MotoServer } from '../helpers/moto-server';
 import { createEcsService, ecsClient, Evidence, primaryDeployment, useFunctionEnvironment } from './helpers/integration';
 import { createSecret, labels, prepareRotationLambda, smClient, startRotation, valueAt } from './helpers/moto-rotation';
@@ -37,13 +38,13 @@ async function newKeySecret(name: string, tags: Record<string, string> = {}) {
   return { arn, key };
 }
 
-test.before(async () => {
+test.before(failLoudly('rotation/api-key', async () => {
   moto = await startMotoServer();
   sm = smClient(moto.endpoint);
   ecs = ecsClient(moto.endpoint);
   rotationLambdaArn = await prepareRotationLambda(moto.endpoint);
   restoreEnv = useFunctionEnvironment({ AWS_ENDPOINT_URL: moto.endpoint });
-});
+}));
 
 test.after(async () => {
   restoreEnv?.();

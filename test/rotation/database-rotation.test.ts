@@ -32,6 +32,7 @@ import { PASSWORD_EXCLUDE_CHARACTERS } from '../../src/lambdas/rotation/postgres
 import { postgresStrategy } from '../../src/lambdas/rotation/postgres-strategy';
 import type { RotationEvent } from '../../src/lambdas/rotation/protocol';
 import { sdkSecretsApi } from '../../src/lambdas/rotation/secrets-api';
+import { failLoudly } from '../helpers/fail-loudly';
 import { startMotoServer, type MotoServer } from '../helpers/moto-server';
 import { createEcsService, ecsClient, Evidence, primaryDeployment, useFunctionEnvironment, type Invoke } from './helpers/integration';
 import { createSecret, labels, prepareRotationLambda, smClient, startRotation, valueAt } from './helpers/moto-rotation';
@@ -82,10 +83,16 @@ async function pendingPassword(arn: string): Promise<string> {
   return password;
 }
 
-test.before(async () => {
-  const [server, postgres] = await Promise.all([startMotoServer(), startPostgres()]);
-  moto = server;
-  db = postgres;
+test.before(failLoudly('rotation/database', async () => {
+  // Started together; if one fails the other is stopped, so a failed setup cannot hang the run.
+  const [server, postgres] = await Promise.allSettled([startMotoServer(), startPostgres()]);
+  if (server.status === 'rejected' || postgres.status === 'rejected') {
+    if (server.status === 'fulfilled') await server.value.stop();
+    if (postgres.status === 'fulfilled') await postgres.value.stop();
+    throw server.status === 'rejected' ? server.reason : (postgres as PromiseRejectedResult).reason;
+  }
+  moto = server.value;
+  db = postgres.value;
   console.log(`    postgres ready in ${db.startMs} ms`);
   sm = smClient(moto.endpoint);
   ecs = ecsClient(moto.endpoint);
@@ -93,7 +100,7 @@ test.before(async () => {
   // What the template gives the function, pointed at moto: SECRETS_MANAGER_ENDPOINT for Secrets
   // Manager, AWS_ENDPOINT_URL for everything else (ECS).
   restoreEnv = useFunctionEnvironment({ SECRETS_MANAGER_ENDPOINT: moto.endpoint, AWS_ENDPOINT_URL: moto.endpoint });
-});
+}));
 
 test.after(async () => {
   restoreEnv?.();

