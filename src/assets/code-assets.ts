@@ -6,9 +6,9 @@
  * - `inline` assets are small enough to embed as `Code.ZipFile` (CloudFormation writes index.js);
  * - `s3` assets are zipped and uploaded by the deploy pipeline to a content-addressed key.
  */
-import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { repoRoot } from '../util/paths';
+import { bundle } from './bundler';
 
 export interface CodeAssetSpec {
   readonly entry: string;
@@ -53,23 +53,21 @@ export type BuiltAssets = Readonly<Record<AssetName, BuiltAsset>>;
 export const LAMBDA_RUNTIME = 'nodejs24.x';
 
 export function buildAssets(root: string = repoRoot()): BuiltAssets {
-  const built = {} as Record<AssetName, BuiltAsset>;
+  // Assets that share options share one esbuild call (and one cache entry).
+  const groups = new Map<string, { entries: Record<string, string>; external: readonly string[] }>();
   for (const [name, spec] of Object.entries(CODE_ASSETS) as [AssetName, CodeAssetSpec][]) {
-    const result = buildSync({
-      absWorkingDir: root,
-      entryPoints: [spec.entry],
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      external: [...spec.external],
-      legalComments: 'none',
-      charset: 'utf8',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0].text;
-    built[name] = { name, delivery: spec.delivery, code, sha256: createHash('sha256').update(code).digest('hex') };
+    const id = JSON.stringify(spec.external);
+    const group = groups.get(id) ?? { entries: {}, external: spec.external };
+    group.entries[name] = spec.entry;
+    groups.set(id, group);
+  }
+  const built = {} as Record<AssetName, BuiltAsset>;
+  for (const group of groups.values()) {
+    const outputs = bundle(root, group);
+    for (const name of Object.keys(group.entries) as AssetName[]) {
+      const code = outputs[name];
+      built[name] = { name, delivery: CODE_ASSETS[name].delivery, code, sha256: createHash('sha256').update(code).digest('hex') };
+    }
   }
   return built;
 }

@@ -86,7 +86,8 @@ export function summarizeLint(results: readonly LintResult[]): LintSummary {
     errors += e;
     warnings += w;
     const status = e + w === 0 ? 'green' : 'red';
-    lines.push({ style: status, text: `cfn-lint ${result.job.label}: ${e} errors, ${w} warnings (${result.job.files.length} templates, ${result.seconds.toFixed(1)} s)` });
+    const cached = result.cached > 0 ? `, ${result.cached === result.job.files.length ? 'all' : result.cached} cached` : '';
+    lines.push({ style: status, text: `cfn-lint ${result.job.label}: ${e} errors, ${w} warnings (${result.job.files.length} templates${cached}, ${result.seconds.toFixed(1)} s)` });
     for (const finding of result.findings) {
       lines.push({ style: undefined, text: `  ${finding.level} ${finding.rule} ${finding.file}:${finding.line} ${finding.path}: ${finding.message}` });
     }
@@ -104,7 +105,7 @@ function summarizeScan(scan: ScanResult, withReasons: boolean): { lines: { style
   const failed = scan.failed.length + scan.parsingErrors;
   const lines: { style: Style | undefined; text: string }[] = [{
     style: failed === 0 ? 'green' : 'red',
-    text: `checkov ${scan.version}: ${scan.passed} passed, ${scan.failed.length} failed, ${scan.skipped.length} skipped${scan.parsingErrors ? `, ${scan.parsingErrors} parsing errors` : ''} (${scan.seconds.toFixed(1)} s)`,
+    text: `checkov ${scan.version}: ${scan.passed} passed, ${scan.failed.length} failed, ${scan.skipped.length} skipped${scan.parsingErrors ? `, ${scan.parsingErrors} parsing errors` : ''} (${scan.cached > 0 ? `${scan.cached} templates cached, ` : ''}${scan.seconds.toFixed(1)} s)`,
   }];
   for (const f of scan.failed) lines.push({ style: undefined, text: `  FAILED ${f.check} ${f.file} ${f.resource}: ${f.name}` });
   if (withReasons) {
@@ -132,7 +133,7 @@ export async function runGates(
   const gates = options.gates ?? GATES;
   const [lint, scan] = await Promise.all([
     gates.includes('cfn-lint') ? runCfnLint(lintJobs(platform, environments), root) : Promise.resolve(undefined),
-    gates.includes('checkov') ? runCheckov(TEMPLATES_DIR, root) : Promise.resolve(undefined),
+    gates.includes('checkov') ? runCheckov(platform.templates.map((t) => `${TEMPLATES_DIR}/${t.file}`), root) : Promise.resolve(undefined),
   ]);
   const lines: { style: Style | undefined; text: string }[] = [];
   const failures: string[] = [];

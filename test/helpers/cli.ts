@@ -50,6 +50,9 @@ export function tempWorkspace(edits: Readonly<Record<string, JsonEdit>> = {}): s
   fs.cpSync(path.join(root, 'params'), path.join(dir, 'params'), { recursive: true });
   fs.cpSync(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
   fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  // Tools, not copied: the workspace uses the repository's pinned .venv.
+  fs.copyFileSync(path.join(root, 'requirements.txt'), path.join(dir, 'requirements.txt'));
+  if (fs.existsSync(path.join(root, '.venv'))) fs.symlinkSync(path.join(root, '.venv'), path.join(dir, '.venv'));
   for (const [env, edit] of Object.entries(edits)) {
     const file = path.join(dir, 'params', `${env}.json`);
     const document = JSON.parse(fs.readFileSync(file, 'utf8')) as EditableEnvironmentFile;
