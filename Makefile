@@ -11,10 +11,10 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram clean
+.PHONY: help install synth typecheck lint test plan diagram bench clean bootstrap diff deploy outputs drift destroy continue-rollback
 
 help: ## List every target with one line each
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
 	@echo "  (ENV=dev|staging|prod selects params/<env>.json; default dev)"
 
 install: node_modules/.installed .venv/.installed ## Install pinned npm packages and the Python tools (.venv)
@@ -52,8 +52,32 @@ test: install .build/tap.js ## Run the whole check suite (what CI runs): types, 
 plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
 	@$(TAP) plan --env $(ENV)
 
+bootstrap: install .build/tap.js ## Create or update ENV's artifact bucket stack (<stackName>-bootstrap)
+	@$(TAP) bootstrap --env $(ENV) $(ARGS)
+
+diff: install .build/tap.js ## Create and review ENV's change set (saved to .tap/ENV/review.json); never executes
+	@$(TAP) diff --env $(ENV) $(ARGS)
+
+deploy: install .build/tap.js ## Deploy ENV: package, nested change set, review, approve, execute, outputs (REVIEW=file runs a saved review)
+	@$(TAP) deploy --env $(ENV) $(if $(REVIEW),--review $(REVIEW)) $(ARGS)
+
+outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/outputs.json
+	@$(TAP) outputs --env $(ENV) $(ARGS)
+
+drift: install .build/tap.js ## Detect drift on ENV's root and every nested stack (exit 11 on drift)
+	@$(TAP) drift --env $(ENV)
+
+destroy: install .build/tap.js ## Delete ENV's stack tree (type the stack name, or CONFIRM=<stack>); prod also needs ARGS=--force
+	@$(TAP) destroy --env $(ENV) $(if $(CONFIRM),--confirm $(CONFIRM)) $(ARGS)
+
+continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='--skip Stack.Resource' for what cannot roll back)
+	@$(TAP) continue-rollback --env $(ENV) $(ARGS)
+
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
+
+bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
+	@node --import tsx scripts/bench.ts
 
 clean: ## Remove derived files (.build, .cache); keeps node_modules and .venv
 	rm -rf .build .cache

@@ -23,6 +23,8 @@ export const EXIT = {
   refused: 10,
   /** Drift detected by `tap drift`. */
   drifted: 11,
+  /** `tap destroy` ended in DELETE_FAILED: resources are left; the message names them and the next step. */
+  destroyFailed: 12,
   /** Interrupted (Ctrl-C); CloudFormation continues on its own. */
   interrupted: 130,
 } as const;

@@ -15,6 +15,13 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   validate: async () => (await import('./commands/validate')).validateCommand,
   lint: async () => (await import('./commands/lint')).lintCommand,
   plan: async () => (await import('./commands/plan')).planCommand,
+  bootstrap: async () => (await import('./commands/bootstrap')).bootstrapCommand,
+  diff: async () => (await import('./commands/diff')).diffCommand,
+  deploy: async () => (await import('./commands/deploy')).deployCommand,
+  outputs: async () => (await import('./commands/outputs')).outputsCommand,
+  drift: async () => (await import('./commands/drift')).driftCommand,
+  destroy: async () => (await import('./commands/destroy')).destroyCommand,
+  'continue-rollback': async () => (await import('./commands/continue-rollback')).continueRollbackCommand,
   diagram: async () => (await import('./commands/diagram')).diagramCommand,
 };
 

@@ -11,6 +11,7 @@ import { buildAssets, type BuiltAssets } from '../assets/code-assets';
 import { SERVICE_CATALOG } from '../catalog/services';
 import type { ServiceCatalog } from '../catalog/types';
 import { validateCatalog } from '../catalog/validate';
+import { buildBootstrap } from '../stacks/bootstrap';
 import { buildRoot } from '../stacks/root';
 
 export interface RenderedTemplate {
@@ -24,7 +25,7 @@ export interface RenderedTemplate {
 }
 
 export interface RenderedPlatform {
-  /** Root first, then depth-first in nesting order. */
+  /** Root first, then depth-first in nesting order, then the bootstrap stack. */
   readonly templates: readonly RenderedTemplate[];
   readonly assets: BuiltAssets;
 }
@@ -54,9 +55,13 @@ function renderTree(root: AnyStackTemplate): RenderedTemplate[] {
   return rendered;
 }
 
+/**
+ * The platform tree (root first, then its nested stacks) followed by the bootstrap stack, which is
+ * deployed on its own before the platform but rendered, linted and committed with it.
+ */
 export function renderPlatform(catalog: ServiceCatalog = SERVICE_CATALOG, assets: BuiltAssets = buildAssets()): RenderedPlatform {
   validateCatalog(catalog);
-  return { templates: renderTree(buildRoot({ catalog, assets })), assets };
+  return { templates: [...renderTree(buildRoot({ catalog, assets })), ...renderTree(buildBootstrap())], assets };
 }
 
 export interface StaleReport {

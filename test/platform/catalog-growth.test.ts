@@ -56,7 +56,7 @@ test('scale: at 50 catalog entries no stack exceeds 60% of any CloudFormation qu
   assert.is(catalog.length, 50);
   assert.equal(catalogProblems(catalog), []);
   const templates = renderCatalog(catalog);
-  assert.is(templates.length, 6 + 50, 'root, network, registry, mesh, cluster, services and 50 service stacks');
+  assert.is(templates.length, 7 + 50, 'root, network, registry, mesh, cluster, services, bootstrap and 50 service stacks');
   for (const template of templates) {
     const usage = measureTemplate(template);
     assert.ok(usage.peak.ratio <= LIMIT_HEADROOM, `${template.name}: ${usage.peak.limit} at ${Math.round(usage.peak.ratio * 100)}%`);

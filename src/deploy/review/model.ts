@@ -1,0 +1,149 @@
+/**
+ * The review: one tree of the root change set and every nested change set, plus findings. Values
+ * in it are already masked (see mask.ts), so it can be printed and saved as it is.
+ */
+
+export interface ReviewDetail {
+  /** `Properties.Tags`, `Metadata`, `Tags`... */
+  readonly property: string;
+  /** Always | Conditionally | Never */
+  readonly recreation?: string;
+  /** Static | Dynamic */
+  readonly evaluation?: string;
+  /** DirectModification | ParameterReference | ResourceReference | ResourceAttribute | Automatic */
+  readonly source?: string;
+  readonly causingEntity?: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface ReviewChange {
+  /** Stack path the resource lives in (`` for the root). */
+  readonly stackPath: string;
+  readonly logicalId: string;
+  /** `Services/Frontend/Service`; root resources are just `Network`. */
+  readonly address: string;
+  readonly resourceType: string;
+  /** Add | Modify | Remove | Import | Dynamic */
+  readonly action: string;
+  /** True | False | Conditional */
+  readonly replacement?: string;
+  readonly physicalId?: string;
+  readonly details: readonly ReviewDetail[];
+  /** Set when every detail is Dynamic or only known after apply. */
+  readonly dynamicOnly: boolean;
+  readonly nested?: ReviewStack;
+  /** A label when the change is probably not real (see findings.ts). */
+  readonly noise?: string;
+}
+
+export interface ReviewStack {
+  readonly path: string;
+  readonly stackName: string;
+  readonly changeSetId: string;
+  readonly status: string;
+  readonly changes: readonly ReviewChange[];
+}
+
+export interface ParameterChange {
+  readonly key: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface DataLossFinding {
+  readonly address: string;
+  readonly resourceType: string;
+  readonly what: 'removed' | 'replaced' | 'may be replaced' | 'removed with its nested stack';
+  /** Why this type matters (from STATEFUL_RESOURCE_TYPES). */
+  readonly why: string;
+  /** Properties or entities that cause it. */
+  readonly causes: readonly string[];
+  /**
+   * A conditional replacement caused only by values CloudFormation knows after apply (sibling
+   * outputs) on a resource whose template did not change. Shown, not refused: the prod stack
+   * policy still denies the replacement if it really happens.
+   */
+  readonly likelyNoise: boolean;
+}
+
+export type SecurityChangeKind = 'iam-statement' | 'managed-policy' | 'security-group-rule' | 'resource';
+
+export interface SecurityFinding {
+  readonly stackPath: string;
+  readonly kind: SecurityChangeKind;
+  readonly change: 'added' | 'removed' | 'modified';
+  readonly summary: string;
+  /** Grants more than before (statement or rule added, deny removed, managed policy attached). */
+  readonly broadening: boolean;
+}
+
+export interface ListenerRuleFinding {
+  readonly address: string;
+  readonly services: readonly string[];
+  readonly message: string;
+}
+
+export interface NoiseFinding {
+  readonly address: string;
+  readonly label: string;
+}
+
+export interface Findings {
+  readonly dataLoss: readonly DataLossFinding[];
+  readonly security: readonly SecurityFinding[];
+  readonly listenerRules: readonly ListenerRuleFinding[];
+  readonly noise: readonly NoiseFinding[];
+}
+
+export interface ChangeCounts {
+  readonly add: number;
+  readonly modify: number;
+  readonly remove: number;
+  readonly replace: number;
+  readonly conditional: number;
+  readonly stacks: number;
+}
+
+export interface Review {
+  readonly environment: string;
+  readonly stackName: string;
+  readonly stackId: string;
+  readonly changeSetId: string;
+  readonly changeSetName: string;
+  readonly changeSetType: 'CREATE' | 'UPDATE';
+  readonly root: ReviewStack;
+  readonly parameters: readonly ParameterChange[];
+  readonly findings: Findings;
+  readonly counts: ChangeCounts;
+}
+
+export function* allChanges(stack: ReviewStack): Generator<ReviewChange> {
+  for (const change of stack.changes) {
+    yield change;
+    if (change.nested) yield* allChanges(change.nested);
+  }
+}
+
+export function* allStacks(stack: ReviewStack): Generator<ReviewStack> {
+  yield stack;
+  for (const change of stack.changes) if (change.nested) yield* allStacks(change.nested);
+}
+
+export const addressOf = (stackPath: string, logicalId: string): string => (stackPath ? `${stackPath}/${logicalId}` : logicalId);
+
+export function countChanges(root: ReviewStack): ChangeCounts {
+  let add = 0, modify = 0, remove = 0, replace = 0, conditional = 0, stacks = 0;
+  for (const stack of allStacks(root)) {
+    stacks += 1;
+    for (const change of stack.changes) {
+      if (change.resourceType === 'AWS::CloudFormation::Stack' && change.nested) continue;
+      if (change.action === 'Add') add += 1;
+      else if (change.action === 'Remove') remove += 1;
+      else modify += 1;
+      if (change.replacement === 'True') replace += 1;
+      if (change.replacement === 'Conditional') conditional += 1;
+    }
+  }
+  return { add, modify, remove, replace, conditional, stacks };
+}

@@ -1,0 +1,146 @@
+/**
+ * The review as text: the change tree (root and nested stacks in one tree), root parameters,
+ * then the findings. Colour only through the styler (so only on a terminal). Long values are
+ * shortened here; the JSON artifact keeps them whole.
+ */
+import type { Style } from '../../cli/terminal';
+import { visibleLength } from '../../cli/terminal';
+import type { Review, ReviewChange, ReviewDetail, ReviewStack } from './model';
+
+type Styler = (style: Style, text: string) => string;
+
+const MAX_VALUE = 100;
+const MAX_DETAILS = 8;
+const MAX_SECURITY_PER_STACK = 25;
+
+const SYMBOL: Record<string, string> = { Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?' };
+
+export function shorten(value: string, max = MAX_VALUE): string {
+  const flat = value.replace(/\s*\n\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+const quoteValue = (value: string | undefined): string => (value === undefined || value === '' ? '(none)' : shorten(value));
+
+function actionStyle(change: ReviewChange): Style | undefined {
+  if (change.noise) return 'dim';
+  if (change.action === 'Remove' || change.replacement === 'True') return 'red';
+  if (change.action === 'Add') return 'green';
+  if (change.replacement === 'Conditional') return 'yellow';
+  return 'yellow';
+}
+
+function replacementTag(change: ReviewChange, style: Styler): string {
+  if (change.replacement === 'True') return style('red', style('bold', 'REPLACE'));
+  if (change.replacement === 'Conditional') return style('yellow', style('bold', 'MAY REPLACE'));
+  return '';
+}
+
+function detailLine(detail: ReviewDetail): string {
+  const recreation = detail.recreation && detail.recreation !== 'Never' ? `, recreation: ${detail.recreation}` : '';
+  const dynamic = detail.evaluation === 'Dynamic' ? ', known after apply' : '';
+  const cause = detail.causingEntity ? `, via ${detail.causingEntity}` : '';
+  const values = detail.before !== undefined || detail.after !== undefined ? `  ${quoteValue(detail.before)} → ${quoteValue(detail.after)}` : '';
+  const meta = `${detail.source ?? ''}${cause}${recreation}${dynamic}`.replace(/^, /, '');
+  return `${detail.property}${values}${meta ? `  (${meta})` : ''}`;
+}
+
+function renderStack(stack: ReviewStack, prefix: string, style: Styler, lines: string[], typeColumn: number): void {
+  stack.changes.forEach((change, index) => {
+    const last = index === stack.changes.length - 1;
+    const branch = last ? '└─ ' : '├─ ';
+    const childPrefix = prefix + (last ? '   ' : '│  ');
+    const symbol = SYMBOL[change.action] ?? '?';
+    const head = `${prefix}${branch}${symbol} ${change.logicalId}`;
+    const pad = ' '.repeat(Math.max(2, typeColumn - visibleLength(head)));
+    const tag = replacementTag(change, style);
+    const noise = change.noise ? `  ${style('dim', change.noise)}` : '';
+    const colour = actionStyle(change);
+    const text = `${head}${pad}${change.resourceType}${tag ? `  ${tag}` : ''}`;
+    lines.push(`${colour ? style(colour, text) : text}${noise}`);
+    const showDetails = change.nested === undefined && change.action === 'Modify';
+    if (showDetails) {
+      const details = change.details.slice(0, MAX_DETAILS);
+      for (const detail of details) lines.push(style('dim', `${childPrefix}    ${detailLine(detail)}`));
+      if (change.details.length > MAX_DETAILS) lines.push(style('dim', `${childPrefix}    … ${change.details.length - MAX_DETAILS} more in the review file`));
+    }
+    if (change.nested) renderStack(change.nested, childPrefix, style, lines, typeColumn);
+  });
+}
+
+function maxHeadWidth(stack: ReviewStack, depth: number): number {
+  let width = 0;
+  for (const change of stack.changes) {
+    width = Math.max(width, depth * 3 + 5 + change.logicalId.length);
+    if (change.nested) width = Math.max(width, maxHeadWidth(change.nested, depth + 1));
+  }
+  return width;
+}
+
+export function summaryLine(review: Review): string {
+  const c = review.counts;
+  const parts = [`${c.add} to add`, `${c.modify} to modify`, `${c.remove} to remove`];
+  const replaced = [c.replace ? `${c.replace} replaced` : '', c.conditional ? `${c.conditional} may be replaced` : ''].filter(Boolean).join(', ');
+  return `${parts.join(', ')}${replaced ? ` (${replaced})` : ''}, in ${c.stacks} stack${c.stacks === 1 ? '' : 's'}`;
+}
+
+export function renderReview(review: Review, style: Styler): string {
+  const lines: string[] = [];
+  lines.push(style('bold', `Change set ${review.changeSetName} (${review.changeSetType} of ${review.stackName})`));
+  lines.push(`  ${summaryLine(review)}`);
+  lines.push('');
+  lines.push(style('bold', review.stackName));
+  if (review.root.changes.length === 0) lines.push('   (no resource changes: only parameters, tags or outputs differ)');
+  renderStack(review.root, '', style, lines, Math.min(60, maxHeadWidth(review.root, 0) + 2));
+
+  if (review.parameters.length > 0) {
+    lines.push('');
+    lines.push(style('bold', 'Root parameters'));
+    for (const p of review.parameters) lines.push(`  ${p.key}  ${quoteValue(p.before)} → ${quoteValue(p.after)}`);
+  }
+
+  const { dataLoss, security, listenerRules, noise } = review.findings;
+  lines.push('');
+  if (dataLoss.length > 0) {
+    lines.push(style('red', style('bold', `Data-loss risks (${dataLoss.length})`)));
+    for (const f of dataLoss) {
+      const causes = f.causes.length > 0 ? ` (${f.causes.join(', ')})` : '';
+      const noiseNote = f.likelyNoise ? style('dim', ' — probably no change: caused only by values known after apply') : '';
+      lines.push(style(f.likelyNoise ? 'yellow' : 'red', `  ✗ ${f.address}  ${f.resourceType} ${f.what}${causes}`) + noiseNote);
+      lines.push(style('dim', `      ${f.why}`));
+    }
+  } else {
+    lines.push(style('green', 'No data-loss risks: no repository, secret, log group, key or bucket is removed or replaced.'));
+  }
+
+  lines.push('');
+  if (security.length > 0) {
+    const broadening = security.filter((s) => s.broadening).length;
+    lines.push(style('yellow', style('bold', `Security-relevant changes (${security.length}${broadening ? `, ${broadening} broadening` : ''})`)));
+    const byStack = new Map<string, typeof security[number][]>();
+    for (const f of security) byStack.set(f.stackPath, [...(byStack.get(f.stackPath) ?? []), f]);
+    for (const [stackPath, findings] of byStack) {
+      lines.push(`  ${stackPath || review.stackName}`);
+      for (const f of findings.slice(0, MAX_SECURITY_PER_STACK)) {
+        const sign = f.change === 'added' ? '+' : f.change === 'removed' ? '-' : '~';
+        const text = `    ${sign} ${f.kind}  ${shorten(f.summary, 160)}`;
+        lines.push(f.broadening ? style('yellow', text) : text);
+      }
+      if (findings.length > MAX_SECURITY_PER_STACK) lines.push(style('dim', `    … ${findings.length - MAX_SECURITY_PER_STACK} more in the review file`));
+    }
+  } else {
+    lines.push(style('green', 'No security-relevant changes: IAM, key policies, bucket policies, Lambda permissions and security groups are unchanged.'));
+  }
+
+  if (listenerRules.length > 0) {
+    lines.push('');
+    lines.push(style('red', style('bold', `ECS-managed listener rules (${listenerRules.length})`)));
+    for (const f of listenerRules) lines.push(style('red', `  ! ${f.address}: ${f.message}`));
+  }
+  if (noise.length > 0) {
+    lines.push('');
+    lines.push(style('dim', `Probably not real changes (${noise.length}): nested change sets mark stacks whose parameters come from sibling outputs (roadmap #759)`));
+    for (const f of noise) lines.push(style('dim', `  ${f.address}: ${f.label}`));
+  }
+  return lines.join('\n');
+}

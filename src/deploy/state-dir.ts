@@ -1,0 +1,22 @@
+/**
+ * `.tap/<env>/`: what the CLI writes per environment (review artifacts, outputs). Ignored by git.
+ * Files are written atomically (temporary file, then rename), so a crash never leaves half a file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const STATE_DIR = '.tap';
+
+export const statePath = (root: string, environment: string, file: string): string => path.join(root, STATE_DIR, environment, file);
+
+/** Relative to the repository root, for messages and commands to copy. */
+export const displayPath = (environment: string, file: string): string => `${STATE_DIR}/${environment}/${file}`;
+
+export function writeStateFile(root: string, environment: string, file: string, content: string): string {
+  const target = statePath(root, environment, file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, target);
+  return target;
+}

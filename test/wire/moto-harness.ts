@@ -1,0 +1,118 @@
+/**
+ * Wire tests: the real `tap` commands and the real AWS SDK adapter over HTTP against a moto server
+ * started by the tests on a free loopback port. Only the workspace is a fixture: a small nested
+ * tree moto can deploy (moto lacks most of the platform: nested `Outputs.X` GetAtt answers 500,
+ * stacks created by change sets get no root outputs, IncludeNestedStacks is ignored; see
+ * shared/reference/moto.md §8), with the real bootstrap template.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from '../../src/cli/args';
+import { EXIT } from '../../src/cli/exit-codes';
+import type { Output } from '../../src/cli/terminal';
+import { formatProblem, InputError } from '../../src/config/problems';
+import { requireKnownEnvironment } from '../../src/config/environment';
+import type { TemplateJson } from '../../src/cfn/template-json';
+import { createSdkPort } from '../../src/deploy/aws-sdk';
+import { systemClock } from '../../src/deploy/clock';
+import type { DeployRuntime, PlatformSource } from '../../src/deploy/runtime';
+import { sessionFromPort } from '../../src/deploy/session';
+import { COMMANDS } from '../deploy/harness';
+import { platformOfFiles, rotationAsset } from './moto-fixtures';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export interface WireResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Requests sent, per port operation (from the session's counter). */
+  readonly calls: ReadonlyMap<string, number>;
+}
+
+export const BUCKET = `tap-artifacts-${MOTO_ACCOUNT_ID}-eu-west-1`;
+
+export class WireWorkspace {
+  readonly root: string;
+  templates: Record<string, TemplateJson>;
+
+  constructor(readonly moto: MotoServer, templates: Record<string, TemplateJson>) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-wire-'));
+    fs.mkdirSync(path.join(this.root, 'params'));
+    fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-wire' }));
+    fs.writeFileSync(path.join(this.root, 'params', 'dev.json'), JSON.stringify({
+      deployment: { accountId: MOTO_ACCOUNT_ID, region: 'eu-west-1', stackName: 'tap-dev', artifactBucket: BUCKET },
+      parameters: { Environment: 'dev', DataProtection: 'delete' },
+      tags: { 'cost-center': 'trading-analytics' },
+    }));
+    this.templates = templates;
+    // The SDK's standard credential chain reads the process environment.
+    process.env['AWS_ACCESS_KEY_ID'] = MOTO_CREDENTIALS.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
+    delete process.env['AWS_PROFILE'];
+    delete process.env['AWS_SESSION_TOKEN'];
+  }
+
+  private platform(): PlatformSource {
+    return { ...platformOfFiles(this.templates), assets: { 'rotate-api-key': rotationAsset } };
+  }
+
+  runtime(calls: { current?: () => ReadonlyMap<string, number> }): DeployRuntime {
+    const workspace = this;
+    return {
+      clock: systemClock,
+      random: Math.random,
+      toolkitVersion: '0.1.0-wire',
+      serviceNames: ['frontend', 'api-gateway'],
+      prepare(root, name) {
+        requireKnownEnvironment(root, name);
+        const file = JSON.parse(fs.readFileSync(path.join(root, 'params', `${name}.json`), 'utf8'));
+        return {
+          platform: workspace.platform(),
+          environment: {
+            name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags,
+            stackParameters: { ...file.parameters, ArtifactBucket: file.deployment.artifactBucket },
+            computedParameters: ['ArtifactBucket'], subnets: { publicSubnets: [], privateSubnets: [] },
+          },
+        };
+      },
+      async connect(region, env, onRetry) {
+        const session = sessionFromPort(await createSdkPort(region, env), { region, endpoint: env['AWS_ENDPOINT_URL'], clock: systemClock, onRetry });
+        calls.current = () => session.apiCalls();
+        return session;
+      },
+      terminal: () => ({ interactive: false, prompt: async () => undefined }),
+      interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
+    };
+  }
+
+  async run(argv: readonly string[], options: { endpoint?: string } = {}): Promise<WireResult> {
+    const [name, ...rest] = argv;
+    const out = new Capture();
+    const err = new Capture();
+    const output: Output = { out, err, color: false };
+    const calls: { current?: () => ReadonlyMap<string, number> } = {};
+    const runtime = this.runtime(calls);
+    const command = COMMANDS[name](() => runtime);
+    let code: number;
+    try {
+      code = await command.run({ root: this.root, output, args: parseArgs(name, command.spec, rest), env: { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' } });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      for (const problem of error.problems) err.write(`error ${formatProblem(problem)}\n`);
+      code = EXIT.invalidInput;
+    }
+    return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
+  }
+}
+
+export const total = (calls: ReadonlyMap<string, number>): number => [...calls.values()].reduce((a, b) => a + b, 0);
