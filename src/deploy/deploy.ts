@@ -408,7 +408,10 @@ async function executeOnce(c: AwsCommand, id: string): Promise<'started' | { rea
       if (error instanceof AwsError && (error.kind === 'conflict' || error.kind === 'validation')) return { reason: `${error.code}: ${error.message}`, conflict: true };
       if (!(error instanceof AwsError) || (error.kind !== 'transient' && error.kind !== 'unsupported')) throw error;
       const page = await cfn.describeChangeSet(id, { includePropertyValues: false });
-      if (page && page.executionStatus !== 'AVAILABLE') return 'started';
+      if (page && page.executionStatus !== 'AVAILABLE') {
+        c.say.note(`ExecuteChangeSet's answer was lost (${error.code}), but the change set is ${page.executionStatus}: it was accepted; following it.`);
+        return 'started';
+      }
       if (!page) return { reason: `${error.code}: ${error.message} (and the change set is gone)` };
       c.say.note(`ExecuteChangeSet failed (${error.code}); the change set is still AVAILABLE, so it was not executed: trying once more.`);
     }

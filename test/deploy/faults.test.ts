@@ -64,6 +64,7 @@ test('D-6 (faults): an ExecuteChangeSet whose answer was lost is not sent twice 
   const result = await s.run(['deploy', '--env', 'dev', '--yes']);
   assert.is(result.code, 0, result.stderr);
   assert.is(result.calls.filter((c) => c.op === 'cfn.executeChangeSet').length, 1);
+  assert.match(result.stdout, /ExecuteChangeSet's answer was lost \(ECONNRESET\), but the change set is EXECUTE_IN_PROGRESS: it was accepted; following it\./);
   assert.is(s.aws.rootStack('tap-dev')?.status, 'UPDATE_COMPLETE');
 });
 

@@ -56,6 +56,9 @@ export async function startMotoServer(): Promise<MotoServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MOTO_ACCOUNT_ID },
   });
+  // A test run that is killed or crashes must not leave moto servers behind.
+  const killChild = () => child.kill('SIGTERM');
+  process.once('exit', killChild);
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -70,6 +73,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
+        process.off('exit', killChild);
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

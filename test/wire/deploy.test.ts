@@ -12,6 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { failLoudly } from '../helpers/fail-loudly';
 import { startMotoServer, type MotoServer } from '../helpers/moto-server';
+import { startFaultProxy } from '../helpers/fault-proxy';
 import { BUCKET, total, WireWorkspace } from './moto-harness';
 import { motoTemplates } from './moto-fixtures';
 
@@ -155,6 +156,55 @@ wire('D-12 / faults: the artifact bucket missing, and an endpoint that refuses c
   assert.is(closed.code, 4);
   assert.match(closed.stderr, /could not confirm the caller's account with STS GetCallerIdentity: ECONNREFUSED/);
   assert.is(closed.calls.get('sts.callerIdentity'), 4, 'a refused connection is retried, then reported');
+});
+
+wire('D-12 / faults over HTTP: throttling, 5xx, dropped connections and a lost ExecuteChangeSet answer mid-deploy; the deploy completes once and nothing is lost', async ({ moto, cfn, s3 }) => {
+  const w = new WireWorkspace(moto, motoTemplates());
+  await bootstrapped(w);
+  const proxy = await startFaultProxy(moto.endpoint);
+  try {
+    const faults = [
+      { kind: 'throttle', action: 'GetCallerIdentity', times: 1 },
+      { kind: 'reset', action: 'HEAD object', times: 1 },
+      { kind: 'throttle', action: 'PUT object', times: 2 },
+      { kind: 'server-error', action: 'PUT object', times: 1, after: 1 },
+      { kind: 'throttle', action: 'CreateChangeSet', times: 1 },
+      { kind: 'server-error', action: 'DescribeChangeSet', times: 1 },
+      { kind: 'lose-response', action: 'ExecuteChangeSet', times: 1 },
+      { kind: 'reset', action: 'DescribeStackEvents', times: 2, after: 1 },
+      { kind: 'throttle', action: 'DescribeStacks', times: 1, after: 3 },
+    ] as const;
+    for (const fault of faults) proxy.inject(fault);
+    const result = await w.run(['deploy', '--env', 'dev', '--yes'], { endpoint: proxy.endpoint });
+    assert.is(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.is(proxy.injected.length, faults.reduce((sum, fault) => sum + fault.times, 0), 'every fault was injected');
+    // Each fault is reported as it is retried; the lost answer is recognised, not repeated.
+    for (const notice of [
+      /throttled on sts\.callerIdentity; retry 1/,
+      /on s3\.headObject; retry 1/,
+      /throttled on s3\.putObject; retry 1/,
+      /InternalError on s3\.putObject; retry \d/,
+      /throttled on cfn\.createChangeSet; retry 1/,
+      /InternalFailure on cfn\.describeChangeSet; retry 1/,
+      /ExecuteChangeSet's answer was lost \(\w+\), but the change set is \w+: it was accepted; following it\./,
+      /on cfn\.describeStackEvents; retry \d/,
+      /throttled on cfn\.describeStack; retry 1/,
+      /✓ tap-dev CREATE_COMPLETE/,
+    ]) assert.match(result.stdout, notice);
+    assert.is(proxy.seen.filter((r) => r.action === 'ExecuteChangeSet').length, 1, 'ExecuteChangeSet sent once');
+    // Nothing lost: the stack tree exists once, every object is in the bucket, outputs were written.
+    const stacks = await cfn.send(new DescribeStacksCommand({ StackName: 'tap-dev' }));
+    assert.is(stacks.Stacks?.[0]?.StackStatus, 'CREATE_COMPLETE');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    assert.is((listed.Contents ?? []).length, 4);
+    assert.ok(fs.existsSync(`${w.root}/.tap/dev/outputs.json`));
+    // And a re-run (same endpoint, so the same TemplateURLs) finds the stack up to date.
+    const again = await w.run(['deploy', '--env', 'dev', '--yes'], { endpoint: proxy.endpoint });
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /No changes: the deployed templates \(all 3 stacks\), parameters and tags are identical/);
+  } finally {
+    await proxy.stop();
+  }
 });
 
 wire.run();
