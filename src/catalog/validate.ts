@@ -5,6 +5,10 @@
  */
 import type { ServiceCatalog, ServiceDefinition, TaskSize } from './types';
 import { TASK_SIZE_PROFILES } from './types';
+import { InputError, type Problem } from '../config/problems';
+
+/** Where a catalog problem is reported: the catalog is data its editors change by hand. */
+export const CATALOG_FILE = 'src/catalog/services.ts';
 
 /** Service names: lower-case DNS label, short enough for every physical name built from it. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -34,9 +38,17 @@ function fargateMemoryOptions(cpu: TaskSize['cpu']): readonly number[] {
   }
 }
 
-export class CatalogError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`service catalog is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+/** `service "x": message` → a Problem at that service; graph-wide problems have no path. */
+function toProblem(text: string): Problem {
+  const match = /^(service "[^"]*"(?: health check)?): (.*)$/s.exec(text);
+  return match ? { file: CATALOG_FILE, path: match[1], message: match[2] } : { file: CATALOG_FILE, path: '', message: text };
+}
+
+/** An invalid catalog is bad input (exit 2), reported like a params mistake. */
+export class CatalogError extends InputError {
+  constructor(readonly descriptions: readonly string[]) {
+    super(descriptions.map(toProblem));
+    this.name = 'CatalogError';
   }
 }
 

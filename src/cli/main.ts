@@ -9,19 +9,23 @@ import { consoleOutput, styler, writeLine, type Output } from './terminal';
 import { formatProblem, InputError } from '../config/problems';
 import { repoRoot } from '../util/paths';
 import { CheckFailedError } from './workspace';
+import type { RuntimeFactory } from './commands/aws-command';
 
-const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+/** Loads a command; AWS commands take the runtime (tests inject a fake AWS; undefined = the real one). */
+type LoadCommand = (runtime?: RuntimeFactory) => Promise<Command>;
+
+const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   synth: async () => (await import('./commands/synth')).synthCommand,
   validate: async () => (await import('./commands/validate')).validateCommand,
   lint: async () => (await import('./commands/lint')).lintCommand,
   plan: async () => (await import('./commands/plan')).planCommand,
-  bootstrap: async () => (await import('./commands/bootstrap')).bootstrapCommand,
-  diff: async () => (await import('./commands/diff')).diffCommand,
-  deploy: async () => (await import('./commands/deploy')).deployCommand,
-  outputs: async () => (await import('./commands/outputs')).outputsCommand,
-  drift: async () => (await import('./commands/drift')).driftCommand,
-  destroy: async () => (await import('./commands/destroy')).destroyCommand,
-  'continue-rollback': async () => (await import('./commands/continue-rollback')).continueRollbackCommand,
+  bootstrap: async (runtime) => (await import('./commands/bootstrap')).createBootstrapCommand(runtime),
+  diff: async (runtime) => (await import('./commands/diff')).createDiffCommand(runtime),
+  deploy: async (runtime) => (await import('./commands/deploy')).createDeployCommand(runtime),
+  outputs: async (runtime) => (await import('./commands/outputs')).createOutputsCommand(runtime),
+  drift: async (runtime) => (await import('./commands/drift')).createDriftCommand(runtime),
+  destroy: async (runtime) => (await import('./commands/destroy')).createDestroyCommand(runtime),
+  'continue-rollback': async (runtime) => (await import('./commands/continue-rollback')).createContinueRollbackCommand(runtime),
   diagram: async () => (await import('./commands/diagram')).diagramCommand,
 };
 
@@ -29,6 +33,8 @@ export interface MainOptions {
   readonly root?: string;
   readonly output?: Output;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How AWS commands reach AWS; tests inject one. */
+  readonly runtime?: RuntimeFactory;
 }
 
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<ExitCode> {
@@ -41,7 +47,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return EXIT.invalidInput;
   }
   try {
-    const command = await load();
+    const command = await load(options.runtime);
     const args = parseArgs(name, command.spec, rest);
     return await command.run({ root: options.root ?? repoRoot(), output, args, env: options.env ?? process.env });
   } catch (error) {

@@ -30,9 +30,12 @@ const environmentMatchesFileName: EnvironmentRule = ({ name, file, settings }) =
     ? []
     : [{ file, path: parameterPath('Environment'), message: `must be ${quote(name)}, the name of this file (got ${quote(settings.parameters['Environment'])})` }];
 
-const vpcCidrIsANetwork: EnvironmentRule = ({ file, settings }) => {
-  const parsed = parseCidr(String(settings.parameters['VpcCidr']));
-  return parsed.ok ? [] : [{ file, path: parameterPath('VpcCidr'), message: `${quote(settings.parameters['VpcCidr'])} ${parsed.problem}` }];
+/** A CIDR parameter must be a network address: EC2 rejects a VPC CIDR with host bits, and in a rule CIDR they are a typo. */
+const cidrIsANetwork = (key: string): EnvironmentRule => ({ file, settings }) => {
+  const value = settings.parameters[key];
+  if (value === undefined) return [];
+  const parsed = parseCidr(String(value));
+  return parsed.ok ? [] : [{ file, path: parameterPath(key), message: `${quote(value)} ${parsed.problem}` }];
 };
 
 /** Explicit subnet CIDRs must be valid, one per AZ, inside the VPC and disjoint. */
@@ -124,7 +127,8 @@ const arnsBelongToTheDeployment: EnvironmentRule = ({ file, settings }) => {
 
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentMatchesFileName,
-  vpcCidrIsANetwork,
+  cidrIsANetwork('VpcCidr'),
+  cidrIsANetwork('DatabaseCidr'),
   subnetsFitTheVpc,
   vpcDoesNotOverlapOtherEnvironments,
   productionRetainsData,

@@ -11,6 +11,7 @@ import { checkGuard } from './guard';
 import { createMasker, secretParameterValues, type SecretMasker } from './mask';
 import { packagePlatform, PackagingError, type PackagedPlatform } from './package';
 import { CheckFailedError } from '../cli/workspace';
+import { InputError, type Problem } from '../config/problems';
 import type { RetryNotice } from './retry';
 import type { DeployRuntime, Terminal, Workspace } from './runtime';
 import { formatDuration } from './clock';
@@ -59,7 +60,20 @@ export interface AwsCommand {
 
 export type Opened = { readonly type: 'ready'; readonly command: AwsCommand } | { readonly type: 'exit'; readonly code: ExitCode };
 
-export async function openAwsCommand(context: CommandContext, runtime: DeployRuntime, environment: string, options: { requireFresh: boolean }): Promise<Opened> {
+/** What a command can check about its own arguments once the workspace is known, before connecting. */
+export interface Opening {
+  readonly env: EnvironmentConfig;
+  readonly packaged: PackagedPlatform;
+}
+
+export interface OpenOptions {
+  /** deploy and diff: templates/ on disk must equal what the builders render. */
+  readonly requireFresh: boolean;
+  /** Argument problems that need the workspace (e.g. --allow-replace addresses); exit 2 before any AWS call. */
+  readonly checkArguments?: (opening: Opening) => readonly Problem[];
+}
+
+export async function openAwsCommand(context: CommandContext, runtime: DeployRuntime, environment: string, options: OpenOptions): Promise<Opened> {
   const { root, output } = context;
   const style = styler(output.color);
   const startedAt = runtime.clock.now();
@@ -77,6 +91,8 @@ export async function openAwsCommand(context: CommandContext, runtime: DeployRun
     if (error instanceof PackagingError) throw new CheckFailedError(error.message);
     throw error;
   }
+  const argumentProblems = options.checkArguments?.({ env, packaged }) ?? [];
+  if (argumentProblems.length > 0) throw new InputError(argumentProblems);
   const masker = createMasker(
     packaged.stacks.map((s) => ({ path: s.path, templates: [s.template] })),
     secretParameterValues(packaged.stacks[0].template, env.stackParameters),

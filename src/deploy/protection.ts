@@ -10,7 +10,9 @@
  * dev and staging get neither protection, but the review flags the same findings.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { STATEFUL_RESOURCE_TYPES } from '../cfn/stateful';
+import { isStatefulType, STATEFUL_RESOURCE_TYPES } from '../cfn/stateful';
+import type { TemplateJson } from '../cfn/template-json';
+import { quote, type Problem } from '../config/problems';
 import type { CloudFormationPort } from './aws';
 import type { DataLossFinding } from './review/model';
 
@@ -71,6 +73,40 @@ export function judgeDataLoss(findings: readonly DataLossFinding[], allowReplace
     allowed: blocking.filter((f) => allowedSet.has(f.address)),
     unused: allowReplace.filter((a) => !findings.some((f) => f.address === a)),
   };
+}
+
+/** Logical ids (alphanumeric) joined by "/": nested stack path, then the resource. */
+const ADDRESS_PATTERN = /^[A-Za-z0-9]+(\/[A-Za-z0-9]+)*$/;
+
+/**
+ * Checks --allow-replace values against the rendered tree before any AWS call. A value may name a
+ * resource these templates no longer have (deleting it is exactly what needs allowing), so only
+ * what is certainly a mistake is refused: a malformed address, a case slip (logical ids are
+ * case-sensitive), or a resource the templates have that holds no data.
+ */
+export function allowReplaceProblems(values: readonly string[], stacks: readonly { readonly path: string; readonly template: TemplateJson }[]): Problem[] {
+  const resources = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      resources.set(stack.path ? `${stack.path}/${logicalId}` : logicalId, resource.Type);
+    }
+  }
+  const stateful = [...resources].filter(([, type]) => isStatefulType(type)).map(([address]) => address);
+  const problem = (message: string): Problem => ({ file: 'command line', path: '--allow-replace', message });
+  return values.flatMap((value): Problem[] => {
+    if (!ADDRESS_PATTERN.test(value)) {
+      return [problem(`${quote(value)} is not a Path/LogicalId address: logical ids (letters and digits) joined by "/", e.g. ${stateful[0] ?? 'Registry/Repository'}`)];
+    }
+    const type = resources.get(value);
+    if (type === undefined) {
+      const sameButCase = [...resources.keys()].find((address) => address.toLowerCase() === value.toLowerCase());
+      return sameButCase ? [problem(`${quote(value)} matches no resource; did you mean ${quote(sameButCase)}? (logical ids are case-sensitive)`)] : [];
+    }
+    if (isStatefulType(type)) return [];
+    const inside = stateful.filter((address) => address.startsWith(`${value}/`) && !address.slice(value.length + 1).includes('/'));
+    const hint = inside.length > 0 ? `; the stateful resources in it are: ${inside.join(', ')}` : '';
+    return [problem(`${quote(value)} is an ${type}, which holds no data: --allow-replace names a stateful resource (${Object.keys(STATEFUL_RESOURCE_TYPES).join(', ')})${hint}`)];
+  });
 }
 
 /* ---------------------------------------------------------------------------------------------- */

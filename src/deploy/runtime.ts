@@ -15,6 +15,7 @@ import { loadEnvironment, requireKnownEnvironment, type EnvironmentConfig } from
 import type { RenderedPlatform } from '../synth/render';
 import type { BuiltAsset } from '../assets/code-assets';
 import { SERVICE_CATALOG } from '../catalog/services';
+import type { ServiceCatalog } from '../catalog/types';
 import { CheckFailedError, staleMessage, TEMPLATES_DIR } from '../cli/workspace';
 import { compareWithDisk, isStale, renderPlatform } from '../synth/render';
 
@@ -96,16 +97,21 @@ function processInterrupts(): Interrupt {
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-export function defaultRuntime(root: string): DeployRuntime {
+export interface RuntimeOptions {
+  /** The service catalog to render (tests pass others; the CLI always uses the real one). */
+  readonly catalog?: ServiceCatalog;
+}
+
+export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: RuntimeOptions = {}): DeployRuntime {
   return {
     clock: systemClock,
     random: Math.random,
     toolkitVersion: readToolkitVersion(root),
-    serviceNames: SERVICE_CATALOG.map((s) => s.name),
+    serviceNames: catalog.map((s) => s.name),
     prepare(workspaceRoot, environment, { requireFresh }) {
       requireKnownEnvironment(workspaceRoot, environment);
       // Input problems first (exit 2), then stale templates/ (exit 3): both before any AWS client.
-      const platform = renderPlatform();
+      const platform = renderPlatform(catalog);
       const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates });
       if (requireFresh) {
         const report = compareWithDisk(path.join(workspaceRoot, TEMPLATES_DIR), platform.templates);

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
 import { repoRoot } from '../../src/util/paths';
+import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
 
 export interface CliResult {
   readonly code: number;
@@ -23,11 +24,18 @@ class Capture extends Writable {
   }
 }
 
-export async function runCli(argv: readonly string[], options: { root?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  readonly root?: string;
+  readonly env?: Record<string, string | undefined>;
+  /** The AWS commands' runtime (e.g. the real one connected to a FakeAws). */
+  readonly runtime?: RuntimeFactory;
+}
+
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const out = new Capture();
   const err = new Capture();
   const output: Output = { out, err, color: false };
-  const code = await main(argv, { root: options.root ?? repoRoot(), output, env: options.env ?? {} });
+  const code = await main(argv, { root: options.root ?? repoRoot(), output, env: options.env ?? {}, ...(options.runtime ? { runtime: options.runtime } : {}) });
   return { code, stdout: out.text, stderr: err.text };
 }
 

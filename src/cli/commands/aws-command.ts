@@ -5,7 +5,7 @@
 import { valueOf } from '../args';
 import type { CommandContext } from '../command';
 import type { ExitCode } from '../exit-codes';
-import { openAwsCommand, type AwsCommand } from '../../deploy/context';
+import { openAwsCommand, type AwsCommand, type OpenOptions } from '../../deploy/context';
 import { defaultRuntime, type DeployRuntime } from '../../deploy/runtime';
 
 /** How a command gets its runtime: the real one unless a test injects another. */
@@ -18,7 +18,7 @@ export const yesOption = { kind: 'flag', description: 'approve without asking (C
 export async function withAwsCommand(
   context: CommandContext,
   runtimeFor: RuntimeFactory,
-  options: { requireFresh: boolean },
+  options: OpenOptions,
   run: (command: AwsCommand) => Promise<ExitCode>,
 ): Promise<ExitCode> {
   // AWS SDK v3 warns about Node 20 on every client; the toolkit pins its Node version itself.

@@ -65,5 +65,3 @@ export function createBootstrapCommand(runtimeFor: RuntimeFactory = realRuntime)
       }),
   };
 }
-
-export const bootstrapCommand = createBootstrapCommand();

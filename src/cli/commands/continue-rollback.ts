@@ -57,5 +57,3 @@ export function createContinueRollbackCommand(runtimeFor: RuntimeFactory = realR
       }),
   };
 }
-
-export const continueRollbackCommand = createContinueRollbackCommand();

@@ -2,11 +2,31 @@
  * `tap deploy --env X` (D-2 … D-9): package, change set, review, approval, execution, progress,
  * outputs. `--review <file>` executes exactly a change set reviewed earlier by `tap diff`.
  */
-import type { Command } from '../command';
+import path from 'node:path';
+import type { Command, CommandContext } from '../command';
 import { envOption } from '../command';
 import { valueOf } from '../args';
 import { runDeploy } from '../../deploy/deploy';
+import type { PackagedPlatform } from '../../deploy/package';
+import { allowReplaceProblems } from '../../deploy/protection';
+import { readArtifact } from '../../deploy/review/artifact';
+import { InputError, type Problem } from '../../config/problems';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
+
+/** What can be wrong with deploy's own arguments, found before any AWS call. */
+function deployArgumentProblems(context: CommandContext, packaged: PackagedPlatform): Problem[] {
+  const problems = allowReplaceProblems(context.args.values.get('allow-replace') ?? [], packaged.stacks);
+  const reviewFile = valueOf(context.args, 'review');
+  if (reviewFile !== undefined) {
+    try {
+      readArtifact(path.resolve(context.root, reviewFile), reviewFile);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  return problems;
+}
 
 export function createDeployCommand(runtimeFor: RuntimeFactory = realRuntime): Command {
   return {
@@ -23,7 +43,7 @@ export function createDeployCommand(runtimeFor: RuntimeFactory = realRuntime): C
       conflicts: [['review', 'force'], ['review', 'replace-failed-stack']],
     },
     run: (context) =>
-      withAwsCommand(context, runtimeFor, { requireFresh: true }, (command) =>
+      withAwsCommand(context, runtimeFor, { requireFresh: true, checkArguments: ({ packaged }) => deployArgumentProblems(context, packaged) }, (command) =>
         runDeploy(command, {
           mode: 'deploy',
           yes: context.args.flags.has('yes'),
@@ -34,5 +54,3 @@ export function createDeployCommand(runtimeFor: RuntimeFactory = realRuntime): C
         })),
   };
 }
-
-export const deployCommand = createDeployCommand();

@@ -9,7 +9,7 @@ import type { Command } from '../command';
 import { envOption } from '../command';
 import { valueOf } from '../args';
 import { EXIT } from '../exit-codes';
-import { InputError } from '../../config/problems';
+import { InputError, quote, type Problem } from '../../config/problems';
 import { commandLine } from '../../deploy/context';
 import { emptyBucket, forceDeleteSecrets, inventoryTree } from '../../deploy/destroy';
 import { followOperation } from '../../deploy/operation';
@@ -17,6 +17,13 @@ import { sha256 } from '../../deploy/package';
 import { latestEventId } from '../../deploy/progress/watch';
 import { isInProgress } from '../../deploy/stack-status';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
+
+/** A --confirm that is not the stack name stops before any AWS call. */
+function confirmProblems(confirm: string | undefined, stackName: string): Problem[] {
+  return confirm === undefined || confirm === stackName
+    ? []
+    : [{ file: 'command line', path: '--confirm', message: `must be the stack name ${quote(stackName)}, got ${quote(confirm)}` }];
+}
 
 export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): Command {
   return {
@@ -29,7 +36,7 @@ export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): 
       },
     },
     run: (context) =>
-      withAwsCommand(context, runtimeFor, { requireFresh: false }, async (c) => {
+      withAwsCommand(context, runtimeFor, { requireFresh: false, checkArguments: ({ env }) => confirmProblems(valueOf(context.args, 'confirm'), env.deployment.stackName) }, async (c) => {
         const { cfn, s3, secrets } = c.session.port;
         const stackName = c.env.deployment.stackName;
         const force = context.args.flags.has('force');
@@ -54,9 +61,6 @@ export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): 
         }
 
         const confirm = valueOf(context.args, 'confirm');
-        if (confirm !== undefined && confirm !== stackName) {
-          throw new InputError([{ file: 'command line', path: '--confirm', message: `must be the stack name ${JSON.stringify(stackName)}, got ${JSON.stringify(confirm)}` }]);
-        }
         const inventory = await inventoryTree(cfn, stack.stackId);
         c.say.line(`Destroying ${stackName} (${c.env.name}, account ${c.env.deployment.accountId}, ${c.env.deployment.region}): ${inventory.stacks.length} stacks, ${inventory.resources} resources.`);
         if (!retain) {
@@ -98,5 +102,3 @@ export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): 
       }),
   };
 }
-
-export const destroyCommand = createDestroyCommand();

@@ -21,5 +21,3 @@ export function createDiffCommand(runtimeFor: RuntimeFactory = realRuntime): Com
         runDeploy(command, { mode: 'diff', yes: false, force: context.args.flags.has('force'), allowReplace: [], replaceFailedStack: false })),
   };
 }
-
-export const diffCommand = createDiffCommand();

@@ -71,5 +71,3 @@ export function createDriftCommand(runtimeFor: RuntimeFactory = realRuntime): Co
       }),
   };
 }
-
-export const driftCommand = createDriftCommand();

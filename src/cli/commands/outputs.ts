@@ -37,5 +37,3 @@ export function createOutputsCommand(runtimeFor: RuntimeFactory = realRuntime): 
       }),
   };
 }
-
-export const outputsCommand = createOutputsCommand();

@@ -32,9 +32,20 @@ export const releaseParameters = {
 } as const satisfies ParameterSpecs;
 
 export const databaseParameters = {
-  DatabaseHost: stringParameter('PostgreSQL host the database secrets point at'),
+  DatabaseHost: {
+    Type: 'String',
+    Description: 'PostgreSQL host the database secrets point at',
+    AllowedPattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
+    MaxLength: 253,
+    ConstraintDescription: 'a DNS host name or IPv4 address, without scheme or port (the port is DatabasePort)',
+  },
   DatabasePort: { Type: 'Number', Description: 'PostgreSQL port', Default: 5432, MinValue: 1024, MaxValue: 65535 },
-  DatabaseName: stringParameter('PostgreSQL database name'),
+  DatabaseName: {
+    Type: 'String',
+    Description: 'PostgreSQL database name',
+    AllowedPattern: '^[A-Za-z_][A-Za-z0-9_$]{0,62}$',
+    ConstraintDescription: 'a PostgreSQL identifier: a letter or _, then letters, digits, _ or $ (at most 63)',
+  },
   DatabaseCidr: {
     Type: 'String',
     Description: 'CIDR of the database subnets: the only destination of database traffic',
