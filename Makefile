@@ -23,9 +23,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.venv/.installed: requirements.txt
+# After the pinned tools: PLY's table for checkov's JSONPath parser (scripts/checkov_parse_table.py).
+.venv/.installed: requirements.txt scripts/checkov_parse_table.py
 	$(PYTHON) -m venv .venv
 	.venv/bin/pip install --disable-pip-version-check --quiet -r requirements.txt
+	.venv/bin/python scripts/checkov_parse_table.py
 	@touch $@
 
 # The CLI, bundled once per source change: starting it costs ~0.1 s instead of a TypeScript compile.
