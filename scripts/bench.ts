@@ -81,14 +81,18 @@ function main(): void {
   const cpus = os.cpus();
   process.stderr.write(`make bench: ${RUNS} runs after a warm-up, on ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}\n`);
   const tap = ['node', '.build/tap.js'] as const;
+  const noLintCache = clean(['.cache/lint']);
   const figures = [
     timeCommand('`make synth` (cold: no .build/, no .cache/)', 'make', ['-s', 'synth'], clean(['.build', '.cache'])),
     timeCommand('`make synth` (CLI bundle and caches present)', 'make', ['-s', 'synth']),
     timeCommand('typecheck (`tsc`, TypeScript 7)', 'make', ['-s', 'typecheck']),
     timeCommand('parameter validation (3 environments)', tap[0], [tap[1], 'validate']),
-    timeCommand('cfn-lint (all templates + 3 environments)', tap[0], [tap[1], 'lint', '--only', 'cfn-lint']),
-    timeCommand('checkov (all templates)', tap[0], [tap[1], 'lint', '--only', 'checkov']),
-    timeCommand('`make plan ENV=dev` (total)', 'make', ['-s', 'plan', 'ENV=dev']),
+    timeCommand('cfn-lint (all templates + 3 environments), nothing cached', tap[0], [tap[1], 'lint', '--only', 'cfn-lint'], noLintCache),
+    timeCommand('cfn-lint, results cached (nothing changed)', tap[0], [tap[1], 'lint', '--only', 'cfn-lint']),
+    timeCommand('checkov (all templates), nothing cached', tap[0], [tap[1], 'lint', '--only', 'checkov'], noLintCache),
+    timeCommand('checkov, results cached (nothing changed)', tap[0], [tap[1], 'lint', '--only', 'checkov']),
+    timeCommand('`make plan ENV=dev` (total), nothing cached', 'make', ['-s', 'plan', 'ENV=dev'], clean(['.build', '.cache'])),
+    timeCommand('`make plan ENV=dev` (total), caches present', 'make', ['-s', 'plan', 'ENV=dev']),
   ];
   process.stdout.write(`\n${commandTable(figures)}\n\nScale series (synthetic catalogs, src/catalog/synthetic.ts):\n\n${scaleTable()}\n`);
 }

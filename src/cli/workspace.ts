@@ -87,7 +87,7 @@ export function summarizeLint(results: readonly LintResult[]): LintSummary {
     warnings += w;
     const status = e + w === 0 ? 'green' : 'red';
     const cached = result.cached > 0 ? `, ${result.cached === result.job.files.length ? 'all' : result.cached} cached` : '';
-    lines.push({ style: status, text: `cfn-lint ${result.job.label}: ${e} errors, ${w} warnings (${result.job.files.length} templates${cached}, ${result.seconds.toFixed(1)} s)` });
+    lines.push({ style: status, text: `cfn-lint ${result.job.label}: ${e} errors, ${w} warnings (${result.job.files.length} template${result.job.files.length === 1 ? '' : 's'}${cached}, ${result.seconds.toFixed(1)} s)` });
     for (const finding of result.findings) {
       lines.push({ style: undefined, text: `  ${finding.level} ${finding.rule} ${finding.file}:${finding.line} ${finding.path}: ${finding.message}` });
     }
