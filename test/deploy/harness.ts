@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Capture } from '../helpers/capture';
 import { parseArgs } from '../../src/cli/args';
 import type { Command } from '../../src/cli/command';
 import { EXIT } from '../../src/cli/exit-codes';
@@ -30,15 +30,6 @@ import { CANARY_NOECHO, fixturePlatform } from './fixtures';
 
 export const ACCOUNTS = { dev: '111122223333', prod: '777788889999' } as const;
 
-class Capture extends Writable {
-  text = '';
-  isTTY?: boolean;
-  columns?: number;
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 export interface RunResult {
   readonly code: number;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
 import { repoRoot } from '../../src/util/paths';
@@ -16,13 +16,6 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 export interface RunCliOptions {
   readonly root?: string;

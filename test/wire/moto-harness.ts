@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Capture } from '../helpers/capture';
 import { parseArgs } from '../../src/cli/args';
 import { EXIT } from '../../src/cli/exit-codes';
 import type { Output } from '../../src/cli/terminal';
@@ -23,13 +23,6 @@ import { COMMANDS } from '../deploy/harness';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 export interface WireResult {
   readonly code: number;
