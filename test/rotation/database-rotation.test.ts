@@ -29,6 +29,7 @@ import type { EcsApi } from '../../src/lambdas/rotation/ecs-redeploy';
 import { handleRotationEvent } from '../../src/lambdas/rotation/handler';
 import { consoleLogger } from '../../src/lambdas/rotation/log';
 import { PASSWORD_EXCLUDE_CHARACTERS } from '../../src/lambdas/rotation/postgres-secret';
+import { scramSha256Verifier } from '../../src/lambdas/rotation/scram';
 import { postgresStrategy } from '../../src/lambdas/rotation/postgres-strategy';
 import type { RotationEvent } from '../../src/lambdas/rotation/protocol';
 import { sdkSecretsApi } from '../../src/lambdas/rotation/secrets-api';
@@ -360,8 +361,26 @@ test('P-SEC: the bundled assets (the CommonJS files the deploy uploads as index.
   }
 });
 
-test('P-SEC: no password appeared in any log line or error message of this file', () => {
+test('P-SEC: the SCRAM verifier the rotation sends equals the one PostgreSQL computes from the password', async () => {
+  // A throw-away password (sent in clear here on purpose, and not one the log check below watches).
+  const password = 'pencil-verifier-check';
+  await db.admin(`CREATE ROLE verifier_check LOGIN PASSWORD '${password}'`);
+  const client = await db.connect(db.superuser.username, db.superuser.password);
+  try {
+    const stored = (await client.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'verifier_check'")).rows[0].rolpassword as string;
+    const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored) ?? [];
+    assert.is(scramSha256Verifier(password, Buffer.from(salt, 'base64'), Number(iterations)), stored);
+  } finally {
+    await client.end();
+  }
+});
+
+test('P-SEC: no password appeared in any log line or error message of this file, nor in PostgreSQL\'s statement log', () => {
   evidence.assertNoSecretLogged(20);
+  // log_statement=all: every ALTER/CREATE ROLE the rotations ran is in the server log, as a verifier.
+  const statements = db.serverLog.join('\n');
+  assert.ok((statements.match(/ROLE "[a-z_]+" WITH (LOGIN )?PASSWORD 'SCRAM-SHA-256\$4096:/g) ?? []).length >= 10, 'the rotations\' password changes are in the statement log');
+  for (const value of evidence.secretValues) assert.not.ok(statements.includes(value), 'a password appears in the PostgreSQL statement log');
 });
 
 test.run();

@@ -5,7 +5,7 @@
  * - setSecret: log in as the role with, in order, the AWSPENDING password (already applied by an
  *   earlier attempt → done), the AWSCURRENT one, the AWSPREVIOUS one (the database may have been
  *   restored to the previous password), then `ALTER ROLE … WITH PASSWORD …` — a role may change
- *   its own password. Only when none of them logs in and the secret names an admin secret
+ *   its own password; the statement carries a SCRAM verifier, not the password. Only when none of them logs in and the secret names an admin secret
  *   (`masterarn`) does the admin login set the password, creating the role if it does not exist
  *   (the first rotation after CloudFormation generated the secret).
  * - testSecret: log in with AWSPENDING exactly as the services will, and run `SELECT 1`.
@@ -15,6 +15,7 @@
 import pg from 'pg';
 import { errorMessage } from './log';
 import { RotationError, type RotationStrategy, type StrategyTools } from './protocol';
+import { scramSha256Verifier } from './scram';
 import {
   changedTarget,
   parseAdminSecret,
@@ -86,12 +87,12 @@ export async function tryLogin(login: PostgresLogin, password: string): Promise<
 }
 
 /**
- * `ALTER ROLE`/`CREATE ROLE … PASSWORD …`. Utility statements take no bind parameters, so the
- * name and the password are quoted by pg's escaping functions (identifier and literal), never
- * concatenated raw.
+ * `ALTER ROLE`/`CREATE ROLE … PASSWORD …` with the password's SCRAM-SHA-256 verifier, never the
+ * password itself (see scram.ts: statement logs must not learn it). Utility statements take no
+ * bind parameters, so the name and the verifier are quoted by pg's escaping functions.
  */
 function setPasswordSql(verb: 'ALTER' | 'CREATE', role: string, password: string): string {
-  return `${verb} ROLE ${pg.escapeIdentifier(role)} WITH ${verb === 'CREATE' ? 'LOGIN ' : ''}PASSWORD ${pg.escapeLiteral(password)}`;
+  return `${verb} ROLE ${pg.escapeIdentifier(role)} WITH ${verb === 'CREATE' ? 'LOGIN ' : ''}PASSWORD ${pg.escapeLiteral(scramSha256Verifier(password))}`;
 }
 
 /**

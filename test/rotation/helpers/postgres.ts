@@ -18,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { scramSha256Verifier } from '../../../src/lambdas/rotation/scram';
 
 export const DB_HOST = '127.0.0.1';
 export const DB_NAME = 'trades';
@@ -113,7 +114,8 @@ async function startIn(dir: string, started: number): Promise<LocalPostgres> {
     // Kept until stop(): pause()/resume() must find the cluster again.
     persistent: true,
     createPostgresUser: runningAsRoot(),
-    postgresFlags: ['-c', `listen_addresses=${DB_HOST}`, '-c', `unix_socket_directories=${dir}`, '-c', 'ssl=off'],
+    // log_statement=all: the tests read the statement log to prove no password reaches it.
+    postgresFlags: ['-c', `listen_addresses=${DB_HOST}`, '-c', `unix_socket_directories=${dir}`, '-c', 'ssl=off', '-c', 'log_statement=all'],
     onLog: (message) => serverLog.push(message),
     onError: (error) => serverLog.push(String(error)),
   });
@@ -143,8 +145,9 @@ async function startIn(dir: string, started: number): Promise<LocalPostgres> {
     superuser: { username: 'postgres', password: superPassword },
     serverLog,
     admin: (sql) => admin(sql),
-    createRole: (name, password) => admin(`CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`),
-    setPassword: (role, password) => admin(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH PASSWORD ${pg.escapeLiteral(password)}`),
+    // Setup sends verifiers too, so the statement log holds no password from the tests either.
+    createRole: (name, password) => admin(`CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN PASSWORD ${pg.escapeLiteral(scramSha256Verifier(password))}`),
+    setPassword: (role, password) => admin(`ALTER ROLE ${pg.escapeIdentifier(role)} WITH PASSWORD ${pg.escapeLiteral(scramSha256Verifier(password))}`),
     async canLogin(user, password) {
       const client = clientFor(user, password);
       try {
