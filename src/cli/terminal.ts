@@ -23,15 +23,19 @@ export function styler(color: boolean): (style: Style, text: string) => string {
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const visibleLength = (text: string): number => text.replace(ANSI, '').length;
 
-/** Left-aligned columns; numeric-looking cells are right-aligned. */
+/** Left-aligned columns; a column whose every cell looks like a number is right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((cell, i) => Math.max(visibleLength(cell), ...rows.map((row) => visibleLength(row[i] ?? ''))));
   const numeric = /^[-+]?[\d.,]+(%| s| ms)?$/;
+  const rightAligned = header.map((_, i) => {
+    const cells = rows.map((row) => (row[i] ?? '').replace(ANSI, '')).filter((cell) => cell !== '');
+    return cells.length > 0 && cells.every((cell) => numeric.test(cell));
+  });
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => {
         const pad = ' '.repeat(widths[i] - visibleLength(cell));
-        return numeric.test(cell.replace(ANSI, '')) ? pad + cell : cell + pad;
+        return rightAligned[i] ? pad + cell : cell + pad;
       })
       .join('  ')
       .trimEnd();
