@@ -1,29 +1,17 @@
 /**
  * A scenario: a throw-away workspace (params files), a FakeAws on virtual time, and the `tap`
  * commands run in-process against them with an injected runtime (terminal answers, Ctrl-C).
- * Commands are run the way main() runs them (argument parsing, input errors → exit 2).
+ * Commands run through the real entry point, main(), with that runtime injected.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Capture } from '../helpers/capture';
-import { parseArgs } from '../../src/cli/args';
-import type { Command } from '../../src/cli/command';
-import { EXIT } from '../../src/cli/exit-codes';
+import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
-import { formatProblem, InputError } from '../../src/config/problems';
 import { requireKnownEnvironment } from '../../src/config/environment';
-import { CheckFailedError } from '../../src/cli/workspace';
 import type { DeployRuntime, PlatformSource } from '../../src/deploy/runtime';
 import { sessionFromPort } from '../../src/deploy/session';
-import { createBootstrapCommand } from '../../src/cli/commands/bootstrap';
-import { createContinueRollbackCommand } from '../../src/cli/commands/continue-rollback';
-import { createDeployCommand } from '../../src/cli/commands/deploy';
-import { createDestroyCommand } from '../../src/cli/commands/destroy';
-import { createDiffCommand } from '../../src/cli/commands/diff';
-import { createDriftCommand } from '../../src/cli/commands/drift';
-import { createOutputsCommand } from '../../src/cli/commands/outputs';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
 import { FakeAws, type RecordedCall } from './fake-aws';
 import { FakeClock } from './fake-clock';
 import { CANARY_NOECHO, fixturePlatform } from './fixtures';
@@ -57,16 +45,6 @@ function writeParams(root: string, environment: 'dev' | 'prod'): void {
   };
   fs.writeFileSync(path.join(root, 'params', `${environment}.json`), `${JSON.stringify(document, null, 2)}\n`);
 }
-
-export const COMMANDS: Record<string, (runtime: RuntimeFactory) => Command> = {
-  bootstrap: createBootstrapCommand,
-  deploy: createDeployCommand,
-  diff: createDiffCommand,
-  outputs: createOutputsCommand,
-  drift: createDriftCommand,
-  destroy: createDestroyCommand,
-  'continue-rollback': createContinueRollbackCommand,
-};
 
 /** Values for the real root's parameters (the real-platform scenario renders src/stacks). */
 const REAL_PLATFORM_VALUES: Record<string, string> = {
@@ -169,7 +147,6 @@ export class Scenario {
   }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    const [name, ...rest] = argv;
     const out = new Capture();
     const err = new Capture();
     if (options.tty) {
@@ -178,24 +155,10 @@ export class Scenario {
     }
     const output: Output = { out, err, color: false };
     const before = this.aws.calls.length;
-    const factory = COMMANDS[name];
-    if (!factory) throw new Error(`no command ${name}`);
     const runtime = this.runtime(options, out);
-    const command = factory(() => runtime);
     let code: number;
     try {
-      const args = parseArgs(name, command.spec, rest);
-      code = await command.run({ root: this.root, output, args, env: options.env ?? {} });
-    } catch (error) {
-      if (error instanceof InputError) {
-        for (const problem of error.problems) err.write(`error ${formatProblem(problem)}\n`);
-        code = EXIT.invalidInput;
-      } else if (error instanceof CheckFailedError) {
-        err.write(`check failed ${error.message}\n`);
-        code = EXIT.checkFailed;
-      } else {
-        throw error;
-      }
+      code = await main(argv, { root: this.root, output, env: options.env ?? {}, runtime: () => runtime });
     } finally {
       this.aws.onCall = undefined;
     }

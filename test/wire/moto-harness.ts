@@ -9,17 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Capture } from '../helpers/capture';
-import { parseArgs } from '../../src/cli/args';
-import { EXIT } from '../../src/cli/exit-codes';
+import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
-import { formatProblem, InputError } from '../../src/config/problems';
 import { requireKnownEnvironment } from '../../src/config/environment';
 import type { TemplateJson } from '../../src/cfn/template-json';
 import { createSdkPort } from '../../src/deploy/aws-sdk';
 import { systemClock } from '../../src/deploy/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/deploy/runtime';
 import { sessionFromPort } from '../../src/deploy/session';
-import { COMMANDS } from '../deploy/harness';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
 
@@ -89,21 +86,13 @@ export class WireWorkspace {
   }
 
   async run(argv: readonly string[], options: { endpoint?: string } = {}): Promise<WireResult> {
-    const [name, ...rest] = argv;
     const out = new Capture();
     const err = new Capture();
     const output: Output = { out, err, color: false };
     const calls: { current?: () => ReadonlyMap<string, number> } = {};
     const runtime = this.runtime(calls);
-    const command = COMMANDS[name](() => runtime);
-    let code: number;
-    try {
-      code = await command.run({ root: this.root, output, args: parseArgs(name, command.spec, rest), env: { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' } });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      for (const problem of error.problems) err.write(`error ${formatProblem(problem)}\n`);
-      code = EXIT.invalidInput;
-    }
+    const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' };
+    const code = await main(argv, { root: this.root, output, env, runtime: () => runtime });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }
 }
