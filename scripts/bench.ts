@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { buildAssets } from '../src/assets/code-assets';
-import { syntheticCatalog } from '../src/catalog/synthetic';
-import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName } from '../src/plan/limits';
+import { syntheticCatalog } from '../test/helpers/synthetic-catalog';
+import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName } from '../src/checks/quotas';
 import { renderPlatform } from '../src/synth/render';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -94,7 +94,7 @@ function main(): void {
     timeCommand('`make plan ENV=dev` (total), nothing cached', 'make', ['-s', 'plan', 'ENV=dev'], clean(['.build', '.cache'])),
     timeCommand('`make plan ENV=dev` (total), caches present', 'make', ['-s', 'plan', 'ENV=dev']),
   ];
-  process.stdout.write(`\n${commandTable(figures)}\n\nScale series (synthetic catalogs, src/catalog/synthetic.ts):\n\n${scaleTable()}\n`);
+  process.stdout.write(`\n${commandTable(figures)}\n\nScale series (synthetic catalogs, test/helpers/synthetic-catalog.ts):\n\n${scaleTable()}\n`);
 }
 
 main();

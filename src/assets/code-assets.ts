@@ -7,7 +7,7 @@
  * - `s3` assets are zipped and uploaded by the deploy pipeline to a content-addressed key.
  */
 import { createHash } from 'node:crypto';
-import { repoRoot } from '../util/paths';
+import { repoRoot } from '../core/paths';
 import { bundle } from './bundler';
 
 export interface CodeAssetSpec {

@@ -5,7 +5,7 @@
  */
 import type { ServiceCatalog, ServiceDefinition, TaskSize } from './types';
 import { TASK_SIZE_PROFILES } from './types';
-import { InputError, type Problem } from '../config/problems';
+import { InputError, type Problem } from '../core/problems';
 
 /** Where a catalog problem is reported: the catalog is data its editors change by hand. */
 export const CATALOG_FILE = 'src/catalog/services.ts';

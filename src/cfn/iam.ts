@@ -2,7 +2,7 @@
  * Typed IAM policy documents (cloudform types them as `any`).
  */
 import { sub, type Value } from './fn';
-import { isAllowedOnAnyResource } from '../security/resource-wildcards';
+import { isAllowedOnAnyResource } from './resource-wildcards';
 
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, Value<string> | readonly Value<string>[]>>>>;
 

@@ -15,7 +15,7 @@ import { Fn, type Condition, type IntrinsicFunction, type Value } from './fn';
 import { retainWhen } from './cloudform-extensions';
 import { isStatefulType, RETAIN_CONDITION } from './stateful';
 import { standardTags, TAGGABLE_RESOURCE_TYPES } from './tags';
-import { toPlainJson, type TemplateJson } from './template-json';
+import { toPlainJson, type TemplateJson } from '../core/template-json';
 
 export interface ParameterSpec {
   readonly Type: 'String' | 'Number' | 'CommaDelimitedList';

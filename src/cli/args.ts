@@ -2,7 +2,7 @@
  * Command-line parsing without globals: each command declares its options; anything else is an
  * input error that names the argument and what was expected.
  */
-import { InputError, quote, type Problem } from '../config/problems';
+import { InputError, quote, type Problem } from '../core/problems';
 
 export type OptionSpec =
   | { readonly kind: 'flag'; readonly description: string }

@@ -6,9 +6,8 @@ import { parseArgs } from './args';
 import type { Command } from './command';
 import { EXIT, type ExitCode } from './exit-codes';
 import { consoleOutput, styler, writeLine, type Output } from './terminal';
-import { formatProblem, InputError } from '../config/problems';
-import { repoRoot } from '../util/paths';
-import { CheckFailedError } from './workspace';
+import { CheckFailedError, formatProblem, InputError } from '../core/problems';
+import { repoRoot } from '../core/paths';
 import type { RuntimeFactory } from './commands/aws-command';
 
 /** Loads a command; AWS commands take the runtime (tests inject a fake AWS; undefined = the real one). */

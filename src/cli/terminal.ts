@@ -2,6 +2,7 @@
  * Output helpers: colour only on a terminal (and never with NO_COLOR), aligned tables.
  */
 import type { Writable } from 'node:stream';
+import type { GateLine } from '../checks/gates';
 
 export interface Output {
   readonly out: Writable & { isTTY?: boolean; columns?: number };
@@ -44,4 +45,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function writeLine(stream: Writable, text = ''): void {
   stream.write(`${text}\n`);
+}
+
+const TONE_STYLES: Readonly<Record<GateLine['tone'], Style | undefined>> = { passed: 'green', failed: 'red', note: 'dim', detail: undefined };
+
+/** A lint or scan report line, coloured by its tone. */
+export function gateLine(style: (style: Style, text: string) => string, line: GateLine): string {
+  const tone = TONE_STYLES[line.tone];
+  return tone ? style(tone, line.text) : line.text;
 }

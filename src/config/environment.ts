@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
-import type { TemplateJson } from '../cfn/template-json';
-import { mustParseCidr, parseCidr, planSubnets, type SubnetPlan } from '../network/cidr';
-import { InputError, quote, type Problem } from './problems';
+import type { TemplateJson } from '../core/template-json';
+import { mustParseCidr, parseCidr, planSubnets, type SubnetPlan } from './cidr';
+import { InputError, quote, type Problem } from '../core/problems';
 import { DERIVED_PARAMETERS, environmentFileSchema, type JsonSchema } from './schema';
 import { ENVIRONMENT_RULES, type RuleContext } from './rules';
 import { ELB_LOG_DELIVERY_ACCOUNTS } from './regions';
@@ -219,4 +219,15 @@ export function loadEnvironment(name: string, { root, templates }: LoadOptions):
     computedParameters,
     subnets: effectiveSubnets,
   };
+}
+
+/** `--env X` gives one environment; no flag gives all of them (after checking X exists). */
+export function selectEnvironments(root: string, requested: string | undefined): string[] {
+  if (requested === undefined) return listEnvironments(root);
+  requireKnownEnvironment(root, requested);
+  return [requested];
+}
+
+export function loadEnvironments(root: string, names: readonly string[], platform: { readonly templates: Parameters<typeof loadEnvironment>[1]['templates'] }): EnvironmentConfig[] {
+  return names.map((name) => loadEnvironment(name, { root, templates: platform.templates }));
 }

@@ -2,10 +2,10 @@
  * Cross-field rules a JSON Schema cannot express. Each rule returns the problems it finds, with
  * the file, the JSON path and what was expected. They run only on schema-valid files.
  */
-import type { TemplateJson } from '../cfn/template-json';
-import { contains, overlaps, parseCidr, type Cidr } from '../network/cidr';
-import { nameViolations } from '../naming/limits';
-import { quote, type Problem } from './problems';
+import type { TemplateJson } from '../core/template-json';
+import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { nameViolations } from '../cfn/name-limits';
+import { quote, type Problem } from '../core/problems';
 import { RESERVED_TAG_KEYS } from './schema';
 import type { EnvironmentFile } from './environment';
 import { AZ_COUNT } from '../catalog/platform';

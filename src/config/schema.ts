@@ -2,7 +2,7 @@
  * The schema of params/<env>.json, derived from the root template's Parameters (so a new root
  * parameter is immediately required or allowed) plus the deployment settings and tags.
  */
-import type { ParameterJson } from '../cfn/template-json';
+import type { ParameterJson } from '../core/template-json';
 import { KNOWN_REGIONS } from './regions';
 
 /** Root parameters the toolkit fills in; `overridable` ones may also be set in the file. */

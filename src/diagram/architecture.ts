@@ -5,8 +5,8 @@
  * database access from egress rules. Output is Graphviz DOT; `make diagram` renders the SVG.
  */
 import path from 'node:path';
-import type { Json, JsonObject, TemplateJson } from '../cfn/template-json';
-import { isJsonObject } from '../cfn/template-json';
+import type { Json, JsonObject, TemplateJson } from '../core/template-json';
+import { isJsonObject } from '../core/template-json';
 
 export interface DiagramInput {
   readonly file: string;

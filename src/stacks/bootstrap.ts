@@ -20,7 +20,7 @@ import S3 from 'cloudform-types/types/s3';
 import { Fn, sub } from '../cfn/fn';
 import { defineStack, type ParameterSpecs } from '../cfn/stack';
 import { exemptFromScan } from '../cfn/scan-exemptions';
-import { dataProtectionParameter, environmentParameter, retainCondition } from './shared/parameters';
+import { dataProtectionParameter, environmentParameter, retainCondition } from '../cfn/parameters';
 
 export const ARTIFACT_EXPIRY_DAYS = 90;
 export const NONCURRENT_VERSION_EXPIRY_DAYS = 7;

@@ -19,10 +19,10 @@ import { defineStack, type ParameterSpecs } from '../cfn/stack';
 import { accountRootArn, policyDocument, type Principal } from '../cfn/iam';
 import { RETAIN_CONDITION } from '../cfn/stateful';
 import type { ServiceCatalog } from '../catalog/types';
-import { physicalName, platformName } from '../naming/names';
-import { customerKey, keyAlias, logsServiceUse, useDelegatedToIam } from './shared/kms';
-import { encryptedLogGroup, logGroupArnTemplate, logGroupNameTemplate } from './shared/logs';
-import { dataProtectionParameter, environmentParameter, listParameter, retainCondition, stringParameter } from './shared/parameters';
+import { physicalName, platformName } from '../cfn/names';
+import { customerKey, keyAlias, logsServiceUse, useDelegatedToIam } from '../cfn/kms';
+import { encryptedLogGroup, logGroupArnTemplate, logGroupNameTemplate } from '../cfn/logs';
+import { dataProtectionParameter, environmentParameter, listParameter, retainCondition, stringParameter } from '../cfn/parameters';
 
 /** ELB policy with TLS 1.3 and post-quantum hybrid key exchange, recommended by AWS (2025-09). */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';

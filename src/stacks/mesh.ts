@@ -18,7 +18,7 @@ import { Fn, sub } from '../cfn/fn';
 import { defineStack, type ParameterSpecs } from '../cfn/stack';
 import { serviceTrustPolicy } from '../cfn/iam';
 import { PROJECT } from '../catalog/platform';
-import { environmentParameter } from './shared/parameters';
+import { environmentParameter } from '../cfn/parameters';
 
 export const meshParameters = {
   Environment: environmentParameter,

@@ -21,10 +21,10 @@ import { defineStack, type ParameterSpecs } from '../cfn/stack';
 import { allow, policyDocument, serviceTrustPolicy, unscopedStatement } from '../cfn/iam';
 import { AZ_COUNT } from '../catalog/platform';
 import { LAMBDA_RUNTIME, type BuiltAssets } from '../assets/code-assets';
-import { physicalName, platformName } from '../naming/names';
-import { customerKey, keyAlias, logsServiceUse } from './shared/kms';
-import { encryptedLogGroup, logGroupArnTemplate, logGroupNameTemplate } from './shared/logs';
-import { dataProtectionParameter, environmentParameter, listParameter, retainCondition } from './shared/parameters';
+import { physicalName, platformName } from '../cfn/names';
+import { customerKey, keyAlias, logsServiceUse } from '../cfn/kms';
+import { encryptedLogGroup, logGroupArnTemplate, logGroupNameTemplate } from '../cfn/logs';
+import { dataProtectionParameter, environmentParameter, listParameter, retainCondition } from '../cfn/parameters';
 
 export const VPC_CIDR_PATTERN = '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/(1[6-9]|2[0-4])$';
 

@@ -13,9 +13,9 @@ import { Fn } from '../cfn/fn';
 import { defineStack, type OutputSpec, type ParameterSpecs } from '../cfn/stack';
 import { RETAIN_CONDITION } from '../cfn/stateful';
 import type { ServiceCatalog, ServiceDefinition } from '../catalog/types';
-import { pascal, physicalName } from '../naming/names';
-import { customerKey, keyAlias, useThroughService } from './shared/kms';
-import { dataProtectionParameter, environmentParameter, retainCondition } from './shared/parameters';
+import { pascal, physicalName } from '../cfn/names';
+import { customerKey, keyAlias, useThroughService } from '../cfn/kms';
+import { dataProtectionParameter, environmentParameter, retainCondition } from '../cfn/parameters';
 
 export const registryParameters = {
   Environment: environmentParameter,

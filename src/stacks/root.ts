@@ -16,8 +16,8 @@ import { buildMesh, meshParameters } from './mesh';
 import { buildNetwork, networkParameters } from './network';
 import { buildRegistry } from './registry';
 import { buildServices, servicesParameters } from './services';
-import { databaseParameters, releaseParameters } from './service/parameters';
-import { dataProtectionParameter, environmentParameter } from './shared/parameters';
+import { databaseParameters, releaseParameters } from './services/parameters';
+import { dataProtectionParameter, environmentParameter } from '../cfn/parameters';
 
 export const rootParameters = {
   Environment: environmentParameter,

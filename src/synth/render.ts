@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AnyStackTemplate } from '../cfn/stack';
-import type { TemplateJson } from '../cfn/template-json';
+import type { TemplateJson } from '../core/template-json';
 import { buildAssets, type BuiltAssets } from '../assets/code-assets';
 import { SERVICE_CATALOG } from '../catalog/services';
 import type { ServiceCatalog } from '../catalog/types';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
-import { repoRoot } from '../../src/util/paths';
+import { repoRoot } from '../../src/core/paths';
 import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
 
 export interface CliResult {

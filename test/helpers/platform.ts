@@ -5,7 +5,7 @@ import { buildAssets, type BuiltAssets } from '../../src/assets/code-assets';
 import { renderPlatform, type RenderedPlatform, type RenderedTemplate } from '../../src/synth/render';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import type { ServiceCatalog } from '../../src/catalog/types';
-import type { TemplateJson } from '../../src/cfn/template-json';
+import type { TemplateJson } from '../../src/core/template-json';
 
 let assets: BuiltAssets | undefined;
 let platform: RenderedPlatform | undefined;

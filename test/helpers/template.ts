@@ -1,7 +1,7 @@
 /**
  * Assertions vocabulary over rendered JSON (named after CDK's: resourcesOfType, hasProperties).
  */
-import type { Json, JsonObject, ResourceJson, TemplateJson } from '../../src/cfn/template-json';
+import type { Json, JsonObject, ResourceJson, TemplateJson } from '../../src/core/template-json';
 
 export function resourcesOfType(template: TemplateJson, type: string): [string, ResourceJson][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BuiltAsset } from '../../src/assets/code-assets';
-import type { TemplateJson } from '../../src/cfn/template-json';
+import type { TemplateJson } from '../../src/core/template-json';
 import { serializeTemplate, type RenderedTemplate } from '../../src/synth/render';
 
 const CODE = 'exports.handler = async () => ({ ok: true });\n';

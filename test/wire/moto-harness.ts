@@ -12,11 +12,11 @@ import { Capture } from '../helpers/capture';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
-import type { TemplateJson } from '../../src/cfn/template-json';
-import { createSdkPort } from '../../src/deploy/aws-sdk';
-import { systemClock } from '../../src/deploy/clock';
-import type { DeployRuntime, PlatformSource } from '../../src/deploy/runtime';
-import { sessionFromPort } from '../../src/deploy/session';
+import type { TemplateJson } from '../../src/core/template-json';
+import { createSdkPort } from '../../src/aws/sdk';
+import { systemClock } from '../../src/core/clock';
+import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
+import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
 

@@ -5,8 +5,8 @@
 import { valueOf } from '../args';
 import type { CommandContext } from '../command';
 import type { ExitCode } from '../exit-codes';
-import { openAwsCommand, type AwsCommand, type OpenOptions } from '../../deploy/context';
-import { defaultRuntime, type DeployRuntime } from '../../deploy/runtime';
+import { openAwsCommand, type AwsCommand, type OpenOptions } from '../../operations/context';
+import { defaultRuntime, type DeployRuntime } from '../../operations/runtime';
 
 /** How a command gets its runtime: the real one unless a test injects another. */
 export type RuntimeFactory = (root: string) => DeployRuntime;

@@ -9,8 +9,8 @@ import { EXIT } from '../exit-codes';
 import { table } from '../terminal';
 import { serializeTemplate } from '../../synth/render';
 import { ARTIFACT_BUCKET_EXPORT, bootstrapStackName, buildBootstrap } from '../../stacks/bootstrap';
-import { applyProtections, runDeploy, stackTags, type DeployTarget } from '../../deploy/deploy';
-import { sha256 } from '../../deploy/package';
+import { applyProtections, runDeploy, stackTags, type DeployTarget } from '../../operations/deploy';
+import { sha256 } from '../../operations/package/package';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
 
 export function createBootstrapCommand(runtimeFor: RuntimeFactory = realRuntime): Command {

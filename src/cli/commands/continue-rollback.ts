@@ -6,11 +6,11 @@
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
-import { commandLine } from '../../deploy/context';
-import { explainLastOperation, followOperation } from '../../deploy/operation';
-import { sha256 } from '../../deploy/package';
-import { latestEventId } from '../../deploy/progress/watch';
-import { approvalMode } from '../../deploy/deploy';
+import { commandLine } from '../../operations/context';
+import { explainLastOperation, followOperation } from '../../operations/progress/follow';
+import { sha256 } from '../../operations/package/package';
+import { latestEventId } from '../../operations/progress/watch';
+import { approvalMode } from '../../operations/deploy';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
 
 export function createContinueRollbackCommand(runtimeFor: RuntimeFactory = realRuntime): Command {

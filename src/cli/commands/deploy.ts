@@ -6,11 +6,11 @@ import path from 'node:path';
 import type { Command, CommandContext } from '../command';
 import { envOption } from '../command';
 import { valueOf } from '../args';
-import { runDeploy } from '../../deploy/deploy';
-import type { PackagedPlatform } from '../../deploy/package';
-import { allowReplaceProblems } from '../../deploy/protection';
-import { readArtifact } from '../../deploy/review/artifact';
-import { InputError, type Problem } from '../../config/problems';
+import { runDeploy } from '../../operations/deploy';
+import type { PackagedPlatform } from '../../operations/package/package';
+import { allowReplaceProblems } from '../../operations/protection';
+import { readArtifact } from '../../operations/review/artifact';
+import { InputError, type Problem } from '../../core/problems';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
 
 /** What can be wrong with deploy's own arguments, found before any AWS call. */

@@ -9,13 +9,13 @@ import type { Command } from '../command';
 import { envOption } from '../command';
 import { valueOf } from '../args';
 import { EXIT } from '../exit-codes';
-import { InputError, quote, type Problem } from '../../config/problems';
-import { commandLine } from '../../deploy/context';
-import { emptyBucket, forceDeleteSecrets, inventoryTree } from '../../deploy/destroy';
-import { followOperation } from '../../deploy/operation';
-import { sha256 } from '../../deploy/package';
-import { latestEventId } from '../../deploy/progress/watch';
-import { isInProgress } from '../../deploy/stack-status';
+import { InputError, quote, type Problem } from '../../core/problems';
+import { commandLine } from '../../operations/context';
+import { emptyBucket, forceDeleteSecrets, inventoryTree } from '../../operations/destroy';
+import { followOperation } from '../../operations/progress/follow';
+import { sha256 } from '../../operations/package/package';
+import { latestEventId } from '../../operations/progress/watch';
+import { isInProgress } from '../../operations/stack-status';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
 
 /** A --confirm that is not the stack name stops before any AWS call. */

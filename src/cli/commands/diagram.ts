@@ -6,7 +6,8 @@ import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { styler, writeLine } from '../terminal';
 import { architectureDot } from '../../diagram/architecture';
-import { CheckFailedError, renderFresh } from '../workspace';
+import { CheckFailedError } from '../../core/problems';
+import { renderFresh } from '../../synth/freshness';
 
 export const DIAGRAM_FILE = path.join('docs', 'architecture.svg');
 

@@ -4,7 +4,7 @@
  */
 import type { Command } from '../command';
 import { envOption } from '../command';
-import { runDeploy } from '../../deploy/deploy';
+import { runDeploy } from '../../operations/deploy';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
 
 export function createDiffCommand(runtimeFor: RuntimeFactory = realRuntime): Command {

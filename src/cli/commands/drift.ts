@@ -8,10 +8,10 @@ import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { table } from '../terminal';
-import { detectTreeDrift } from '../../deploy/drift';
-import { shorten } from '../../deploy/review/render';
-import { displayPath, writeStateFile } from '../../deploy/state-dir';
-import { commandLine } from '../../deploy/context';
+import { detectTreeDrift } from '../../operations/drift';
+import { shorten } from '../../operations/review/render';
+import { displayPath, writeStateFile } from '../../operations/state-dir';
+import { commandLine } from '../../operations/context';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
 
 export const DRIFT_FILE = 'drift.json';

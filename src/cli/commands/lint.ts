@@ -2,10 +2,13 @@
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
-import { styler, writeLine } from '../terminal';
+import { gateLine, styler, writeLine } from '../terminal';
 import { valueOf } from '../args';
-import { CheckFailedError, GATES, loadEnvironments, renderFresh, runGates, selectEnvironments } from '../workspace';
-import { InputError, quote } from '../../config/problems';
+import { CheckFailedError } from '../../core/problems';
+import { loadEnvironments, selectEnvironments } from '../../config/environment';
+import { GATES, runGates } from '../../checks/gates';
+import { renderFresh } from '../../synth/freshness';
+import { InputError, quote } from '../../core/problems';
 
 export const lintCommand: Command = {
   spec: {
@@ -26,7 +29,7 @@ export const lintCommand: Command = {
     const platform = renderFresh(root);
     const environments = loadEnvironments(root, names, platform);
     const report = await runGates(root, platform, environments, { scanReasons: true, ...(gate ? { gates: [gate] } : {}) });
-    for (const line of report.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
+    for (const line of report.lines) writeLine(output.out, gateLine(style, line));
     if (report.failures.length > 0) throw new CheckFailedError(report.failures.join('; '));
     return EXIT.ok;
   },

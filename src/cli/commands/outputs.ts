@@ -6,10 +6,10 @@ import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { writeLine } from '../terminal';
-import { OUTPUTS_FILE, printOutputs } from '../../deploy/deploy';
-import { collectOutputs } from '../../deploy/outputs';
-import { displayPath, writeStateFile } from '../../deploy/state-dir';
-import { commandLine } from '../../deploy/context';
+import { OUTPUTS_FILE, printOutputs } from '../../operations/deploy';
+import { collectOutputs } from '../../operations/outputs';
+import { displayPath, writeStateFile } from '../../operations/state-dir';
+import { commandLine } from '../../operations/context';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
 
 export function createOutputsCommand(runtimeFor: RuntimeFactory = realRuntime): Command {

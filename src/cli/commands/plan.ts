@@ -6,12 +6,14 @@ import path from 'node:path';
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
-import { styler, table, writeLine, type Style } from '../terminal';
+import { gateLine, styler, table, writeLine, type Style } from '../terminal';
 import { valueOf } from '../args';
 import { loadEnvironment, requireKnownEnvironment } from '../../config/environment';
 import { renderPlatform, writeTemplates } from '../../synth/render';
-import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName, type StackUsage } from '../../plan/limits';
-import { CheckFailedError, runGates, TEMPLATES_DIR } from '../workspace';
+import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName, type StackUsage } from '../../checks/quotas';
+import { CheckFailedError } from '../../core/problems';
+import { runGates } from '../../checks/gates';
+import { TEMPLATES_DIR } from '../../synth/freshness';
 import { DERIVED_PARAMETERS } from '../../config/schema';
 
 const percent = (ratio: number): string => `${Math.round(ratio * 100)}%`;
@@ -47,7 +49,7 @@ export const planCommand: Command = {
     writeLine(output.out, `${style('green', 'params')}    ${env.file} is valid`);
 
     const gates = await runGates(root, platform, [env], { scanReasons: false });
-    for (const line of gates.lines) writeLine(output.out, line.style ? style(line.style, line.text) : line.text);
+    for (const line of gates.lines) writeLine(output.out, gateLine(style, line));
 
     writeLine(output.out);
     writeLine(output.out, style('bold', 'Root stack parameters'));

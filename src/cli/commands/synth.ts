@@ -4,7 +4,8 @@ import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { styler, writeLine } from '../terminal';
 import { compareWithDisk, isStale, renderPlatform, writeTemplates } from '../../synth/render';
-import { CheckFailedError, staleMessage, TEMPLATES_DIR } from '../workspace';
+import { CheckFailedError } from '../../core/problems';
+import { staleMessage, TEMPLATES_DIR } from '../../synth/freshness';
 
 export const synthCommand: Command = {
   spec: {

@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes';
 import { styler, writeLine } from '../terminal';
 import { valueOf } from '../args';
 import { renderPlatform } from '../../synth/render';
-import { loadEnvironments, selectEnvironments } from '../workspace';
+import { loadEnvironments, selectEnvironments } from '../../config/environment';
 
 export const validateCommand: Command = {
   spec: {

@@ -1,0 +1,481 @@
+/**
+ * The real adapter of the port: AWS SDK for JavaScript v3.
+ *
+ * - Region: always the params file's (the guard has already refused a disagreeing configuration).
+ * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance).
+ * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; with a custom endpoint S3
+ *   is path-style, because emulators such as moto resolve `localhost` hosts only.
+ * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
+ *   never be repeated by the SDK after an ambiguous 500.
+ * - Every SDK error is classified into `AwsError`.
+ */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  AwsError,
+  type AwsErrorKind,
+  type AwsPort,
+  type ChangeSetPage,
+  type CloudFormationPort,
+  type EcsPort,
+  type ResourceChangeEntry,
+  type S3Port,
+  type SecretsPort,
+  type StackDescription,
+  type StsPort,
+} from './port';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Error classification (pure, unit-tested)                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+const THROTTLING = new Set([
+  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
+  'RequestLimitExceeded', 'RequestThrottled', 'SlowDown', 'BandwidthLimitExceeded', 'ProvisionedThroughputExceededException',
+]);
+const CREDENTIALS = new Set([
+  'CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException',
+  'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'TokenRefreshRequired', 'InvalidToken',
+]);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
+const CONFLICT = new Set([
+  'AlreadyExistsException', 'InvalidChangeSetStatus', 'InvalidChangeSetStatusException', 'TokenAlreadyExistsException',
+  'OperationInProgressException', 'ConcurrentResourcesLimitExceeded',
+]);
+const ACCESS = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden', 'UnauthorizedOperation']);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+  $response?: { statusCode?: number };
+}
+
+export function classifySdkError(error: unknown, operation: string): AwsError {
+  if (error instanceof AwsError) return error;
+  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+  const code = shape.name && shape.name !== 'Error' ? shape.name : shape.code ?? 'Error';
+  const status = shape.$metadata?.httpStatusCode ?? shape.$response?.statusCode;
+  const message = (shape.message ?? String(error)).split('\n')[0];
+  const kind: AwsErrorKind = ((): AwsErrorKind => {
+    if (THROTTLING.has(code) || shape.$retryable?.throttling || status === 429) return 'throttled';
+    if (CREDENTIALS.has(code)) return 'credentials';
+    if (NETWORK.has(shape.code ?? '') || NETWORK.has(code) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'RequestTimeoutException') return 'transient';
+    // An HTML 500/501 page instead of an AWS error document: the endpoint (an emulator) does not
+    // implement the operation. AWS itself always answers in the protocol's format.
+    if (status === 501 || (status !== undefined && status >= 500 && /deserializ|parse error|not yet implemented|<html/i.test(shape.message ?? ''))) return 'unsupported';
+    if (status !== undefined && status >= 500) return 'transient';
+    if (ACCESS.has(code) || status === 403) return 'access-denied';
+    if (CONFLICT.has(code)) return 'conflict';
+    if (code === 'ValidationError' || status === 400) return 'validation';
+    return 'other';
+  })();
+  return new AwsError(kind, code, message, operation, status);
+}
+
+const notFoundStack = (error: AwsError): boolean => error.kind === 'validation' && /does not exist/i.test(error.message);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Endpoint and region configuration                                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** `AWS_ENDPOINT_URL_<SERVICE>` wins over `AWS_ENDPOINT_URL`, as in the SDKs' shared config. */
+export function endpointFor(env: Env, serviceEnvKey: string): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${serviceEnvKey}`] || env['AWS_ENDPOINT_URL'] || undefined;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Session                                                                                         */
+/* ---------------------------------------------------------------------------------------------- */
+
+export interface SdkClients {
+  readonly cfn: CloudFormationClient;
+  readonly s3: S3Client;
+  readonly sts: STSClient;
+  readonly ecs: ECSClient;
+  readonly secrets: SecretsManagerClient;
+}
+
+const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
+
+/** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
+export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk] = await Promise.all([
+    import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-ecs'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]);
+  const common = (key: string) => {
+    const endpoint = endpointFor(env, key);
+    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}) };
+  };
+  const s3Endpoint = endpointFor(env, 'S3');
+  const clients: SdkClients = {
+    cfn: new cfnSdk.CloudFormationClient(common('CLOUDFORMATION')),
+    s3: new s3Sdk.S3Client({ ...common('S3'), ...(s3Endpoint ? { forcePathStyle: true } : {}) }),
+    sts: new stsSdk.STSClient(common('STS')),
+    ecs: new ecsSdk.ECSClient(common('ECS')),
+    secrets: new smSdk.SecretsManagerClient(common('SECRETS_MANAGER')),
+  };
+
+  const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw classifySdkError(error, operation);
+    }
+  };
+
+  const sts: StsPort = {
+    async configuredRegion() {
+      for (const key of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+        const value = env[key];
+        if (value) return { region: value, source: key };
+      }
+      // The SDK's own resolution (profile in ~/.aws/config) on a client built without a region.
+      try {
+        const probe = new stsSdk.STSClient({});
+        const resolved = await probe.config.region();
+        const profile = env['AWS_PROFILE'] ?? 'default';
+        return resolved ? { region: resolved, source: `profile "${profile}" in the shared AWS config` } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    callerIdentity: () =>
+      call('sts.callerIdentity', async () => {
+        const answer = await clients.sts.send(new stsSdk.GetCallerIdentityCommand({}));
+        return { account: answer.Account ?? '', arn: answer.Arn ?? '' };
+      }),
+  };
+
+  const s3: S3Port = {
+    async headBucket(bucket, expectedOwner) {
+      try {
+        await clients.s3.send(new s3Sdk.HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner }));
+        return 'present';
+      } catch (error) {
+        const classified = classifySdkError(error, 's3.headBucket');
+        if (classified.httpStatus === 404) return 'absent';
+        if (classified.kind === 'access-denied') return 'foreign';
+        throw classified;
+      }
+    },
+    async headObject(bucket, key, expectedOwner) {
+      try {
+        await clients.s3.send(new s3Sdk.HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: expectedOwner }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 's3.headObject');
+        if (classified.httpStatus === 404) return false;
+        throw classified;
+      }
+    },
+    putObject: ({ bucket, key, body, contentType, expectedOwner }) =>
+      call('s3.putObject', async () => {
+        await clients.s3.send(new s3Sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ExpectedBucketOwner: expectedOwner }));
+      }),
+    listObjectVersions: (bucket, expectedOwner, token) =>
+      call('s3.listObjectVersions', async () => {
+        const [keyMarker, versionMarker] = token ? (JSON.parse(token) as [string, string | undefined]) : [undefined, undefined];
+        const page = await clients.s3.send(new s3Sdk.ListObjectVersionsCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+        const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+          .filter((v) => v.Key !== undefined)
+          .map((v) => ({ key: v.Key as string, ...(v.VersionId && v.VersionId !== 'null' ? { versionId: v.VersionId } : {}) }));
+        const next = page.IsTruncated ? JSON.stringify([page.NextKeyMarker, page.NextVersionIdMarker]) : undefined;
+        return { objects, ...(next ? { next } : {}) };
+      }),
+    deleteObjects: (bucket, expectedOwner, objects) =>
+      call('s3.deleteObjects', async () => {
+        if (objects.length === 0) return;
+        const answer = await clients.s3.send(new s3Sdk.DeleteObjectsCommand({
+          Bucket: bucket,
+          ExpectedBucketOwner: expectedOwner,
+          Delete: { Objects: objects.map((o) => ({ Key: o.key, ...(o.versionId ? { VersionId: o.versionId } : {}) })), Quiet: true },
+        }));
+        const failed = answer.Errors ?? [];
+        if (failed.length > 0) throw new AwsError('other', failed[0].Code ?? 'DeleteObjectsFailed', `could not delete ${failed.length} objects from ${bucket}: ${failed[0].Message ?? ''}`, 's3.deleteObjects');
+      }),
+  };
+
+  const toStack = (stack: import('@aws-sdk/client-cloudformation').Stack): StackDescription => ({
+    stackId: stack.StackId ?? '',
+    stackName: stack.StackName ?? '',
+    status: stack.StackStatus ?? 'UNKNOWN',
+    ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
+    creationTime: stack.CreationTime ?? new Date(0),
+    ...(stack.LastUpdatedTime ? { lastUpdatedTime: stack.LastUpdatedTime } : {}),
+    parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? ''])),
+    tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    outputs: (stack.Outputs ?? []).map((o) => ({
+      key: o.OutputKey ?? '',
+      value: o.OutputValue ?? '',
+      ...(o.Description ? { description: o.Description } : {}),
+      ...(o.ExportName ? { exportName: o.ExportName } : {}),
+    })),
+    terminationProtection: stack.EnableTerminationProtection ?? false,
+    ...(stack.ParentId ? { parentId: stack.ParentId } : {}),
+    ...(stack.RootId ? { rootId: stack.RootId } : {}),
+  });
+
+  const toChange = (change: import('@aws-sdk/client-cloudformation').Change): ResourceChangeEntry | undefined => {
+    const rc = change.ResourceChange;
+    if (!rc) return undefined;
+    return {
+      action: rc.Action ?? 'Unknown',
+      logicalId: rc.LogicalResourceId ?? '',
+      ...(rc.PhysicalResourceId ? { physicalId: rc.PhysicalResourceId } : {}),
+      resourceType: rc.ResourceType ?? '',
+      ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+      scope: rc.Scope ?? [],
+      details: (rc.Details ?? []).map((d) => ({
+        ...(d.Evaluation ? { evaluation: d.Evaluation } : {}),
+        ...(d.ChangeSource ? { changeSource: d.ChangeSource } : {}),
+        ...(d.CausingEntity ? { causingEntity: d.CausingEntity } : {}),
+        target: {
+          ...(d.Target?.Attribute ? { attribute: d.Target.Attribute } : {}),
+          ...(d.Target?.Name ? { name: d.Target.Name } : {}),
+          ...(d.Target?.RequiresRecreation ? { requiresRecreation: d.Target.RequiresRecreation } : {}),
+          ...(d.Target?.Path ? { path: d.Target.Path } : {}),
+          ...(d.Target?.BeforeValue !== undefined ? { beforeValue: d.Target.BeforeValue } : {}),
+          ...(d.Target?.AfterValue !== undefined ? { afterValue: d.Target.AfterValue } : {}),
+          ...(d.Target?.AttributeChangeType ? { attributeChangeType: d.Target.AttributeChangeType } : {}),
+        },
+      })),
+      ...(rc.ChangeSetId ? { changeSetId: rc.ChangeSetId } : {}),
+      ...(rc.PolicyAction ? { policyAction: rc.PolicyAction } : {}),
+      ...(rc.BeforeContext ? { beforeContext: rc.BeforeContext } : {}),
+      ...(rc.AfterContext ? { afterContext: rc.AfterContext } : {}),
+    };
+  };
+
+  const cfn: CloudFormationPort = {
+    async describeStack(stack) {
+      try {
+        const answer = await clients.cfn.send(new cfnSdk.DescribeStacksCommand({ StackName: stack }));
+        const found = answer.Stacks?.[0];
+        return found ? toStack(found) : undefined;
+      } catch (error) {
+        const classified = classifySdkError(error, 'cfn.describeStack');
+        if (notFoundStack(classified)) return undefined;
+        throw classified;
+      }
+    },
+    getTemplate: (stack) =>
+      call('cfn.getTemplate', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.GetTemplateCommand({ StackName: stack, TemplateStage: 'Original' }));
+        return answer.TemplateBody ?? '';
+      }),
+    createChangeSet: (request) =>
+      call('cfn.createChangeSet', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.CreateChangeSetCommand({
+          StackName: request.stackName,
+          ChangeSetName: request.changeSetName,
+          ChangeSetType: request.changeSetType,
+          ...('url' in request.template ? { TemplateURL: request.template.url } : { TemplateBody: request.template.body }),
+          Parameters: Object.entries(request.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+          Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+          Capabilities: [...request.capabilities] as import('@aws-sdk/client-cloudformation').Capability[],
+          IncludeNestedStacks: request.includeNestedStacks,
+          ClientToken: request.clientToken,
+          Description: request.description,
+        }));
+        return { id: answer.Id ?? '', stackId: answer.StackId ?? '' };
+      }),
+    async describeChangeSet(id, { nextToken, includePropertyValues }) {
+      try {
+        const answer = await clients.cfn.send(new cfnSdk.DescribeChangeSetCommand({
+          ChangeSetName: id,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+          ...(includePropertyValues ? { IncludePropertyValues: true } : {}),
+        }));
+        const page: ChangeSetPage = {
+          id: answer.ChangeSetId ?? id,
+          name: answer.ChangeSetName ?? '',
+          stackId: answer.StackId ?? '',
+          stackName: answer.StackName ?? '',
+          status: answer.Status ?? 'UNKNOWN',
+          ...(answer.StatusReason ? { statusReason: answer.StatusReason } : {}),
+          executionStatus: answer.ExecutionStatus ?? 'UNAVAILABLE',
+          ...(answer.ParentChangeSetId ? { parentChangeSetId: answer.ParentChangeSetId } : {}),
+          ...(answer.RootChangeSetId ? { rootChangeSetId: answer.RootChangeSetId } : {}),
+          creationTime: answer.CreationTime ?? new Date(0),
+          parameters: Object.fromEntries((answer.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
+          changes: (answer.Changes ?? []).map(toChange).filter((c): c is ResourceChangeEntry => c !== undefined),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+        return page;
+      } catch (error) {
+        const classified = classifySdkError(error, 'cfn.describeChangeSet');
+        // moto answers an unknown change set ARN with ValidationError "… does not exist".
+        if (classified.code === 'ChangeSetNotFoundException' || classified.code === 'ChangeSetNotFound' || notFoundStack(classified)) return undefined;
+        throw classified;
+      }
+    },
+    executeChangeSet: (id, clientToken) =>
+      call('cfn.executeChangeSet', async () => {
+        await clients.cfn.send(new cfnSdk.ExecuteChangeSetCommand({ ChangeSetName: id, ClientRequestToken: clientToken }));
+      }),
+    deleteChangeSet: (id) =>
+      call('cfn.deleteChangeSet', async () => {
+        await clients.cfn.send(new cfnSdk.DeleteChangeSetCommand({ ChangeSetName: id }));
+      }),
+    deleteStack: (stack, clientToken) =>
+      call('cfn.deleteStack', async () => {
+        await clients.cfn.send(new cfnSdk.DeleteStackCommand({ StackName: stack, ClientRequestToken: clientToken }));
+      }),
+    describeStackEvents: (stack, nextToken) =>
+      call('cfn.describeStackEvents', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.DescribeStackEventsCommand({ StackName: stack, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        return {
+          events: (answer.StackEvents ?? []).map((e) => ({
+            eventId: e.EventId ?? '',
+            stackId: e.StackId ?? '',
+            stackName: e.StackName ?? '',
+            logicalId: e.LogicalResourceId ?? '',
+            ...(e.PhysicalResourceId ? { physicalId: e.PhysicalResourceId } : {}),
+            resourceType: e.ResourceType ?? '',
+            status: e.ResourceStatus ?? '',
+            ...(e.ResourceStatusReason ? { reason: e.ResourceStatusReason } : {}),
+            timestamp: e.Timestamp ?? new Date(0),
+          })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+    listStackResources: (stack, nextToken) =>
+      call('cfn.listStackResources', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.ListStackResourcesCommand({ StackName: stack, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        return {
+          resources: (answer.StackResourceSummaries ?? [])
+            // moto lists placeholder rows with an empty logical id; they are not resources.
+            .filter((r) => r.LogicalResourceId)
+            .map((r) => ({
+              logicalId: r.LogicalResourceId ?? '',
+              ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
+              resourceType: r.ResourceType ?? '',
+              status: r.ResourceStatus ?? '',
+              ...(r.ResourceStatusReason ? { reason: r.ResourceStatusReason } : {}),
+            })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+    getStackPolicy: (stack) =>
+      call('cfn.getStackPolicy', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.GetStackPolicyCommand({ StackName: stack }));
+        return answer.StackPolicyBody || undefined;
+      }),
+    setStackPolicy: (stack, policyBody) =>
+      call('cfn.setStackPolicy', async () => {
+        await clients.cfn.send(new cfnSdk.SetStackPolicyCommand({ StackName: stack, StackPolicyBody: policyBody }));
+      }),
+    updateTerminationProtection: (stack, enabled) =>
+      call('cfn.updateTerminationProtection', async () => {
+        await clients.cfn.send(new cfnSdk.UpdateTerminationProtectionCommand({ StackName: stack, EnableTerminationProtection: enabled }));
+      }),
+    continueUpdateRollback: (stack, resourcesToSkip, clientToken) =>
+      call('cfn.continueUpdateRollback', async () => {
+        await clients.cfn.send(new cfnSdk.ContinueUpdateRollbackCommand({
+          StackName: stack,
+          ClientRequestToken: clientToken,
+          ...(resourcesToSkip.length > 0 ? { ResourcesToSkip: [...resourcesToSkip] } : {}),
+        }));
+      }),
+    detectStackDrift: (stack) =>
+      call('cfn.detectStackDrift', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.DetectStackDriftCommand({ StackName: stack }));
+        return answer.StackDriftDetectionId ?? '';
+      }),
+    describeStackDriftDetectionStatus: (detectionId) =>
+      call('cfn.describeStackDriftDetectionStatus', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
+        return {
+          status: answer.DetectionStatus ?? 'DETECTION_FAILED',
+          ...(answer.StackDriftStatus ? { stackDriftStatus: answer.StackDriftStatus } : {}),
+          ...(answer.DetectionStatusReason ? { reason: answer.DetectionStatusReason } : {}),
+        };
+      }),
+    describeStackResourceDrifts: (stack, nextToken) =>
+      call('cfn.describeStackResourceDrifts', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.DescribeStackResourceDriftsCommand({
+          StackName: stack,
+          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }));
+        return {
+          drifts: (answer.StackResourceDrifts ?? []).map((d) => ({
+            logicalId: d.LogicalResourceId ?? '',
+            ...(d.PhysicalResourceId ? { physicalId: d.PhysicalResourceId } : {}),
+            resourceType: d.ResourceType ?? '',
+            status: d.StackResourceDriftStatus ?? 'NOT_CHECKED',
+            differences: (d.PropertyDifferences ?? []).map((p) => ({
+              path: p.PropertyPath ?? '',
+              ...(p.ExpectedValue !== undefined ? { expected: p.ExpectedValue } : {}),
+              ...(p.ActualValue !== undefined ? { actual: p.ActualValue } : {}),
+              type: p.DifferenceType ?? 'NOT_EQUAL',
+            })),
+          })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+  };
+
+  const ecs: EcsPort = {
+    describeService: (cluster, service) =>
+      call('ecs.describeService', async () => {
+        const answer = await clients.ecs.send(new ecsSdk.DescribeServicesCommand({ cluster, services: [service] }));
+        const found = answer.services?.[0];
+        if (!found) return undefined;
+        return {
+          ...(found.status ? { status: found.status } : {}),
+          ...(found.runningCount !== undefined ? { runningCount: found.runningCount } : {}),
+          ...(found.desiredCount !== undefined ? { desiredCount: found.desiredCount } : {}),
+          events: (found.events ?? []).map((e) => ({ at: e.createdAt ?? new Date(0), message: e.message ?? '' })),
+        };
+      }),
+    listStoppedTasks: (cluster, service) =>
+      call('ecs.listStoppedTasks', async () => {
+        const answer = await clients.ecs.send(new ecsSdk.ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 10 }));
+        return answer.taskArns ?? [];
+      }),
+    describeTasks: (cluster, taskArns) =>
+      call('ecs.describeTasks', async () => {
+        if (taskArns.length === 0) return [];
+        const answer = await clients.ecs.send(new ecsSdk.DescribeTasksCommand({ cluster, tasks: [...taskArns] }));
+        return (answer.tasks ?? []).map((t) => ({
+          taskArn: t.taskArn ?? '',
+          ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+          ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}),
+          containers: (t.containers ?? []).map((c) => ({
+            name: c.name ?? '',
+            ...(c.reason ? { reason: c.reason } : {}),
+            ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+          })),
+        }));
+      }),
+  };
+
+  const secrets: SecretsPort = {
+    async forceDeleteSecret(secretId) {
+      try {
+        await clients.secrets.send(new smSdk.DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 'secrets.forceDeleteSecret');
+        if (classified.code === 'ResourceNotFoundException') return false;
+        throw classified;
+      }
+    },
+  };
+
+  return { sts, s3, cfn, ecs, secrets };
+}

@@ -1,0 +1,132 @@
+/**
+ * Everything the AWS commands take from the outside world, in one injectable object: the AWS
+ * session factory, time, the terminal (prompt), Ctrl-C, and how the workspace is rendered and the
+ * environment loaded. `defaultRuntime()` is the real one; tests pass a fake AWS and virtual time.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { AwsSession } from '../aws/port';
+import { systemClock, type Clock } from '../core/clock';
+import type { RetryNotice } from '../aws/retry';
+import { sessionFromPort } from '../aws/session';
+import type { Output } from '../cli/terminal';
+import { loadEnvironment, requireKnownEnvironment, type EnvironmentConfig } from '../config/environment';
+import type { RenderedPlatform } from '../synth/render';
+import type { BuiltAsset } from '../assets/code-assets';
+import { SERVICE_CATALOG } from '../catalog/services';
+import type { ServiceCatalog } from '../catalog/types';
+import { CheckFailedError } from '../core/problems';
+import { staleMessage, TEMPLATES_DIR } from '../synth/freshness';
+import { compareWithDisk, isStale, renderPlatform } from '../synth/render';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Terminal {
+  /** Both stdin and stdout are terminals: a person can answer a prompt. */
+  readonly interactive: boolean;
+  /** The answer, or undefined when input ends (EOF, Ctrl-C). */
+  prompt(question: string): Promise<string | undefined>;
+}
+
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/** What deploys need of a rendered platform (RenderedPlatform is one). */
+export interface PlatformSource {
+  readonly templates: RenderedPlatform['templates'];
+  readonly assets: Readonly<Record<string, BuiltAsset>>;
+}
+
+export interface Workspace {
+  readonly platform: PlatformSource;
+  readonly environment: EnvironmentConfig;
+}
+
+export interface DeployRuntime {
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly toolkitVersion: string;
+  /** Catalog order of the services (for per-service outputs). */
+  readonly serviceNames: readonly string[];
+  /**
+   * Renders the platform and loads params/<env>.json; throws InputError / CheckFailedError.
+   * `requireFresh`: templates/ on disk must equal what the builders render (deploy, diff).
+   */
+  prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
+  connect(region: string, env: Env, onRetry: (notice: RetryNotice) => void): Promise<AwsSession>;
+  terminal(output: Output): Terminal;
+  /** Aborts on Ctrl-C until disposed. */
+  interrupts(): Interrupt;
+}
+
+export function readToolkitVersion(root: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function processTerminal(output: Output): Terminal {
+  const interactive = Boolean(process.stdin.isTTY) && Boolean(output.out.isTTY);
+  return {
+    interactive,
+    prompt: (question) =>
+      new Promise((resolve) => {
+        const rl = readline.createInterface({ input: process.stdin, output: output.out });
+        let answered = false;
+        rl.on('SIGINT', () => rl.close());
+        rl.on('close', () => {
+          if (!answered) resolve(undefined);
+        });
+        rl.question(question, (answer) => {
+          answered = true;
+          rl.close();
+          resolve(answer);
+        });
+      }),
+  };
+}
+
+function processInterrupts(): Interrupt {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+export interface RuntimeOptions {
+  /** The service catalog to render (tests pass others; the CLI always uses the real one). */
+  readonly catalog?: ServiceCatalog;
+}
+
+export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: RuntimeOptions = {}): DeployRuntime {
+  return {
+    clock: systemClock,
+    random: Math.random,
+    toolkitVersion: readToolkitVersion(root),
+    serviceNames: catalog.map((s) => s.name),
+    prepare(workspaceRoot, environment, { requireFresh }) {
+      requireKnownEnvironment(workspaceRoot, environment);
+      // Input problems first (exit 2), then stale templates/ (exit 3): both before any AWS client.
+      const platform = renderPlatform(catalog);
+      const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates });
+      if (requireFresh) {
+        const report = compareWithDisk(path.join(workspaceRoot, TEMPLATES_DIR), platform.templates);
+        if (isStale(report)) throw new CheckFailedError(staleMessage(report));
+      }
+      return { platform, environment: loaded };
+    },
+    async connect(region, env, onRetry) {
+      const { createSdkPort } = await import('../aws/sdk');
+      const port = await createSdkPort(region, env);
+      const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined;
+      return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+    },
+    terminal: processTerminal,
+    interrupts: processInterrupts,
+  };
+}

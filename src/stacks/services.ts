@@ -1,0 +1,123 @@
+/**
+ * services stack: the shared service infrastructure (secret rotation functions, the dashboard)
+ * and one nested stack per launched catalog service.
+ *
+ * Callers read their callees' security groups from the callees' outputs, so CloudFormation
+ * creates (and updates) servers before their clients, as Service Connect requires: a client task
+ * resolves only endpoints that existed when it started.
+ *
+ * At scale the per-service stacks keep every template small: this one grows by one nested stack
+ * and one output per service (see the scale test and `make bench`).
+ */
+import type { ResourceBase } from 'cloudform-types/types/resource';
+import { Fn, type Value } from '../cfn/fn';
+import { defineStack, nestedStack, type NestedStack, type OutputSpec, type ParameterSpecs } from '../cfn/stack';
+import type { BuiltAssets } from '../assets/code-assets';
+import type { SecretKind, ServiceCatalog, ServiceDefinition } from '../catalog/types';
+import { pascal } from '../cfn/names';
+import { buildService, type ServiceOutput } from './services/service';
+import {
+  calleeSecurityGroupParameter, databaseParameters, publicServiceParameters, rotationParameterNames,
+  secretKinds, serviceBaseParameters, serviceParameters,
+} from './services/parameters';
+import { listParameter, retainCondition, stringParameter } from '../cfn/parameters';
+import { dashboard } from './services.dashboard';
+import { HAS_ENDPOINTS, NO_ENDPOINTS, rotationIds, rotationResources } from './services.rotation';
+
+const { RepositoryUri: _perService, ...sharedParameters } = serviceBaseParameters;
+
+export const servicesParameters = {
+  ...sharedParameters,
+  ...publicServiceParameters,
+  ...databaseParameters,
+  RepositoryUris: listParameter('Repository URIs in catalog order (registry stack)'),
+  EndpointSecurityGroupId: stringParameter('Security group of the VPC interface endpoints, or empty when disabled (network stack)'),
+  ArtifactBucket: stringParameter('Bucket holding the rotation functions\' code (created by `make bootstrap`)'),
+} as const satisfies ParameterSpecs;
+
+export const launchedServices = (catalog: ServiceCatalog): ServiceDefinition[] => catalog.filter((s) => !s.imagePending);
+
+/** Callees before callers, so each caller can read the security group of every service it calls. */
+export function deploymentOrder(services: readonly ServiceDefinition[]): ServiceDefinition[] {
+  const ordered: ServiceDefinition[] = [];
+  const placed = new Set<string>();
+  const visit = (service: ServiceDefinition): void => {
+    if (placed.has(service.name)) return;
+    for (const callee of service.calls) {
+      const target = services.find((s) => s.name === callee);
+      if (target) visit(target);
+    }
+    placed.add(service.name);
+    ordered.push(service);
+  };
+  services.forEach(visit);
+  return ordered;
+}
+
+function serviceInputs(
+  service: ServiceDefinition,
+  catalog: ServiceCatalog,
+  stacks: ReadonlyMap<string, NestedStack<ServiceOutput>>,
+): Record<string, Value<string>> {
+  const inputs: Record<string, Value<string>> = {};
+  const rotation = new Map(secretKinds(service).map((kind) => [kind, rotationParameterNames(kind)]));
+  for (const [name, spec] of Object.entries(serviceParameters(service))) {
+    const callee = service.calls.find((c) => calleeSecurityGroupParameter(c) === name);
+    const kind = [...rotation.entries()].find(([, names]) => names.functionArn === name || names.roleArn === name)?.[0];
+    if (name === 'RepositoryUri') {
+      // The registry lists repository URIs in catalog order.
+      inputs[name] = Fn.Select(catalog.indexOf(service), Fn.Ref('RepositoryUris'));
+    } else if (callee) {
+      const calleeStack = stacks.get(callee);
+      if (!calleeStack) throw new Error(`${service.name} calls ${callee}, which is not launched`);
+      inputs[name] = calleeStack.output('SecurityGroupId');
+    } else if (kind) {
+      const ids = rotationIds(kind);
+      inputs[name] = Fn.GetAtt(rotation.get(kind)?.functionArn === name ? ids.fn : ids.role, 'Arn');
+    } else {
+      inputs[name] = spec.Type === 'CommaDelimitedList' ? Fn.Join(',', Fn.Ref(name)) : Fn.Ref(name);
+    }
+  }
+  return inputs;
+}
+
+export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
+  const launched = launchedServices(catalog);
+  const kinds = [...new Set(launched.flatMap(secretKinds))].sort() as SecretKind[];
+
+  const stacks = new Map<string, NestedStack<ServiceOutput>>();
+  for (const service of deploymentOrder(launched)) {
+    const permissions = secretKinds(service).map((kind) => rotationIds(kind).permission);
+    stacks.set(service.name, nestedStack(pascal(service.name), buildService(service, catalog), serviceInputs(service, catalog, stacks), { dependsOn: permissions }));
+  }
+  const inCatalogOrder = launched.map((service) => stacks.get(service.name) as NestedStack<ServiceOutput>);
+
+  const resources: Record<string, ResourceBase> = {
+    ...rotationResources(launched, kinds, assets),
+    Dashboard: dashboard(launched),
+  };
+  const outputs = {} as Record<'ServiceArns' | 'DashboardName' | `${string}ServiceArn`, OutputSpec>;
+  for (const [index, service] of launched.entries()) {
+    outputs[`${pascal(service.name)}ServiceArn`] = { Description: `ECS service ARN of ${service.name}; for deploy tooling and operators`, Value: inCatalogOrder[index].output('ServiceArn') };
+  }
+  outputs.ServiceArns = {
+    Description: 'Comma-separated ECS service ARNs of the launched services in catalog order; read by the root outputs',
+    Value: Fn.Join(',', inCatalogOrder.map((stack) => stack.output('ServiceArn'))),
+  };
+  outputs.DashboardName = { Description: 'CloudWatch dashboard of the platform; for operators', Value: Fn.Ref('Dashboard') };
+
+  return defineStack({
+    name: 'services',
+    description: 'TAP services: secret rotation functions, dashboard, and one nested stack per catalog service (generated by src/stacks/services)',
+    service: 'services',
+    parameters: servicesParameters,
+    conditions: {
+      ...retainCondition,
+      [HAS_ENDPOINTS]: Fn.Not(Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), '')),
+      [NO_ENDPOINTS]: Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), ''),
+    },
+    resources,
+    nestedStacks: inCatalogOrder,
+    outputs,
+  });
+}

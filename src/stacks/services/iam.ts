@@ -1,0 +1,91 @@
+/**
+ * Per-service IAM (P-SEC): an execution role (what ECS needs to start the task) and a task role
+ * (what the application may do), each scoped to this service's repository, log group, secrets and
+ * key; and, for blue/green services, the infrastructure role ECS uses to shift ALB traffic.
+ */
+import IAM from 'cloudform-types/types/iam';
+import { Fn, sub, type Value } from '../../cfn/fn';
+import { allow, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
+import type { ServiceDefinition } from '../../catalog/types';
+import { nameTemplate } from '../../cfn/names';
+import { ID, metricNamespace, secretId } from './ids';
+
+function repositoryArn(service: ServiceDefinition): Value<string> {
+  return sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${nameTemplate('ecr', service.name)}`);
+}
+
+export function executionRole(service: ServiceDefinition): IAM.Role {
+  const secretArns = service.secrets.map((secret) => Fn.Ref(secretId(secret)));
+  return new IAM.Role({
+    Description: `ECS task execution role of ${service.name}: pull its image, write its logs, read its secrets`,
+    AssumeRolePolicyDocument: serviceTrustPolicy('ecs-tasks.amazonaws.com'),
+    Policies: [
+      {
+        PolicyName: 'start-task',
+        PolicyDocument: policyDocument([
+          unscopedStatement('RegistryLogin', ['ecr:GetAuthorizationToken']),
+          allow('PullOwnImage', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], [repositoryArn(service)]),
+          allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [Fn.GetAtt(ID.logGroup, 'Arn')]),
+          ...(secretArns.length > 0
+            ? [
+                allow('ReadOwnSecrets', ['secretsmanager:GetSecretValue'], secretArns),
+                // The secrets are encrypted with the service key; decryption goes through Secrets Manager.
+                allow('DecryptOwnSecrets', ['kms:Decrypt'], [Fn.GetAtt(ID.key, 'Arn')], {
+                  StringEquals: { 'kms:ViaService': sub('secretsmanager.${AWS::Region}.amazonaws.com') },
+                }),
+              ]
+            : []),
+        ]),
+      },
+    ],
+  });
+}
+
+export function taskRole(service: ServiceDefinition): IAM.Role {
+  return new IAM.Role({
+    Description: `Task role of ${service.name}: ECS Exec sessions and its own CloudWatch metrics, nothing else`,
+    AssumeRolePolicyDocument: serviceTrustPolicy('ecs-tasks.amazonaws.com'),
+    Policies: [
+      {
+        PolicyName: 'application',
+        PolicyDocument: policyDocument([
+          unscopedStatement('ExecSessionChannels', [
+            'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+          ]),
+          allow('DecryptExecSessions', ['kms:Decrypt'], [Fn.Ref('ExecKeyArn')]),
+          unscopedStatement('FindExecLogGroup', ['logs:DescribeLogGroups']),
+          allow('WriteExecSessionLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], [Fn.Ref('ExecLogGroupArn')]),
+          unscopedStatement('PublishOwnMetrics', ['cloudwatch:PutMetricData'], {
+            StringEquals: { 'cloudwatch:namespace': metricNamespace(service) },
+          }),
+        ]),
+      },
+    ],
+  });
+}
+
+/**
+ * What ECS needs to run a blue/green deployment on the ALB, limited to this service's target
+ * groups and listener rules (the AWS-managed policy would cover every target group and listener
+ * in the account).
+ */
+export function loadBalancerRole(service: ServiceDefinition): IAM.Role {
+  return new IAM.Role({
+    Description: `Lets ECS shift ALB traffic between the target groups of ${service.name} during blue/green deployments`,
+    AssumeRolePolicyDocument: serviceTrustPolicy('ecs.amazonaws.com'),
+    Policies: [
+      {
+        PolicyName: 'blue-green-traffic-shift',
+        PolicyDocument: policyDocument([
+          unscopedStatement('ReadLoadBalancing', [
+            'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules',
+            'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
+          ]),
+          allow('RegisterOwnTargets', ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], [Fn.Ref(ID.targetGroupA), Fn.Ref(ID.targetGroupB)]),
+          allow('ShiftOwnRules', ['elasticloadbalancing:ModifyRule'], [Fn.Ref(ID.productionRule), Fn.Ref(ID.testRule)]),
+          allow('ShiftListeners', ['elasticloadbalancing:ModifyListener'], [Fn.Ref('ProductionListenerArn'), Fn.Ref('TestListenerArn')]),
+        ]),
+      },
+    ],
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Public services (P-ALB, P-DEPLOY): two target groups for ECS native blue/green, a production
+ * rule on the production listener and a test rule on the test listener, both routing this
+ * service's paths.
+ *
+ * After the first deployment ECS owns the rules' forward weights. Any later stack update that
+ * rewrites these rules resets the weights (platform-facts §2.4), so their properties must not
+ * change once deployed; the deploy review flags any change to them.
+ */
+import ELB from 'cloudform-types/types/elasticLoadBalancingV2';
+import type { ResourceBase } from 'cloudform-types/types/resource';
+import { Fn } from '../../cfn/fn';
+import type { PublicExposure, ServiceDefinition } from '../../catalog/types';
+import { physicalName } from '../../cfn/names';
+import { ID } from './ids';
+
+function targetGroup(service: ServiceDefinition, slot: 'a' | 'b'): ELB.TargetGroup {
+  const { healthCheck } = service;
+  return new ELB.TargetGroup({
+    Name: physicalName(`tg-${slot}`, service.name),
+    VpcId: Fn.Ref('VpcId'),
+    TargetType: 'ip',
+    Protocol: 'HTTP',
+    Port: service.containerPort,
+    HealthCheckPath: healthCheck.path,
+    HealthCheckPort: 'traffic-port',
+    HealthCheckIntervalSeconds: healthCheck.intervalSeconds,
+    HealthCheckTimeoutSeconds: healthCheck.timeoutSeconds,
+    HealthyThresholdCount: healthCheck.healthyThreshold,
+    UnhealthyThresholdCount: healthCheck.unhealthyThreshold,
+    Matcher: { HttpCode: '200-399' },
+    TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+  });
+}
+
+/** Forward-only rules: blue/green fails on rules that mix forward with other action types. */
+function rule(listenerParameter: string, exposure: PublicExposure, weights: { a: number; b: number }): ELB.ListenerRule {
+  return new ELB.ListenerRule({
+    ListenerArn: Fn.Ref(listenerParameter),
+    Priority: exposure.priority,
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [...exposure.pathPatterns] } }],
+    Actions: [{
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: Fn.Ref(ID.targetGroupA), Weight: weights.a },
+          { TargetGroupArn: Fn.Ref(ID.targetGroupB), Weight: weights.b },
+        ],
+      },
+    }],
+  });
+}
+
+export function loadBalancingResources(service: ServiceDefinition, exposure: PublicExposure): Record<string, ResourceBase> {
+  return {
+    [ID.targetGroupA]: targetGroup(service, 'a'),
+    [ID.targetGroupB]: targetGroup(service, 'b'),
+    // Production starts on A; test traffic goes to B, where each new revision is deployed first.
+    [ID.productionRule]: rule('ProductionListenerArn', exposure, { a: 100, b: 0 }),
+    [ID.testRule]: rule('TestListenerArn', exposure, { a: 0, b: 100 }),
+  };
+}

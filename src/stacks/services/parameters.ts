@@ -1,0 +1,121 @@
+/**
+ * Parameters of a per-service stack, in groups: every service takes the base group; public
+ * services add the ALB group; services with secrets add the rotation (and database) groups; a
+ * caller adds one security-group parameter per service it calls. The services stack passes the
+ * same names through, so one definition serves both sides of the contract.
+ */
+import type { ParameterSpec, ParameterSpecs } from '../../cfn/stack';
+import { pascal } from '../../cfn/names';
+import type { SecretKind, ServiceDefinition } from '../../catalog/types';
+import { TASK_SIZE_PROFILES } from '../../catalog/types';
+import { dataProtectionParameter, environmentParameter, listParameter, stringParameter } from '../../cfn/parameters';
+
+const countParameter = (description: string, fallback: number): ParameterSpec =>
+  ({ Type: 'Number', Description: description, Default: fallback, MinValue: 1, MaxValue: 100 });
+
+/** Parameters the root receives from params/<env>.json and passes down unchanged. */
+export const releaseParameters = {
+  ImageTag: {
+    Type: 'String',
+    Description: 'Image tag every service runs (immutable in ECR); empty deploys the platform without services',
+    AllowedPattern: '^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+    ConstraintDescription: 'empty, or a Docker tag: letters, digits, _ . - (at most 128, not starting with . or -)',
+  },
+  TaskSizeProfile: {
+    Type: 'String',
+    Description: 'CPU/memory profile; each catalog service defines its size per profile',
+    AllowedValues: TASK_SIZE_PROFILES,
+  },
+  DesiredCount: countParameter('Tasks per service at deploy time (P-SVC: 2)', 2),
+  MinCapacity: countParameter('Autoscaling minimum tasks per service (P-SVC: 2)', 2),
+  MaxCapacity: countParameter('Autoscaling maximum tasks per service (P-SVC: 10)', 10),
+} as const satisfies ParameterSpecs;
+
+export const databaseParameters = {
+  DatabaseHost: {
+    Type: 'String',
+    Description: 'PostgreSQL host the database secrets point at',
+    AllowedPattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
+    MaxLength: 253,
+    ConstraintDescription: 'a DNS host name or IPv4 address, without scheme or port (the port is DatabasePort)',
+  },
+  DatabasePort: { Type: 'Number', Description: 'PostgreSQL port', Default: 5432, MinValue: 1024, MaxValue: 65535 },
+  DatabaseName: {
+    Type: 'String',
+    Description: 'PostgreSQL database name',
+    AllowedPattern: '^[A-Za-z_][A-Za-z0-9_$]{0,62}$',
+    ConstraintDescription: 'a PostgreSQL identifier: a letter or _, then letters, digits, _ or $ (at most 63)',
+  },
+  DatabaseCidr: {
+    Type: 'String',
+    Description: 'CIDR of the database subnets: the only destination of database traffic',
+    AllowedPattern: '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
+    ConstraintDescription: 'an IPv4 CIDR block',
+  },
+  DatabaseAdminSecretArn: {
+    Type: 'String',
+    Description: 'Secret with the PostgreSQL admin credentials the rotation function uses to set service passwords',
+    AllowedPattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$',
+    ConstraintDescription: 'a Secrets Manager secret ARN',
+  },
+} as const satisfies ParameterSpecs;
+
+/** Every per-service stack. */
+export const serviceBaseParameters = {
+  Environment: environmentParameter,
+  DataProtection: dataProtectionParameter,
+  VpcId: stringParameter('VPC of the platform'),
+  PrivateSubnetIds: listParameter('Private subnets the tasks run in'),
+  ClusterName: stringParameter('ECS cluster'),
+  NamespaceArn: stringParameter('Service Connect namespace'),
+  ServiceConnectTls: { Type: 'String', Description: 'enabled: TLS between Service Connect proxies', AllowedValues: ['enabled', 'disabled'] },
+  TlsCertificateAuthorityArn: stringParameter('Private CA for Service Connect TLS, or empty'),
+  TlsRoleArn: stringParameter('ECS infrastructure role for Service Connect TLS, or empty'),
+  AlarmTopicArn: stringParameter('SNS topic alarms notify'),
+  ExecKeyArn: stringParameter('KMS key of ECS Exec sessions'),
+  ExecLogGroupArn: stringParameter('Log group of ECS Exec sessions'),
+  RepositoryUri: stringParameter('ECR repository of this service'),
+  ImageTag: releaseParameters.ImageTag,
+  TaskSizeProfile: releaseParameters.TaskSizeProfile,
+  DesiredCount: releaseParameters.DesiredCount,
+  MinCapacity: releaseParameters.MinCapacity,
+  MaxCapacity: releaseParameters.MaxCapacity,
+} as const satisfies ParameterSpecs;
+
+/** Public services: what they need from the ALB. */
+export const publicServiceParameters = {
+  AlbSecurityGroupId: stringParameter('ALB security group: the only ingress source of a public service'),
+  AlbFullName: stringParameter('ALB full name, for metric dimensions'),
+  ProductionListenerArn: stringParameter('Listener carrying production traffic'),
+  TestListenerArn: stringParameter('Blue/green test listener'),
+} as const satisfies ParameterSpecs;
+
+/** The rotation function for a secret kind: `RotateDatabaseFunctionArn`, `RotateApiKeyRoleArn`. */
+export function rotationParameterNames(kind: SecretKind): { functionArn: string; roleArn: string } {
+  const base = `Rotate${pascal(kind)}`;
+  return { functionArn: `${base}FunctionArn`, roleArn: `${base}RoleArn` };
+}
+
+export function rotationParameters(kind: SecretKind): ParameterSpecs {
+  const names = rotationParameterNames(kind);
+  return {
+    [names.functionArn]: stringParameter(`Rotation function for ${kind} secrets`),
+    [names.roleArn]: stringParameter(`Execution role of the ${kind} rotation function (granted use of this service's key)`),
+  };
+}
+
+/** Security group of a service this one calls: `ApiGatewaySecurityGroupId`. */
+export const calleeSecurityGroupParameter = (callee: string): string => `${pascal(callee)}SecurityGroupId`;
+
+export const secretKinds = (service: ServiceDefinition): SecretKind[] => [...new Set(service.secrets.map((s) => s.kind))];
+
+/** The full parameter set of one service's stack. */
+export function serviceParameters(service: ServiceDefinition): ParameterSpecs {
+  return {
+    ...serviceBaseParameters,
+    ...(service.exposure.kind === 'public' ? publicServiceParameters : {}),
+    ...(secretKinds(service).includes('database') ? databaseParameters : {}),
+    ...Object.assign({}, ...secretKinds(service).map(rotationParameters)),
+    ...Object.fromEntries(service.calls.map((callee) => [calleeSecurityGroupParameter(callee), stringParameter(`Security group of ${callee}, which this service calls`)])),
+  };
+}

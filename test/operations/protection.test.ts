@@ -1,0 +1,116 @@
+/**
+ * P-DATA on the deploy side: termination protection and stack policies in prod only; stateful
+ * replacements and deletions flagged everywhere and refused in prod unless --allow-replace names
+ * each one, in which case exactly those logical ids are let through and the policy is restored.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { STATEFUL_RESOURCE_TYPES } from '../../src/cfn/stateful';
+import { judgeDataLoss, stackPolicy } from '../../src/operations/protection';
+import type { DataLossFinding } from '../../src/operations/review/model';
+import { ops, Scenario } from '../helpers/deploy-harness';
+import { fixturePlatform, props } from '../fakes/platform-fixture';
+
+const renamedRepository = () => fixturePlatform((t) => {
+  props(t, 'registry.json', 'FrontendRepository')['RepositoryName'] = { 'Fn::Sub': 'ecr-web-${Environment}' };
+});
+
+const STANDARD = JSON.stringify(stackPolicy());
+
+test('P-DATA: prod gets termination protection on the root and the stack policy on every stack; dev gets neither', async () => {
+  const prod = new Scenario('prod');
+  const deployed = await prod.run(['deploy', '--env', 'prod', '--yes']);
+  assert.is(deployed.code, 0, deployed.stderr);
+  assert.is(prod.aws.rootStack('tap-prod')?.terminationProtection, true);
+  const policies = deployed.calls.filter((c) => c.op === 'cfn.setStackPolicy');
+  assert.is(policies.length, 5, 'root, Network, Registry, Services, Services/Frontend');
+  for (const call of policies) assert.is(call.args[1], STANDARD);
+  assert.match(deployed.stdout, /Data protection \(DataProtection=retain\): termination protection enabled on the root; stack policy set on root, Network, Registry, Services, Services\/Frontend\./);
+  const policy = JSON.parse(STANDARD);
+  assert.equal(policy.Statement[0].Action, ['Update:Replace', 'Update:Delete']);
+  assert.equal(policy.Statement[0].Condition.StringEquals.ResourceType, Object.keys(STATEFUL_RESOURCE_TYPES));
+  assert.equal(policy.Statement[1], { Sid: 'AllowEverythingElse', Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' });
+
+  // A second deploy verifies and changes nothing.
+  const again = await prod.run(['deploy', '--env', 'prod', '--yes', '--force']);
+  assert.is(again.code, 0, again.stderr);
+  assert.not.ok(ops(again.calls).includes('cfn.setStackPolicy'));
+  assert.not.ok(ops(again.calls).includes('cfn.updateTerminationProtection'));
+
+  const dev = new Scenario('dev');
+  const devDeploy = await dev.run(['deploy', '--env', 'dev', '--yes']);
+  assert.is(devDeploy.code, 0);
+  assert.is(dev.aws.rootStack('tap-dev')?.terminationProtection, false);
+  assert.not.ok(ops(devDeploy.calls).some((op) => op === 'cfn.setStackPolicy' || op === 'cfn.updateTerminationProtection'));
+});
+
+test('P-DATA: replacing a stateful resource is flagged in dev and executed there', async () => {
+  const s = new Scenario('dev');
+  await s.deployed();
+  s.platform = renamedRepository();
+  const result = await s.run(['deploy', '--env', 'dev', '--yes']);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /~ FrontendRepository\s+AWS::ECR::Repository\s+REPLACE/);
+  assert.match(result.stdout, /Data-loss risks \(1\)\n\s+✗ Registry\/FrontendRepository\s+AWS::ECR::Repository replaced \(Properties\.RepositoryName\)/);
+});
+
+test('P-DATA: prod refuses a stateful replacement without --allow-replace (exit 10, nothing executed, change set deleted)', async () => {
+  const s = new Scenario('prod');
+  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  s.platform = renamedRepository();
+  const refused = await s.run(['deploy', '--env', 'prod', '--yes']);
+  assert.is(refused.code, 10);
+  assert.match(refused.stderr, /refused prod keeps its data \(DataProtection=retain\): this change set would delete or replace 1 stateful resource:/);
+  assert.match(refused.stderr, /Registry\/FrontendRepository\s+AWS::ECR::Repository replaced \(container images/);
+  assert.match(refused.stderr, /make deploy ENV=prod ARGS='--allow-replace Registry\/FrontendRepository'/);
+  assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
+  assert.is(s.aws.pendingChangeSets().length, 0);
+});
+
+test('P-DATA: --allow-replace lets exactly the named resource through, then restores the stack policy', async () => {
+  const s = new Scenario('prod');
+  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  s.platform = renamedRepository();
+  const allowed = await s.run(['deploy', '--env', 'prod', '--yes', '--allow-replace', 'Registry/FrontendRepository', '--allow-replace', 'Registry/Typo']);
+  assert.is(allowed.code, 0, allowed.stderr);
+  assert.match(allowed.stdout, /warning --allow-replace Registry\/Typo matches no data-loss finding/);
+  const policyCalls = allowed.calls.filter((c) => c.op === 'cfn.setStackPolicy');
+  const relaxed = JSON.parse(String(policyCalls[0].args[1]));
+  assert.equal(relaxed.Statement[0].NotResource, ['LogicalResourceId/FrontendRepository']);
+  assert.is(relaxed.Statement[0].Resource, undefined);
+  assert.match(String(policyCalls[0].args[0]), /Registry/);
+  const order = ops(allowed.calls);
+  assert.ok(order.indexOf('cfn.setStackPolicy') < order.indexOf('cfn.executeChangeSet'));
+  assert.is(policyCalls[1].args[1], STANDARD, 'restored after execution');
+  assert.ok(order.lastIndexOf('cfn.setStackPolicy') > order.indexOf('cfn.executeChangeSet'));
+  assert.is(s.aws.stack('Registry')?.policy, STANDARD);
+  assert.is(s.aws.rootStack('tap-prod')?.status, 'UPDATE_COMPLETE');
+});
+
+test('P-DATA: the stack policy itself blocks a replacement the review could not foresee, and the policy is enforced per nested stack', async () => {
+  const s = new Scenario('prod');
+  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  // Bypass the review's guardrail (as a console user would) by executing a change set directly.
+  s.platform = renamedRepository();
+  const diff = await s.run(['diff', '--env', 'prod']);
+  assert.is(diff.code, 0);
+  const id = s.aws.pendingChangeSets()[0].id;
+  await s.aws.port.cfn.executeChangeSet(id, 'console');
+  s.aws.settle();
+  assert.is(s.aws.rootStack('tap-prod')?.status, 'UPDATE_ROLLBACK_COMPLETE');
+  const registry = s.aws.stack('Registry');
+  const denied = registry?.events.find((e) => e.status === 'UPDATE_FAILED');
+  assert.match(denied?.reason ?? '', /Action denied by stack policy: Statement \[#1\] has effect Deny and action Update:Replace on resource LogicalResourceId\/FrontendRepository/);
+});
+
+test('P-DATA: judgeDataLoss refuses only in retain environments and lets likely-noise conditional replacements pass', () => {
+  const finding = (address: string, likelyNoise = false): DataLossFinding => ({ address, resourceType: 'AWS::Logs::LogGroup', what: likelyNoise ? 'may be replaced' : 'replaced', why: 'logs', causes: [], likelyNoise });
+  const findings = [finding('Network/FlowLogGroup'), finding('Services/Frontend/LogGroup', true)];
+  assert.equal(judgeDataLoss(findings, [], { retain: false }).refused, []);
+  assert.equal(judgeDataLoss(findings, [], { retain: true }).refused.map((f) => f.address), ['Network/FlowLogGroup']);
+  const allowed = judgeDataLoss(findings, ['Network/FlowLogGroup'], { retain: true });
+  assert.equal(allowed.refused, []);
+  assert.equal(allowed.allowed.map((f) => f.address), ['Network/FlowLogGroup']);
+});
+
+test.run();

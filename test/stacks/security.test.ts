@@ -1,0 +1,162 @@
+/**
+ * P-SEC (template side): secrets and their rotation, per-service IAM scoping, and the
+ * security-group graph that lets only the ALB and declared callers in.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { platformTemplates, templateNamed } from '../helpers/platform';
+import { asArray, properties, resource, resourcesOfType, statements } from '../helpers/template';
+import { SERVICE_CATALOG } from '../../src/catalog/services';
+import type { ServiceDefinition } from '../../src/catalog/types';
+import type { JsonObject, TemplateJson } from '../../src/core/template-json';
+
+const stackOf = (service: ServiceDefinition): TemplateJson => templateNamed(`services/${service.name}`);
+const pascal = (name: string) => name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+const policyStatements = (t: TemplateJson, role: string): JsonObject[] =>
+  ((properties(t, role)['Policies'] as JsonObject[]) ?? []).flatMap((p) => statements(p['PolicyDocument'] as JsonObject));
+
+test('P-SEC: every catalog secret is a Secrets Manager secret encrypted with its service\'s KMS key', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    for (const secret of service.secrets) {
+      const p = properties(t, `${pascal(secret.name)}Secret`);
+      assert.equal(p['KmsKeyId'], { 'Fn::GetAtt': ['ServiceKey', 'Arn'] });
+      assert.equal(p['Name'], { 'Fn::Sub': `secret-${secret.name}-${service.name}-\${Environment}` });
+    }
+  }
+  const kinds = new Set(SERVICE_CATALOG.flatMap((s) => s.secrets.map((x) => x.kind)));
+  assert.equal([...kinds].sort(), ['api-key', 'database']);
+});
+
+test('P-SEC: database secrets carry the endpoint and the admin secret that sets their password', () => {
+  const t = stackOf(SERVICE_CATALOG.find((s) => s.name === 'analytics-engine') as ServiceDefinition);
+  const generate = properties(t, 'DatabaseSecret')['GenerateSecretString'] as JsonObject;
+  const template = JSON.parse(String((generate['SecretStringTemplate'] as JsonObject)['Fn::Sub']));
+  assert.equal(template, { engine: 'postgres', host: '${DatabaseHost}', port: '${DatabasePort}', dbname: '${DatabaseName}', username: 'analytics_engine', masterarn: '${DatabaseAdminSecretArn}' });
+  assert.is(generate['GenerateStringKey'], 'password');
+});
+
+test('P-SEC: every secret rotates every 90 days through a raw Lambda function, not a transform', () => {
+  for (const service of SERVICE_CATALOG) {
+    for (const secret of service.secrets) {
+      const rotation = properties(stackOf(service), `${pascal(secret.name)}SecretRotation`);
+      assert.equal(rotation['SecretId'], { Ref: `${pascal(secret.name)}Secret` });
+      assert.equal(rotation['RotationRules'], { ScheduleExpression: 'rate(90 days)' }, 'one schedule form only');
+      assert.equal(rotation['RotationLambdaARN'], { Ref: `Rotate${pascal(secret.kind)}FunctionArn` });
+      assert.is(rotation['HostedRotationLambda'], undefined);
+    }
+  }
+  for (const { file, template } of platformTemplates()) {
+    assert.ok(template.Transform === undefined || template.Transform === 'AWS::LanguageExtensions', `${file}: no SAM or SecretsManager transform`);
+  }
+  const services = templateNamed('services');
+  for (const kind of ['ApiKey', 'Database']) {
+    const fn = properties(services, `Rotate${kind}Function`);
+    assert.equal((fn['Code'] as JsonObject)['S3Bucket'], { Ref: 'ArtifactBucket' });
+    assert.match(String((fn['Code'] as JsonObject)['S3Key']), new RegExp(`^assets/rotate-${kind === 'ApiKey' ? 'api-key' : 'database'}-[0-9a-f]{16}\\.zip$`));
+    const permission = properties(services, `Rotate${kind}Permission`);
+    assert.is(permission['Principal'], 'secretsmanager.amazonaws.com');
+    assert.equal(permission['SourceAccount'], { 'Fn::Sub': '${AWS::AccountId}' });
+  }
+  // A rotation schedule needs the invoke permission first: the service stacks depend on it.
+  assert.equal(resource(services, 'DataIngestion').DependsOn, ['RotateDatabasePermission', 'RotateApiKeyPermission']);
+});
+
+test('P-SEC: each rotation role is scoped to exactly the secrets of its kind', () => {
+  const services = templateNamed('services');
+  for (const [kind, roleId] of [['database', 'RotateDatabaseRole'], ['api-key', 'RotateApiKeyRole']] as const) {
+    const rotate = policyStatements(services, roleId).find((s) => s['Sid'] === 'RotateOwnSecrets');
+    const expected = SERVICE_CATALOG.flatMap((service) => service.secrets.filter((s) => s.kind === kind).map((secret) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:secret-${secret.name}-${service.name}-\${Environment}-??????`,
+    })));
+    assert.equal(rotate?.['Resource'], expected, roleId);
+  }
+});
+
+test('P-SEC: the database rotation function runs in private subnets and reaches only the database and the endpoints', () => {
+  const services = templateNamed('services');
+  const vpc = properties(services, 'RotateDatabaseFunction')['VpcConfig'] as JsonObject;
+  assert.equal(vpc['SubnetIds'], { Ref: 'PrivateSubnetIds' });
+  const group = properties(services, 'RotateDatabaseSecurityGroup');
+  assert.equal(group['SecurityGroupIngress'], []);
+  const [database] = group['SecurityGroupEgress'] as JsonObject[];
+  assert.equal(database['CidrIp'], { Ref: 'DatabaseCidr' });
+  assert.equal(database['FromPort'], { Ref: 'DatabasePort' });
+  // HTTPS: to the endpoints' security group, or through NAT only where there are no endpoints.
+  const toEndpoints = resource(services, 'RotateDatabaseEgressToEndpoints');
+  assert.is(toEndpoints.Condition, 'HasInterfaceEndpoints');
+  assert.equal(toEndpoints.Properties?.['DestinationSecurityGroupId'], { Ref: 'EndpointSecurityGroupId' });
+  const throughNat = resource(services, 'RotateDatabaseEgressThroughNat');
+  assert.is(throughNat.Condition, 'HasNoInterfaceEndpoints');
+  assert.equal([toEndpoints.Properties?.['FromPort'], throughNat.Properties?.['FromPort']], [443, 443]);
+  const egress = resourcesOfType(services, 'AWS::EC2::SecurityGroupEgress').map(([id]) => id).sort();
+  assert.equal(egress, ['RotateDatabaseEgressThroughNat', 'RotateDatabaseEgressToEndpoints']);
+});
+
+test('P-SEC: execution and task roles are per service and scoped to that service\'s repository, log group, secrets and key', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const execution = policyStatements(t, 'ExecutionRole');
+    const find = (sid: string) => execution.find((s) => s['Sid'] === sid);
+    assert.equal(find('PullOwnImage')?.['Resource'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/ecr-${service.name}-\${Environment}` }]);
+    assert.equal(find('WriteOwnLogs')?.['Resource'], [{ 'Fn::GetAtt': ['LogGroup', 'Arn'] }]);
+    assert.equal(find('ReadOwnSecrets')?.['Resource'], service.secrets.map((s) => ({ Ref: `${pascal(s.name)}Secret` })));
+    assert.equal(find('DecryptOwnSecrets')?.['Resource'], [{ 'Fn::GetAtt': ['ServiceKey', 'Arn'] }]);
+    const task = policyStatements(t, 'TaskRole');
+    const metrics = task.find((s) => s['Sid'] === 'PublishOwnMetrics');
+    assert.equal((metrics?.['Condition'] as JsonObject)['StringEquals'], { 'cloudwatch:namespace': { 'Fn::Sub': `TAP/\${Environment}/${service.name}` } });
+    for (const role of ['ExecutionRole', 'TaskRole']) {
+      const trust = statements(properties(t, role)['AssumeRolePolicyDocument'] as JsonObject)[0];
+      assert.equal(trust['Principal'], { Service: 'ecs-tasks.amazonaws.com' });
+    }
+  }
+});
+
+/** Ingress edges (source service → target service) actually present in the rendered templates. */
+function serviceEdges(): string[] {
+  const edges: string[] = [];
+  for (const service of SERVICE_CATALOG) {
+    for (const [, rule] of resourcesOfType(stackOf(service), 'AWS::EC2::SecurityGroupIngress')) {
+      const target = String((rule.Properties?.['GroupId'] as JsonObject)['Ref']).replace(/SecurityGroupId$/, '');
+      edges.push(`${service.name} -> ${SERVICE_CATALOG.find((s) => pascal(s.name) === target)?.name}:${String(rule.Properties?.['FromPort'])}`);
+    }
+  }
+  return edges.sort();
+}
+
+test('P-SEC: only the declared callers reach each service (frontend → api-gateway → analytics-engine, data-ingestion; analytics-engine → data-ingestion)', () => {
+  assert.equal(serviceEdges(), [
+    'analytics-engine -> data-ingestion:8080',
+    'api-gateway -> analytics-engine:8080',
+    'api-gateway -> data-ingestion:8080',
+    'frontend -> api-gateway:8080',
+  ]);
+});
+
+test('P-SEC: public services admit only the ALB; internal services have no inline ingress at all', () => {
+  for (const service of SERVICE_CATALOG) {
+    const ingress = asArray(properties(stackOf(service), 'SecurityGroup')['SecurityGroupIngress']) as JsonObject[];
+    if (service.exposure.kind === 'public') {
+      assert.equal(ingress.map((r) => r['SourceSecurityGroupId']), [{ Ref: 'AlbSecurityGroupId' }]);
+    } else {
+      assert.equal(ingress, []);
+    }
+    for (const rule of ingress) assert.is(rule['CidrIp'], undefined, 'no CIDR (internet) ingress to tasks');
+  }
+});
+
+test('P-SEC: a service\'s egress is HTTPS, its callees and (with database secrets) the database port', () => {
+  for (const service of SERVICE_CATALOG) {
+    const egress = properties(stackOf(service), 'SecurityGroup')['SecurityGroupEgress'] as JsonObject[];
+    const destinations = egress.map((r) => r['DestinationSecurityGroupId'] ?? r['CidrIp']);
+    const expected = [
+      '0.0.0.0/0',
+      ...service.calls.map((c) => ({ Ref: `${pascal(c)}SecurityGroupId` })),
+      ...(service.secrets.some((s) => s.kind === 'database') ? [{ Ref: 'DatabaseCidr' }] : []),
+    ];
+    assert.equal(destinations, expected, service.name);
+    assert.equal(egress[0]['FromPort'], 443);
+  }
+});
+
+test.run();

@@ -1,0 +1,210 @@
+/**
+ * P-SVC, P-DEPLOY, P-SCALE, P-OBS: what every catalog service gets.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { templateNamed } from '../../helpers/platform';
+import { properties, resource, resourcesOfType } from '../../helpers/template';
+import { SERVICE_CATALOG } from '../../../src/catalog/services';
+import type { ServiceDefinition } from '../../../src/catalog/types';
+import type { JsonObject, TemplateJson } from '../../../src/core/template-json';
+
+const stackOf = (service: ServiceDefinition): TemplateJson => templateNamed(`services/${service.name}`);
+const container = (t: TemplateJson): JsonObject => (properties(t, 'TaskDefinition')['ContainerDefinitions'] as JsonObject[])[0];
+const publicServices = SERVICE_CATALOG.filter((s) => s.exposure.kind === 'public');
+const internalServices = SERVICE_CATALOG.filter((s) => s.exposure.kind === 'internal');
+
+test('P-SVC: the catalog is frontend (public, /), api-gateway (public, /api/*), data-ingestion and analytics-engine (internal)', () => {
+  const shape = SERVICE_CATALOG.map((s) => [s.name, s.exposure.kind, s.exposure.kind === 'public' ? s.exposure.pathPatterns.join(',') : '']);
+  assert.equal(shape, [
+    ['frontend', 'public', '/*'],
+    ['api-gateway', 'public', '/api/*'],
+    ['data-ingestion', 'internal', ''],
+    ['analytics-engine', 'internal', ''],
+  ]);
+  // The more specific path must be evaluated first.
+  const priority = (name: string) => { const s = SERVICE_CATALOG.find((x) => x.name === name); return s?.exposure.kind === 'public' ? s.exposure.priority : 0; };
+  assert.ok(priority('api-gateway') < priority('frontend'));
+});
+
+test('P-SVC: each service has its own task definition with its own CPU/memory per size profile', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const task = properties(t, 'TaskDefinition');
+    assert.equal(task['Cpu'], { 'Fn::FindInMap': ['TaskSizes', { Ref: 'TaskSizeProfile' }, 'Cpu'] });
+    assert.equal(task['Memory'], { 'Fn::FindInMap': ['TaskSizes', { Ref: 'TaskSizeProfile' }, 'Memory'] });
+    assert.equal(t.Mappings?.['TaskSizes']?.['large'], { Cpu: String(service.sizes.large.cpu), Memory: String(service.sizes.large.memory) });
+    assert.equal(task['RequiresCompatibilities'], ['FARGATE']);
+    assert.is(task['NetworkMode'], 'awsvpc');
+  }
+  const sizes = new Set(SERVICE_CATALOG.map((s) => `${s.sizes.medium.cpu}/${s.sizes.medium.memory}`));
+  assert.ok(sizes.size > 1, 'services differ in size');
+});
+
+test('P-SVC: container and target-group health checks use per-service thresholds', () => {
+  for (const service of SERVICE_CATALOG) {
+    const hc = container(stackOf(service))['HealthCheck'] as JsonObject;
+    assert.equal(hc['Command'], ['CMD-SHELL', `curl -fsS http://localhost:${service.containerPort}${service.healthCheck.path} || exit 1`]);
+    assert.is(hc['Interval'], service.healthCheck.intervalSeconds);
+    assert.is(hc['Retries'], service.healthCheck.unhealthyThreshold);
+  }
+  for (const service of publicServices) {
+    for (const tg of ['TargetGroupA', 'TargetGroupB']) {
+      const p = properties(stackOf(service), tg);
+      assert.is(p['HealthCheckPath'], service.healthCheck.path);
+      assert.is(p['HealthCheckIntervalSeconds'], service.healthCheck.intervalSeconds);
+      assert.is(p['HealthyThresholdCount'], service.healthCheck.healthyThreshold);
+      assert.is(p['UnhealthyThresholdCount'], service.healthCheck.unhealthyThreshold);
+    }
+  }
+  assert.ok(new Set(SERVICE_CATALOG.map((s) => s.healthCheck.intervalSeconds)).size > 1, 'thresholds differ per service');
+});
+
+test('P-SVC: secrets are injected from Secrets Manager by JSON key', () => {
+  for (const service of SERVICE_CATALOG) {
+    const secrets = container(stackOf(service))['Secrets'] as JsonObject[];
+    const expected = service.secrets.flatMap((secret) => Object.entries(secret.env).map(([name, key]) => ({
+      Name: name,
+      ValueFrom: { 'Fn::Sub': `\${${secret.name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}Secret}:${key}::` },
+    })));
+    assert.equal(secrets, expected, service.name);
+    assert.ok(secrets.length > 0, `${service.name} gets at least one secret`);
+  }
+});
+
+test('P-SVC: desired count 2 and autoscaling 2..10 by default', () => {
+  const root = templateNamed('root');
+  assert.is(root.Parameters?.['DesiredCount']?.Default, 2);
+  assert.is(root.Parameters?.['MinCapacity']?.Default, 2);
+  assert.is(root.Parameters?.['MaxCapacity']?.Default, 10);
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    assert.equal(properties(t, 'Service')['DesiredCount'], { Ref: 'DesiredCount' });
+    assert.equal(properties(t, 'ScalableTarget')['MinCapacity'], { Ref: 'MinCapacity' });
+    assert.equal(properties(t, 'ScalableTarget')['MaxCapacity'], { Ref: 'MaxCapacity' });
+  }
+});
+
+test('P-SVC: public services have a health check grace period; every container health check has a start period', () => {
+  for (const service of publicServices) {
+    assert.is(properties(stackOf(service), 'Service')['HealthCheckGracePeriodSeconds'], service.healthCheck.gracePeriodSeconds);
+  }
+  for (const service of SERVICE_CATALOG) {
+    assert.ok(Number((container(stackOf(service))['HealthCheck'] as JsonObject)['StartPeriod']) > 0);
+  }
+});
+
+test('P-SVC / P-NET: tasks run in private subnets without public addresses', () => {
+  for (const service of SERVICE_CATALOG) {
+    const network = (properties(stackOf(service), 'Service')['NetworkConfiguration'] as JsonObject)['AwsvpcConfiguration'] as JsonObject;
+    assert.equal(network['Subnets'], { Ref: 'PrivateSubnetIds' });
+    assert.is(network['AssignPublicIp'], 'DISABLED');
+  }
+});
+
+test('P-DEPLOY: public services use ECS blue/green with two target groups, a test listener rule, bake time and alarm rollback', () => {
+  for (const service of publicServices) {
+    const t = stackOf(service);
+    const svc = properties(t, 'Service');
+    const deployment = svc['DeploymentConfiguration'] as JsonObject;
+    assert.is(deployment['Strategy'], 'BLUE_GREEN');
+    assert.ok(Number(deployment['BakeTimeInMinutes']) > 0);
+    assert.equal(deployment['Alarms'], { AlarmNames: [{ Ref: 'Http5xxAlarm' }, { Ref: 'UnhealthyTargetsAlarm' }], Enable: true, Rollback: true });
+    assert.equal(svc['DeploymentController'], { Type: 'ECS' });
+    const [lb] = svc['LoadBalancers'] as JsonObject[];
+    assert.equal(lb['TargetGroupArn'], { Ref: 'TargetGroupA' });
+    assert.equal(lb['AdvancedConfiguration'], {
+      AlternateTargetGroupArn: { Ref: 'TargetGroupB' },
+      ProductionListenerRule: { Ref: 'ProductionListenerRule' },
+      TestListenerRule: { Ref: 'TestListenerRule' },
+      RoleArn: { 'Fn::GetAtt': ['LoadBalancerRole', 'Arn'] },
+    });
+    assert.equal(properties(t, 'TestListenerRule')['ListenerArn'], { Ref: 'TestListenerArn' });
+    // Forward-only rules: blue/green fails on rules mixing forward with other actions.
+    for (const rule of ['ProductionListenerRule', 'TestListenerRule']) {
+      const actions = properties(t, rule)['Actions'] as JsonObject[];
+      assert.equal(actions.map((a) => a['Type']), ['forward']);
+    }
+  }
+});
+
+test('P-DEPLOY: where rolling updates remain, the circuit breaker rolls back', () => {
+  for (const service of internalServices) {
+    const deployment = properties(stackOf(service), 'Service')['DeploymentConfiguration'] as JsonObject;
+    assert.is(deployment['Strategy'], 'ROLLING');
+    assert.equal(deployment['DeploymentCircuitBreaker'], { Enable: true, Rollback: true });
+  }
+});
+
+test('P-ALB: path-based rules route /api/* to api-gateway and / to frontend', () => {
+  for (const service of publicServices) {
+    if (service.exposure.kind !== 'public') continue;
+    const rule = properties(stackOf(service), 'ProductionListenerRule');
+    assert.equal(rule['Conditions'], [{ Field: 'path-pattern', PathPatternConfig: { Values: [...service.exposure.pathPatterns] } }]);
+    assert.is(rule['Priority'], service.exposure.priority);
+    assert.equal(rule['ListenerArn'], { Ref: 'ProductionListenerArn' });
+  }
+});
+
+test('P-SCALE: target tracking on CPU, on memory and on the service\'s own metric', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const policies = resourcesOfType(t, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(([, p]) => p.Properties?.['TargetTrackingScalingPolicyConfiguration'] as JsonObject);
+    const predefined = policies.map((p) => (p['PredefinedMetricSpecification'] as JsonObject | undefined)?.['PredefinedMetricType']).filter(Boolean);
+    assert.equal(predefined.sort(), ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']);
+    const custom = policies.find((p) => p['CustomizedMetricSpecification'])?.['CustomizedMetricSpecification'] as JsonObject;
+    assert.is(custom['MetricName'], service.scalingMetric.metricName);
+    assert.equal(custom['Namespace'], { 'Fn::Sub': `TAP/\${Environment}/${service.name}` });
+    assert.equal(properties(t, 'ScalableTarget')['ResourceId'], { 'Fn::Sub': 'service/${ClusterName}/${Service.Name}' });
+  }
+});
+
+test('P-OBS: a log group per service, 30-day retention, encrypted with the service key', () => {
+  for (const service of SERVICE_CATALOG) {
+    const group = properties(stackOf(service), 'LogGroup');
+    assert.equal(group['LogGroupName'], { 'Fn::Sub': `logs-${service.name}-\${Environment}` });
+    assert.is(group['RetentionInDays'], 30);
+    assert.equal(group['KmsKeyId'], { 'Fn::GetAtt': ['ServiceKey', 'Arn'] });
+    const logs = (container(stackOf(service))['LogConfiguration'] as JsonObject)['Options'] as JsonObject;
+    assert.equal(logs['awslogs-group'], { Ref: 'LogGroup' });
+  }
+});
+
+test('P-OBS: an error metric filter per service, with an alarm on it', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const filter = properties(t, 'ErrorLogMetricFilter');
+    assert.is(filter['FilterPattern'], service.errorLogPattern);
+    const [transformation] = filter['MetricTransformations'] as JsonObject[];
+    const alarm = properties(t, 'ErrorLogAlarm');
+    assert.equal(alarm['MetricName'], transformation['MetricName']);
+    assert.equal(alarm['Namespace'], transformation['MetricNamespace']);
+  }
+});
+
+test('P-OBS: CPU, memory, 5xx and (behind the ALB) unhealthy-target alarms notify the SNS topic', () => {
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const alarms = ['CpuAlarm', 'MemoryAlarm', 'Http5xxAlarm', ...(service.exposure.kind === 'public' ? ['UnhealthyTargetsAlarm'] : [])];
+    for (const id of alarms) {
+      assert.equal(properties(t, id)['AlarmActions'], [{ Ref: 'AlarmTopicArn' }], `${service.name} ${id}`);
+    }
+    assert.is(properties(t, 'CpuAlarm')['MetricName'], 'CPUUtilization');
+    assert.is(properties(t, 'MemoryAlarm')['MetricName'], 'MemoryUtilization');
+  }
+  // Blue/green swaps target groups: ALB alarms sum both.
+  const public5xx = JSON.stringify(properties(stackOf(publicServices[0]), 'Http5xxAlarm')['Metrics']);
+  assert.match(public5xx, 'TargetGroupA');
+  assert.match(public5xx, 'TargetGroupB');
+  assert.ok(resource(templateNamed('cluster'), 'AlarmTopic'));
+});
+
+test('P-OBS: one dashboard with a line per service for each signal', () => {
+  const [[, dashboard]] = resourcesOfType(templateNamed('services'), 'AWS::CloudWatch::Dashboard');
+  const body = JSON.parse(String((dashboard.Properties?.['DashboardBody'] as JsonObject)['Fn::Sub']));
+  const titles = body.widgets.map((w: { properties: { title: string } }) => w.properties.title);
+  assert.equal(titles, ['CPU utilization (%)', 'Memory utilization (%)', 'Running tasks', 'Error log lines', 'ALB requests and errors']);
+  assert.is(body.widgets[0].properties.metrics.length, SERVICE_CATALOG.length);
+});
+
+test.run();
