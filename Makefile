@@ -11,7 +11,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram bench clean bootstrap diff deploy outputs drift destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram bench mutation clean bootstrap diff deploy outputs drift destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -80,6 +80,9 @@ diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssem
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts
+
+mutation: install ## Apply each catalogued bug (scripts/mutations.ts) to a scratch checkout of HEAD and report which gate catches it (IDS='a b' for some)
+	@node --import tsx scripts/mutation.ts $(IDS)
 
 clean: ## Remove derived files (.build, .cache); keeps node_modules and .venv
 	rm -rf .build .cache

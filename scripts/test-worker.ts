@@ -25,7 +25,11 @@ export interface FileResult {
   readonly skipped: number;
   /** uvu's failure reports, or why the file could not run. */
   readonly errors: string;
+  /** Names of the tests that failed (uvu's reports start `FAIL  "name"`). */
+  readonly failedTests: readonly string[];
 }
+
+const failedNames = (errors: string): string[] => [...errors.matchAll(/^\s*FAIL\s.*?"(.*)"\s*$/gm)].map((m) => m[1]);
 
 async function runFile(file: string): Promise<FileResult> {
   // Before uvu loads: collect suites instead of letting uvu run them on a timer.
@@ -34,7 +38,7 @@ async function runFile(file: string): Promise<FileResult> {
   try {
     await import(pathToFileURL(path.resolve(file)).href);
   } catch (error) {
-    return { passed: 0, failed: 1, skipped: 0, errors: `the file could not be loaded: ${error instanceof Error ? error.stack ?? error.message : String(error)}` };
+    return { passed: 0, failed: 1, skipped: 0, failedTests: [], errors: `the file could not be loaded: ${error instanceof Error ? error.stack ?? error.message : String(error)}` };
   }
   const [, ...suites] = globalThis.UVU_QUEUE[0] as [null, ...SuiteRunner[]];
   let passed = 0;
@@ -53,9 +57,9 @@ async function runFile(file: string): Promise<FileResult> {
   }
   process.stdout.write('\n');
   if (suites.length === 0 || passed + failed === 0) {
-    return { passed, failed: failed + 1, skipped, errors: `${errors}  the file registered no tests (is test.run() missing?)\n` };
+    return { passed, failed: failed + 1, skipped, failedTests: failedNames(errors), errors: `${errors}  the file registered no tests (is test.run() missing?)\n` };
   }
-  return { passed, failed, skipped, errors };
+  return { passed, failed, skipped, failedTests: failedNames(errors), errors };
 }
 
 const [file] = process.argv.slice(2);

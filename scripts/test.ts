@@ -11,7 +11,9 @@
  * (`, N skipped` when some were).
  *
  * Environment: TAP_TEST_JOBS (default: the number of cores), TAP_TEST_TIMEOUT_S per file
- * (default 600), TAP_TEST_VERBOSE=1 prints every file's output, not only the failing ones'.
+ * (default 600), TAP_TEST_VERBOSE=1 prints every file's output, not only the failing ones',
+ * TAP_TEST_BAIL=1 stops at the first failing file (the mutation script wants only a verdict),
+ * TAP_TEST_REPORT=<file> writes the per-file results as JSON.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,8 +53,10 @@ function readDurations(): Record<string, number> {
 }
 
 const running = new Set<ChildProcess>();
+/** Set when TAP_TEST_BAIL stops the run: files killed then are not results. */
+let bailing = false;
 
-function runOne(file: string, scratch: string, index: number, timeoutS: number): Promise<Outcome> {
+function runOne(file: string, scratch: string, index: number, timeoutS: number): Promise<Outcome | undefined> {
   const resultFile = path.join(scratch, `${index}.json`);
   const started = Date.now();
   return new Promise((resolve) => {
@@ -80,8 +84,10 @@ function runOne(file: string, scratch: string, index: number, timeoutS: number):
       } catch {
         result = undefined;
       }
-      if (!result) {
-        resolve({ file, ms, output, passed: 0, failed: 1, skipped: 0, errors: `  the test process ${how} before reporting any result\n` });
+      if (!result && bailing) {
+        resolve(undefined);
+      } else if (!result) {
+        resolve({ file, ms, output, passed: 0, failed: 1, skipped: 0, failedTests: [], errors: `  the test process ${how} before reporting any result\n` });
       } else if (timedOut || ((code !== 0 || signal) && result.failed === 0)) {
         resolve({ file, ms, output, ...result, failed: result.failed + 1, errors: `${result.errors}  all tests passed, but the test process ${how}\n` });
       } else {
@@ -101,6 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const jobs = Math.max(1, Number(process.env['TAP_TEST_JOBS']) || os.availableParallelism());
   const timeoutS = Number(process.env['TAP_TEST_TIMEOUT_S']) || 600;
   const verbose = process.env['TAP_TEST_VERBOSE'] === '1';
+  const bail = process.env['TAP_TEST_BAIL'] === '1';
   const known = readDurations();
   // Longest first, so the slowest files do not start last and leave a core idle at the end.
   const queue = [...files].sort((a, b) => (known[b] ?? Infinity) - (known[a] ?? Infinity));
@@ -117,14 +124,19 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < queue.length) {
+    while (next < queue.length && !bailing) {
       const index = next++;
       const outcome = await runOne(queue[index], scratch, index, timeoutS);
+      if (!outcome) continue;
       outcomes.push(outcome);
       const ok = outcome.failed === 0;
       const counts = `${outcome.passed} passed${outcome.failed ? `, ${outcome.failed} failed` : ''}${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`;
       process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${path.relative('test', outcome.file)}  ${counts}  ${(outcome.ms / 1000).toFixed(1)} s\n`);
       if (!ok || verbose) process.stdout.write(`${outcome.output.trimEnd()}\n${ok ? '' : outcome.errors}\n`);
+      if (!ok && bail && !bailing) {
+        bailing = true;
+        for (const child of running) child.kill('SIGKILL');
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
@@ -136,6 +148,8 @@ async function main(argv: readonly string[]): Promise<number> {
     fs.mkdirSync(path.dirname(DURATIONS), { recursive: true });
     fs.writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(outcomes.map((o) => [o.file, o.ms])), null, 2));
   }
+  const report = process.env['TAP_TEST_REPORT'];
+  if (report) fs.writeFileSync(report, JSON.stringify(outcomes.map(({ file, passed, failed, skipped, failedTests, ms }) => ({ file, passed, failed, skipped, failedTests, ms })), null, 2));
   const sum = (pick: (o: Outcome) => number) => outcomes.reduce((total, o) => total + pick(o), 0);
   const passed = sum((o) => o.passed);
   const failed = sum((o) => o.failed);

@@ -1,0 +1,37 @@
+/**
+ * The mutation catalogue of `make mutation` (scripts/mutation.ts): realistic bugs, one edit each,
+ * covering every requirement family. Each `find` must occur exactly once in its file, so a
+ * refactoring that moves the code makes the entry fail loudly as STALE instead of passing.
+ * `likelyCaughtBy` lists the test files to try first (only a speed-up: the whole suite runs if
+ * they do not catch it).
+ */
+export interface Mutation {
+  readonly id: string;
+  /** The requirement family the bug breaks: P-*, D-*, T-*, or rotation. */
+  readonly family: string;
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+  /** What the bug does, in a user's words. */
+  readonly bug: string;
+  readonly likelyCaughtBy?: readonly string[];
+}
+
+export const MUTATIONS: readonly Mutation[] = [
+  {
+    id: 'stateful-drop-secret',
+    family: 'P-DATA',
+    file: 'src/cfn/stateful.ts',
+    find: "  'AWS::SecretsManager::Secret': 'credentials and API keys in use by running tasks',\n",
+    replace: '',
+    bug: 'secrets lose Retain, the stack policy and the data-loss finding at once',
+  },
+  {
+    id: 'desired-count-off-by-one',
+    family: 'T-5',
+    file: 'src/config/rules.ts',
+    find: 'desired > max',
+    replace: 'desired >= max',
+    bug: 'DesiredCount == MaxCapacity (valid) is rejected',
+  },
+];
