@@ -9,7 +9,6 @@ import { asArray, policyDocuments, statements, walk } from '../helpers/template'
 import { resourceSchema } from '../helpers/cfn-schemas';
 import { isAllowedOnAnyResource } from '../../src/cfn/resource-wildcards';
 import { TAGGABLE_RESOURCE_TYPES } from '../../src/cfn/tags';
-import { isStatefulType } from '../../src/cfn/stateful';
 import { nameViolations, NAME_RULES, resolveName } from '../../src/cfn/name-limits';
 import { listEnvironments } from '../../src/config/environment';
 import { KNOWN_REGIONS } from '../../src/config/regions';
@@ -128,21 +127,6 @@ test('P-NAME: every resource AWS lets us tag carries project, environment and se
     const hasTags = 'Tags' in schema.properties;
     assert.is(TAGGABLE_RESOURCE_TYPES.has(type), hasTags, `${type}: schema says Tags ${hasTags ? 'exists' : 'does not exist'}`);
   }
-});
-
-test('P-DATA: every stateful resource is retained exactly when DataProtection=retain', () => {
-  let stateful = 0;
-  for (const { file, template } of templates()) {
-    for (const [id, r] of Object.entries(template.Resources)) {
-      if (!isStatefulType(r.Type)) continue;
-      const policy = { 'Fn::If': ['RetainStatefulResources', 'Retain', 'Delete'] };
-      assert.equal(r.DeletionPolicy, policy, `${file} ${id}`);
-      assert.equal(r.UpdateReplacePolicy, policy, `${file} ${id}`);
-      assert.is(template.Transform, 'AWS::LanguageExtensions', file);
-      stateful += 1;
-    }
-  }
-  assert.ok(stateful > 0);
 });
 
 test('T-9: no intrinsic references a parameter or condition the template does not declare', () => {
