@@ -7,12 +7,13 @@ import * as assert from 'uvu/assert';
 import { platformTemplates } from '../helpers/platform';
 import { asArray, policyDocuments, statements, walk } from '../helpers/template';
 import { resourceSchema } from '../helpers/cfn-schemas';
-import { isAllowedOnAnyResource } from '../../src/cfn/resource-wildcards';
+import { isAllowedOnAnyResource, PARTIAL_RESOURCE_WILDCARDS, SECRET_ARN_SUFFIX_WILDCARD } from '../../src/cfn/resource-wildcards';
+import { describeOrigin, StackTree, type RenderedLike, type StackInstance } from '../helpers/stack-tree';
 import { TAGGABLE_RESOURCE_TYPES } from '../../src/cfn/tags';
 import { nameViolations, NAME_RULES, resolveName } from '../../src/cfn/name-limits';
 import { listEnvironments } from '../../src/config/environment';
 import { KNOWN_REGIONS } from '../../src/config/regions';
-import type { JsonObject } from '../../src/core/template-json';
+import type { Json, JsonObject } from '../../src/core/template-json';
 
 const templates = () => platformTemplates();
 
@@ -52,6 +53,93 @@ test('T-9 / P-SEC: Resource "*" appears only where AWS requires it (allow-listed
       }
     }
   }
+});
+
+/**
+ * What is wrong with one Allow resource, or undefined: a reference to a resource or a top-level
+ * parameter, or an ARN without `*` (a `?` only as the secret suffix), unless allow-listed.
+ * Parameters are followed to the value their parent passes, so a wildcard cannot hide behind one.
+ */
+function allowResourceProblem(tree: StackTree, stack: StackInstance, value: Json): string | undefined {
+  if (value === '*') return undefined; // judged by the Resource "*" test above
+  for (const origin of tree.origins(stack, value)) {
+    const text = origin.kind === 'sub' ? origin.text : origin.kind === 'literal' ? String(origin.value) : undefined;
+    if (origin.kind === 'resource' || origin.kind === 'parameter') continue;
+    if (text === undefined) return `${describeOrigin(origin)} is neither a reference nor an ARN (Fn::Sub)`;
+    if (origin.kind === 'sub' && text in PARTIAL_RESOURCE_WILDCARDS) continue;
+    const fixed = text.replace(/\$\{[^}]*\}/g, '');
+    if (fixed.includes('*')) return `${JSON.stringify(text)} has a "*" wildcard (not in PARTIAL_RESOURCE_WILDCARDS)`;
+    const question = fixed.endsWith(SECRET_ARN_SUFFIX_WILDCARD) ? fixed.slice(0, -SECRET_ARN_SUFFIX_WILDCARD.length) : fixed;
+    if (question.includes('?')) return `${JSON.stringify(text)} has a "?" wildcard other than the secret suffix ${SECRET_ARN_SUFFIX_WILDCARD}`;
+    if (origin.kind === 'sub') {
+      for (const [, variable] of text.matchAll(/\$\{([^}!.]+)\}/g)) {
+        const problem = variable.startsWith('AWS::') || !stack.template.Parameters?.[variable] ? undefined : allowResourceProblem(tree, stack, { Ref: variable });
+        if (problem) return `\${${variable}} in ${JSON.stringify(text)}: ${problem}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Every Allow resource of every policy that is not precise, with where it is. */
+function imprecisePolicyResources(templates: readonly RenderedLike[]): { problems: string[]; checked: number } {
+  const tree = new StackTree(templates);
+  const problems: string[] = [];
+  let checked = 0;
+  for (const stack of tree.stacks) {
+    for (const { where, document } of policyDocuments(stack.template)) {
+      if (where.endsWith('.AssumeRolePolicyDocument')) continue; // trust policies name principals, not resources
+      const keyPolicy = where.endsWith('.KeyPolicy');
+      for (const statement of statements(document).filter((s) => s['Effect'] === 'Allow')) {
+        const label = `${stack.name} ${where} ${String(statement['Sid'])}`;
+        if (statement['NotResource'] !== undefined) problems.push(`${label}: Allow with NotResource`);
+        const resources = asArray(statement['Resource']);
+        if (resources.length === 0 && statement['NotResource'] === undefined) problems.push(`${label}: Allow without a Resource`);
+        for (const value of resources) {
+          if (keyPolicy && value === '*') continue; // in a key policy "*" means "this key" (AWS requires it)
+          checked += 1;
+          const problem = allowResourceProblem(tree, stack, value);
+          if (problem) problems.push(`${label}: ${problem}`);
+        }
+      }
+    }
+  }
+  return { problems, checked };
+}
+
+test('T-9 / P-SEC: every Allow resource is a reference or an ARN without wildcards, unless allow-listed with its reason', () => {
+  const { problems, checked } = imprecisePolicyResources(templates());
+  assert.equal(problems, []);
+  assert.ok(checked > 50, `only ${checked} resources checked`);
+  for (const reason of Object.values(PARTIAL_RESOURCE_WILDCARDS)) assert.ok(reason.length > 40, 'each allow-listed pattern says why');
+});
+
+test('T-9 / P-SEC: the resource check refuses a task role on log-group:*, a literal wildcard ARN, an opaque value, and a wildcard passed through a parameter', () => {
+  const role = (resource: Json): JsonObject => ({
+    Type: 'AWS::IAM::Role',
+    Properties: { Policies: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'S', Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: [resource] }] } }] },
+  });
+  const single = (resource: Json): RenderedLike[] => [{ name: 'root', file: 'root.json', template: { AWSTemplateFormatVersion: '2010-09-09', Description: 'd', Parameters: { Env: { Type: 'String' } }, Resources: { TaskRole: role(resource) } as never } }];
+  const refused: [Json, RegExp][] = [
+    [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' }, /log-group:\*" has a "\*" wildcard/],
+    ['arn:aws:s3:::tap-artifacts/*', /has a "\*" wildcard/],
+    [{ 'Fn::Join': ['', ['arn:aws:logs:', { Ref: 'AWS::Region' }, ':1:log-group:x']] }, /neither a reference nor an ARN/],
+    [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-${Env}?' }, /"\?" wildcard other than the secret suffix/],
+  ];
+  for (const [resource, pattern] of refused) {
+    const { problems } = imprecisePolicyResources(single(resource));
+    assert.is(problems.length, 1, JSON.stringify(resource));
+    assert.match(problems[0], pattern);
+  }
+  assert.equal(imprecisePolicyResources(single({ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-${Env}-??????' })).problems, []);
+  // A child whose parameter looks like a reference, but the parent passes a wildcard.
+  const parent: RenderedLike = { name: 'root', file: 'root.json', template: { AWSTemplateFormatVersion: '2010-09-09', Description: 'd', Resources: {
+    Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'child.json', Parameters: { LogGroupArn: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } } } },
+  } } };
+  const child: RenderedLike = { name: 'child', file: 'child.json', template: { AWSTemplateFormatVersion: '2010-09-09', Description: 'd', Parameters: { LogGroupArn: { Type: 'String' } }, Resources: { TaskRole: role({ Ref: 'LogGroupArn' }) as never } } };
+  const { problems } = imprecisePolicyResources([parent, child]);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /child TaskRole\.Policies\.0\.PolicyDocument S: .*log-group:\*/);
 });
 
 test('T-9: every Output is described (who consumes it)', () => {
