@@ -43,13 +43,22 @@ export class FakeSecretsManager implements SecretsApi {
   tags: Record<string, string> = {};
   readonly calls: Call[] = [];
   readonly passwordRequests: RandomPasswordRequest[] = [];
+  /** Every value GetRandomPassword returned. */
+  readonly generated: string[] = [];
   private readonly versions = new Map<string, Version>();
   /** Makes the next call of `method` throw `error` (once). */
   private readonly failures = new Map<string, Error>();
+  /** Other secrets' AWSCURRENT values (e.g. a database admin secret named by `masterarn`). */
+  private readonly others = new Map<string, string>();
 
   constructor(readonly name: string, initialValue: string, readonly firstVersionId: string = randomUUID()) {
     this.arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
     this.versions.set(firstVersionId, { value: initialValue, labels: new Set(['AWSCURRENT']) });
+  }
+
+  /** Another secret the function may read (AWSCURRENT only), by ARN. */
+  addOtherSecret(arn: string, value: string): void {
+    this.others.set(arn, value);
   }
 
   failNext(method: keyof SecretsApi, error: Error): void {
@@ -120,6 +129,8 @@ export class FakeSecretsManager implements SecretsApi {
 
   async getValue(secretId: string, stage: StagingLabel, versionId?: string): Promise<string | undefined> {
     this.enter('getValue', stage, ...(versionId ? [versionId] : []));
+    const other = this.others.get(secretId);
+    if (other !== undefined && stage === 'AWSCURRENT' && versionId === undefined) return other;
     this.checkId(secretId);
     const id = versionId ?? this.holderOf(stage);
     const version = id === undefined ? undefined : this.versions.get(id);
@@ -167,6 +178,8 @@ export class FakeSecretsManager implements SecretsApi {
     // RequireEachIncludedType: one character from each pool, the rest from all of them.
     const chars = pools.map((pool) => pool[randomInt(pool.length)] as string);
     while (chars.length < request.length) chars.push(alphabet[randomInt(alphabet.length)] as string);
-    return chars.join('');
+    const password = chars.join('');
+    this.generated.push(password);
+    return password;
   }
 }
