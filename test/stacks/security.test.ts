@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { platformTemplates, templateNamed } from '../helpers/platform';
+import { describeOrigin, StackTree } from '../helpers/stack-tree';
 import { properties, resource, resourcesOfType, statements } from '../helpers/template';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import type { ServiceDefinition } from '../../src/catalog/types';
@@ -24,8 +25,22 @@ test('P-SEC: every catalog secret is a Secrets Manager secret encrypted with its
       assert.equal(p['Name'], { 'Fn::Sub': `secret-${secret.name}-${service.name}-\${Environment}` });
     }
   }
-  const kinds = new Set(SERVICE_CATALOG.flatMap((s) => s.secrets.map((x) => x.kind)));
-  assert.equal([...kinds].sort(), ['api-key', 'database']);
+});
+
+test('P-SEC: each secret rotates with the function of its kind, resolved through the stacks to the services stack', () => {
+  const tree = new StackTree(platformTemplates());
+  const functionsUsed = new Set<string>();
+  for (const service of SERVICE_CATALOG) {
+    const stack = tree.stack(`services/${service.name}`);
+    for (const secret of service.secrets) {
+      const rotation = properties(stack.template, `${pascal(secret.name)}SecretRotation`);
+      const origins = tree.origins(stack, rotation['RotationLambdaARN']).map(describeOrigin);
+      assert.equal(origins, [`services:Rotate${pascal(secret.kind)}Function.Arn`], `${service.name} ${secret.name}`);
+      functionsUsed.add(origins[0]);
+    }
+  }
+  // Both functions are in use: the tests of each kind above are not vacuous.
+  assert.equal([...functionsUsed].sort(), ['services:RotateApiKeyFunction.Arn', 'services:RotateDatabaseFunction.Arn']);
 });
 
 test('P-SEC: database secrets carry the endpoint and the admin secret that sets their password', () => {
