@@ -44,7 +44,8 @@ function workspace(environments: Readonly<Record<string, Edit>>): string {
   return root;
 }
 
-type Expect = 'valid' | { readonly path: string };
+/** Refused at `path`, for the reason `because` matches (the same path can have several problems). */
+type Expect = 'valid' | { readonly path: string; readonly because?: RegExp };
 
 interface Row {
   readonly rule: string;
@@ -101,19 +102,19 @@ const ROWS: readonly Row[] = [
   { rule: 'MinCapacity <= MaxCapacity', boundary: 'MinCapacity == MaxCapacity + 1', environments: only(counts(3, 4, 3)), expect: { path: '/parameters/MinCapacity' } },
 
   { rule: 'subnets: one per AZ, /28 or larger, inside the VPC, disjoint', boundary: 'three adjacent /28s, the last at the end of the VPC', environments: only(subnets(['10.40.0.0/28', '10.40.0.16/28', '10.40.255.240/28'])), expect: 'valid' },
-  { rule: 'subnets: one per AZ', boundary: 'two subnets', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18'])), expect: { path: '/parameters/PrivateSubnetCidrs' } },
-  { rule: 'subnets: one per AZ', boundary: 'four subnets', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18', '10.40.128.0/19', '10.40.160.0/19'])), expect: { path: '/parameters/PrivateSubnetCidrs' } },
-  { rule: 'subnets: /28 or larger', boundary: 'a /29', environments: only(subnets(['10.40.0.0/29', '10.40.0.16/28', '10.40.0.32/28'])), expect: { path: '/parameters/PrivateSubnetCidrs/0' } },
-  { rule: 'subnets: inside the VPC', boundary: 'the first /28 after the VPC', environments: only(subnets(['10.40.0.0/28', '10.40.0.16/28', '10.41.0.0/28'])), expect: { path: '/parameters/PrivateSubnetCidrs/2' } },
-  { rule: 'subnets: disjoint', boundary: 'a /27 holding the next /28', environments: only(subnets(['10.40.0.0/28', '10.40.0.16/28', '10.40.0.0/27'])), expect: { path: '/parameters/PrivateSubnetCidrs/2' } },
-  { rule: 'subnets: disjoint', boundary: 'a public subnet on a private one', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18', '10.40.128.0/18'], ['10.40.192.0/20', '10.40.208.0/20', '10.40.128.0/20'])), expect: { path: '/parameters/PrivateSubnetCidrs/2' } },
+  { rule: 'subnets: one per AZ', boundary: 'two subnets', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18'])), expect: { path: '/parameters/PrivateSubnetCidrs', because: /one per AZ/ } },
+  { rule: 'subnets: one per AZ', boundary: 'four subnets', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18', '10.40.128.0/19', '10.40.160.0/19'])), expect: { path: '/parameters/PrivateSubnetCidrs', because: /one per AZ/ } },
+  { rule: 'subnets: /28 or larger', boundary: 'a /29', environments: only(subnets(['10.40.0.0/29', '10.40.0.16/28', '10.40.0.32/28'])), expect: { path: '/parameters/PrivateSubnetCidrs/0', because: /\/28/ } },
+  { rule: 'subnets: inside the VPC', boundary: 'the first /28 after the VPC', environments: only(subnets(['10.40.0.0/28', '10.40.0.16/28', '10.41.0.0/28'])), expect: { path: '/parameters/PrivateSubnetCidrs/2', because: /outside/ } },
+  { rule: 'subnets: disjoint', boundary: 'a /27 holding the next /28', environments: only(subnets(['10.40.0.0/28', '10.40.0.16/28', '10.40.0.0/27'])), expect: { path: '/parameters/PrivateSubnetCidrs/2', because: /overlap/ } },
+  { rule: 'subnets: disjoint', boundary: 'a public subnet on a private one', environments: only(subnets(['10.40.0.0/18', '10.40.64.0/18', '10.40.128.0/18'], ['10.40.192.0/20', '10.40.208.0/20', '10.40.128.0/20'])), expect: { path: '/parameters/PrivateSubnetCidrs/2', because: /overlap/ } },
 
   { rule: 'VPC disjoint from other environments', boundary: 'adjacent below (10.40/16 next to 10.41/16)', environments: neighbour('10.40.0.0/16'), expect: 'valid' },
-  { rule: 'VPC disjoint from other environments', boundary: 'the first /24 after the other VPC', environments: neighbour('10.42.0.0/24'), expect: 'valid' },
-  { rule: 'VPC disjoint from other environments', boundary: 'the last /24 of the other VPC', environments: neighbour('10.41.255.0/24'), expect: { path: '/parameters/VpcCidr' } },
-  { rule: 'VPC disjoint from other environments', boundary: 'the same VPC', environments: neighbour('10.41.0.0/16'), expect: { path: '/parameters/VpcCidr' } },
+  { rule: 'VPC disjoint from other environments', boundary: 'the first /23 after the other VPC', environments: neighbour('10.42.0.0/23'), expect: 'valid' },
+  { rule: 'VPC disjoint from other environments', boundary: 'the last /23 of the other VPC', environments: neighbour('10.41.254.0/23'), expect: { path: '/parameters/VpcCidr', because: /overlap/ } },
+  { rule: 'VPC disjoint from other environments', boundary: 'the same VPC', environments: neighbour('10.41.0.0/16'), expect: { path: '/parameters/VpcCidr', because: /overlap/ } },
 
-  { rule: 'VpcCidr is a network address', boundary: 'one host bit set', environments: only((d) => { d.parameters['VpcCidr'] = '10.40.0.1/16'; }), expect: { path: '/parameters/VpcCidr' } },
+  { rule: 'VpcCidr is a network address', boundary: 'one host bit set', environments: only((d) => { d.parameters['VpcCidr'] = '10.40.0.1/16'; }), expect: { path: '/parameters/VpcCidr', because: /host bits/ } },
   { rule: 'DatabaseCidr is a network address', boundary: 'a /32 (a host is its own network)', environments: only((d) => { d.parameters['DatabaseCidr'] = '10.40.240.7/32'; }), expect: 'valid' },
   { rule: 'DatabaseCidr is a network address', boundary: 'the last host bit set', environments: only((d) => { d.parameters['DatabaseCidr'] = '10.40.240.1/31'; }), expect: { path: '/parameters/DatabaseCidr' } },
 
@@ -149,7 +150,9 @@ for (const row of ROWS) {
       return;
     }
     assert.is(result.code, EXIT.invalidInput, `refused; stdout: ${result.stdout}`);
-    assert.match(result.stderr, `params/${env}.json: ${row.expect.path}: `);
+    const { path: at, because } = row.expect;
+    const line = result.stderr.split('\n').find((l) => l.includes(`params/${env}.json: ${at}: `) && (because?.test(l) ?? true));
+    assert.ok(line, `a problem at ${at}${because ? ` matching ${because}` : ''}; stderr: ${result.stderr}`);
     assert.match(result.stderr, 'Nothing was changed in AWS');
   });
 }

@@ -1,8 +1,9 @@
 /**
  * P-DATA, for every stateful resource the templates render, whatever its type: in prod
- * (DataProtection=retain) it survives stack deletion and replacement, elsewhere it goes with the
- * stack; and the prod stack policy (src/operations/protection.ts) denies replacing or deleting it
- * while leaving every other resource free to change.
+ * (DataProtection=retain) it survives stack deletion and replacement; where a template chooses
+ * retention per environment, dev and staging let it go; and the prod stack policy
+ * (src/operations/protection.ts) denies replacing or deleting it while leaving every other
+ * resource free to change.
  *
  * The policies are evaluated, not compared as text: DataProtection is followed from the root
  * parameter through every nested stack to the resource, and the stack policy is judged with the
@@ -32,22 +33,42 @@ function allResources(stacks: readonly StackInstance[]): Located[] {
   return stacks.flatMap((stack) => Object.entries(stack.template.Resources).map(([logicalId, resource]) => ({ stack, logicalId, resource })));
 }
 
-test('P-DATA: with DataProtection=retain every stateful resource is retained on delete and on replace; with delete it goes', () => {
+/** DeletionPolicy values that keep the resource when its stack is deleted (RetainExceptOnCreate: except when its own creation rolled back). */
+const KEEPS_ON_DELETE = ['Retain', 'RetainExceptOnCreate'];
+
+test('P-DATA: with DataProtection=retain every stateful resource survives stack deletion and replacement', () => {
   const platform = tree();
   const stateful = allResources(platform.stacks).filter((r) => holdsData(r.resource.Type));
   for (const type of Object.keys(HOLDS_DATA)) {
     assert.ok(stateful.some((r) => r.resource.Type === type), `the templates render at least one ${type}`);
   }
   for (const { stack, logicalId, resource } of stateful) {
-    // Fn::If in DeletionPolicy/UpdateReplacePolicy is valid only under this transform.
-    assert.is(stack.template.Transform, 'AWS::LanguageExtensions', `${stack.name} declares the transform its policies need`);
-    for (const [protection, expected] of [['retain', 'Retain'], ['delete', 'Delete']] as const) {
-      const parameters = { DataProtection: protection };
-      const where = `${stack.name} ${logicalId} (${resource.Type}) with DataProtection=${protection}`;
-      assert.is(platform.evaluate(stack, resource.DeletionPolicy, parameters), expected, `${where}: DeletionPolicy`);
-      assert.is(platform.evaluate(stack, resource.UpdateReplacePolicy, parameters), expected, `${where}: UpdateReplacePolicy`);
+    const where = `${stack.name} ${logicalId} (${resource.Type})`;
+    const retain = { DataProtection: 'retain' };
+    assert.ok(KEEPS_ON_DELETE.includes(String(platform.evaluate(stack, resource.DeletionPolicy, retain))), `${where}: DeletionPolicy keeps it in prod`);
+    assert.is(platform.evaluate(stack, resource.UpdateReplacePolicy, retain), 'Retain', `${where}: UpdateReplacePolicy keeps the old copy in prod`);
+    // An intrinsic in these attributes is valid only under this transform.
+    if (typeof resource.DeletionPolicy === 'object' || typeof resource.UpdateReplacePolicy === 'object') {
+      assert.is(stack.template.Transform, 'AWS::LanguageExtensions', `${stack.name} declares the transform its policies need`);
     }
   }
+});
+
+test('P-DATA: where a template makes retention depend on DataProtection, delete (dev, staging) lets the resource go', () => {
+  // Templates may instead retain everywhere and leave dev/staging clean-up to `make destroy`
+  // (the operations tests prove that side); when they choose per environment, delete means Delete.
+  const platform = tree();
+  let conditional = 0;
+  for (const { stack, logicalId, resource } of allResources(platform.stacks).filter((r) => holdsData(r.resource.Type))) {
+    for (const attribute of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
+      const inProd = platform.evaluate(stack, resource[attribute], { DataProtection: 'retain' });
+      const elsewhere = platform.evaluate(stack, resource[attribute], { DataProtection: 'delete' });
+      if (inProd === elsewhere) continue;
+      conditional += 1;
+      assert.is(elsewhere, 'Delete', `${stack.name} ${logicalId} ${attribute} with DataProtection=delete`);
+    }
+  }
+  assert.ok(conditional > 0, 'some stack (at least the standalone bootstrap stack) chooses retention per environment');
 });
 
 /* ---------------------------------------------------------------------------------------------- */
