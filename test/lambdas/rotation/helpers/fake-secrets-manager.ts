@@ -48,17 +48,10 @@ export class FakeSecretsManager implements SecretsApi {
   private readonly versions = new Map<string, Version>();
   /** Makes the next call of `method` throw `error` (once). */
   private readonly failures = new Map<string, Error>();
-  /** Other secrets' AWSCURRENT values (e.g. a database admin secret named by `masterarn`). */
-  private readonly others = new Map<string, string>();
 
   constructor(readonly name: string, initialValue: string, readonly firstVersionId: string = randomUUID()) {
     this.arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
     this.versions.set(firstVersionId, { value: initialValue, labels: new Set(['AWSCURRENT']) });
-  }
-
-  /** Another secret the function may read (AWSCURRENT only), by ARN. */
-  addOtherSecret(arn: string, value: string): void {
-    this.others.set(arn, value);
   }
 
   failNext(method: keyof SecretsApi, error: Error): void {
@@ -129,8 +122,6 @@ export class FakeSecretsManager implements SecretsApi {
 
   async getValue(secretId: string, stage: StagingLabel, versionId?: string): Promise<string | undefined> {
     this.enter('getValue', stage, ...(versionId ? [versionId] : []));
-    const other = this.others.get(secretId);
-    if (other !== undefined && stage === 'AWSCURRENT' && versionId === undefined) return other;
     this.checkId(secretId);
     const id = versionId ?? this.holderOf(stage);
     const version = id === undefined ? undefined : this.versions.get(id);
