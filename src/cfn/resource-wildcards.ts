@@ -27,3 +27,21 @@ export const RESOURCE_WILDCARD_ALLOWLIST: Readonly<Record<string, string>> = {
 export function isAllowedOnAnyResource(action: string): boolean {
   return Object.prototype.hasOwnProperty.call(RESOURCE_WILDCARD_ALLOWLIST, action);
 }
+
+/**
+ * Resource patterns with a wildcard inside an ARN (the `Fn::Sub` text as rendered), each with why
+ * nothing narrower works. Every other Allow resource is a reference (`Ref`, `Fn::GetAtt`) or an
+ * `Fn::Sub` without `*`, which a test checks over every rendered template (P-SEC least privilege);
+ * `arn:…:log-group:*` in a task role, for example, is refused.
+ */
+export const PARTIAL_RESOURCE_WILDCARDS: Readonly<Record<string, string>> = {
+  '${AlbLogBucket.Arn}/alb/AWSLogs/${AWS::AccountId}/*':
+    'ELB access-log delivery writes objects with generated names under this prefix; AWS documents exactly this resource for the log bucket policy (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html)',
+};
+
+/**
+ * The one `?` wildcard allowed, at the end of a secret ARN: Secrets Manager appends a hyphen and six
+ * random characters to a secret's name in its ARN, and AWS recommends `-??????` to match exactly
+ * those (https://docs.aws.amazon.com/secretsmanager/latest/userguide/permissions_grant-limited-resources.html).
+ */
+export const SECRET_ARN_SUFFIX_WILDCARD = '-??????';

@@ -173,8 +173,15 @@ const BAD_INPUTS: readonly BadInput[] = [
     expect: ['src/catalog/services.ts: service "risk-engine": calls unknown service "pricing"'] },
 ];
 
+/** The environments these rows are written for; any other params file a user added is left out. */
+const ROW_ENVIRONMENTS = ['dev', 'prod', 'staging'];
+
 function workspaceFor(row: BadInput): string {
   const root = tempWorkspace(row.edit ?? {});
+  // "qa" must stay unknown and the listed environments stay these, whatever params/ holds locally.
+  for (const file of fs.readdirSync(path.join(root, 'params'))) {
+    if (!ROW_ENVIRONMENTS.includes(file.replace(/\.json$/, ''))) fs.rmSync(path.join(root, 'params', file));
+  }
   for (const [name, edit] of Object.entries(row.addEnvironment ?? {})) {
     const document = JSON.parse(fs.readFileSync(path.join(root, 'params', 'dev.json'), 'utf8')) as EditableEnvironmentFile;
     edit(document);

@@ -4,7 +4,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { runCli, tempWorkspace } from '../helpers/cli';
+import { listEnvironments } from '../../src/config/environment';
 import { EXIT } from '../../src/cli/exit-codes';
 
 async function planFails(env: string, workspace: string) {
@@ -68,9 +71,15 @@ test('T-5: a value outside AllowedValues lists the allowed ones', async () => {
 });
 
 test('T-7: an unknown ENV names the valid environments', async () => {
-  const result = await runCli(['plan', '--env', 'qa']);
+  // Unknown for certain, whatever environments a user has added: its file is removed from this
+  // workspace. The valid ones are the files that remain.
+  const ws = tempWorkspace();
+  const [removed, ...remaining] = listEnvironments(ws);
+  fs.rmSync(path.join(ws, 'params', `${removed}.json`));
+  const result = await runCli(['plan', '--env', removed], { root: ws });
   assert.is(result.code, EXIT.invalidInput);
-  assert.match(result.stderr, 'command line: ENV: unknown environment "qa"; expected one of: dev, prod, staging');
+  assert.match(result.stderr, `command line: ENV: unknown environment "${removed}"; expected one of: ${remaining.join(', ')} (the files in params/)`);
+  assert.ok(remaining.length >= 2);
 });
 
 test('T-5: a missing required parameter is named with its description', async () => {

@@ -47,4 +47,24 @@ export function statements(document: JsonObject): JsonObject[] {
   return Array.isArray(list) ? (list.filter((s) => s && typeof s === 'object' && !Array.isArray(s)) as JsonObject[]) : [];
 }
 
+/** `items`, after asserting there are at least `atLeast` of them: a loop over nothing proves nothing. */
+export function found<T>(items: readonly T[], what: string, atLeast = 1): readonly T[] {
+  if (items.length < atLeast) throw new Error(`expected at least ${atLeast} ${what}, found ${items.length}: the check would pass vacuously`);
+  return items;
+}
+
+/**
+ * Who consumes an output, from its description, or undefined when it names no one. The form is
+ * "<what it is>; <who consumes it and how>" (or "<what it is>, for <who>"), and the second part
+ * names a consumer: people and tools (operators, CI, DNS, on-call tooling, `make outputs`,
+ * `tap deploy`, deployer roles, peering/VPN) or the platform's stacks (root, network, registry,
+ * mesh, cluster, services, callers).
+ */
+export function outputConsumer(description: string | undefined): string | undefined {
+  const match = /^(.{3,}?)(?:; |, for )(.{10,})$/.exec(description ?? '');
+  if (!match || match[2].includes('; ')) return undefined;
+  const consumer = /\b(operators|CI|DNS|on-call|deployer roles|peering|VPN|root|network|registry|mesh|cluster|services?|stacks?|callers)\b|`make outputs`|`tap deploy`/.exec(match[2]);
+  return consumer?.[0];
+}
+
 export const asArray = (value: Json | undefined): Json[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);

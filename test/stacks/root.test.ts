@@ -1,13 +1,18 @@
 /**
- * P-OUT, and environment differences only through parameters (T-4, issue 3).
+ * P-OUT, and environment differences only through parameters (T-4, issue 3): each root parameter
+ * is evaluated through the nested stacks to what it changes, rather than reading the params files.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import { templateNamed } from '../helpers/platform';
+import { platformTemplates, templateNamed } from '../helpers/platform';
+import { outputConsumer } from '../helpers/template';
+import { StackTree } from '../helpers/stack-tree';
+import { SERVICE_CATALOG } from '../../src/catalog/services';
+import { AZ_COUNT } from '../../src/catalog/platform';
+import { TASK_SIZE_PROFILES } from '../../src/catalog/types';
+import type { Json, JsonObject, ResourceJson } from '../../src/core/template-json';
 
 const root = () => templateNamed('root');
-const env = (name: string) => JSON.parse(fs.readFileSync(`params/${name}.json`, 'utf8')).parameters as Record<string, unknown>;
 
 test('P-OUT: the root outputs the ALB URL, cluster name, service ARNs, repository URIs and namespace', () => {
   const outputs = root().Outputs ?? {};
@@ -18,27 +23,74 @@ test('P-OUT: the root outputs the ALB URL, cluster name, service ARNs, repositor
   assert.equal(outputs['ServiceArns'].Value, { 'Fn::If': ['HasRelease', { 'Fn::GetAtt': ['Services', 'Outputs.ServiceArns'] }, ''] });
 });
 
-test('P-OUT: each output says who consumes it', () => {
-  for (const [name, output] of Object.entries(root().Outputs ?? {})) {
-    assert.match(String(output.Description), /;|CI|operators|DNS|services|tooling|subscribe|peering/i, name);
-  }
+test('P-OUT: each root output says who consumes it, and the P-OUT outputs name theirs', () => {
+  const outputs = root().Outputs ?? {};
+  for (const [name, output] of Object.entries(outputs)) assert.ok(outputConsumer(output.Description), `${name}: ${JSON.stringify(output.Description)}`);
+  const expected: Record<string, string> = {
+    AlbUrl: 'DNS', ClusterName: 'operators', ServiceArns: '`make outputs`', RepositoryUris: 'CI', NamespaceName: 'services', NamespaceArn: 'services',
+  };
+  for (const [name, consumer] of Object.entries(expected)) assert.is(outputConsumer(outputs[name]?.Description), consumer, name);
 });
 
-test('environments differ only through parameters: NAT count, sizes, counts, certificate, TLS, alarm e-mail, retention', () => {
+/**
+ * What the platform looks like for some root parameters (the rest as a dev-like environment):
+ * resources that exist under their conditions, and evaluated values.
+ */
+function deployedWith(overrides: Record<string, string>) {
+  const tree = new StackTree(platformTemplates());
+  const parameters: Record<string, string> = {
+    Environment: 'dev', DataProtection: 'delete', NatGatewayMode: 'single', InterfaceEndpoints: 'disabled', CertificateArn: '',
+    ServiceConnectTls: 'disabled', ImageTag: '2026.1.0', TaskSizeProfile: 'small', AlarmEmail: 'team@example.com', ...overrides,
+  };
+  const existing = (type: string, where: (r: ResourceJson) => boolean = () => true) => tree.stacks.filter((s) => s.name !== 'bootstrap').flatMap((stack) =>
+    Object.entries(stack.template.Resources)
+      .filter(([, r]) => r.Type === type && where(r) && tree.exists(stack, r.Condition, parameters) === true)
+      .map(([id, r]) => ({ stack, id, r })));
+  const value = (stackName: string, json: Json | undefined) => tree.evaluate(tree.stack(stackName), json, parameters);
+  return { tree, existing, value };
+}
+
+test('T-4: environments differ only through root parameters, and each one changes what the same templates deploy', () => {
   const parameters = root().Parameters ?? {};
-  for (const name of ['NatGatewayMode', 'TaskSizeProfile', 'DesiredCount', 'MinCapacity', 'MaxCapacity', 'CertificateArn', 'ServiceConnectTls', 'AlarmEmail', 'DataProtection']) {
+  for (const name of ['NatGatewayMode', 'InterfaceEndpoints', 'TaskSizeProfile', 'DesiredCount', 'MinCapacity', 'MaxCapacity', 'CertificateArn', 'ServiceConnectTls', 'AlarmEmail', 'DataProtection']) {
     assert.ok(parameters[name], `${name} is a root parameter`);
   }
-  const [dev, staging, prod] = ['dev', 'staging', 'prod'].map(env);
-  assert.equal([dev.NatGatewayMode, prod.NatGatewayMode], ['single', 'per-az']);
-  assert.equal([dev.TaskSizeProfile, staging.TaskSizeProfile, prod.TaskSizeProfile], ['small', 'medium', 'large']);
-  assert.equal([prod.DesiredCount, prod.MinCapacity, prod.MaxCapacity], [2, 2, 10], 'prod runs the P-SVC counts');
-  assert.ok(Number(dev.MaxCapacity) < Number(prod.MaxCapacity));
-  assert.is(dev.CertificateArn, '');
-  assert.match(String(prod.CertificateArn), /^arn:aws:acm:/);
-  assert.equal([dev.ServiceConnectTls, prod.ServiceConnectTls], ['disabled', 'enabled']);
-  assert.equal([dev.DataProtection, staging.DataProtection, prod.DataProtection], ['delete', 'delete', 'retain']);
-  assert.ok(dev.AlarmEmail !== prod.AlarmEmail);
+  // NatGatewayMode: one NAT gateway, or one per AZ.
+  assert.is(deployedWith({ NatGatewayMode: 'single' }).existing('AWS::EC2::NatGateway').length, 1);
+  assert.is(deployedWith({ NatGatewayMode: 'per-az' }).existing('AWS::EC2::NatGateway').length, AZ_COUNT);
+  // InterfaceEndpoints: the ECR, Logs, Secrets Manager and ECS endpoints, or none.
+  const interfaces = (r: ResourceJson) => r.Properties?.['VpcEndpointType'] === 'Interface';
+  assert.ok(deployedWith({ InterfaceEndpoints: 'enabled' }).existing('AWS::EC2::VPCEndpoint', interfaces).length >= 4);
+  assert.is(deployedWith({ InterfaceEndpoints: 'disabled' }).existing('AWS::EC2::VPCEndpoint', interfaces).length, 0);
+  // CertificateArn: an HTTPS listener only with a certificate.
+  const https = (r: ResourceJson) => r.Properties?.['Protocol'] === 'HTTPS';
+  assert.is(deployedWith({ CertificateArn: '' }).existing('AWS::ElasticLoadBalancingV2::Listener', https).length, 0);
+  assert.is(deployedWith({ CertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/x' }).existing('AWS::ElasticLoadBalancingV2::Listener', https).length, 1);
+  // ServiceConnectTls: the short-lived private CA only when enabled.
+  assert.is(deployedWith({ ServiceConnectTls: 'enabled' }).existing('AWS::ACMPCA::CertificateAuthority').length, 1);
+  assert.is(deployedWith({ ServiceConnectTls: 'disabled' }).existing('AWS::ACMPCA::CertificateAuthority').length, 0);
+  // DataProtection: ALB deletion protection (stateful resources: data-protection.test.ts).
+  for (const [protection, expected] of [['retain', 'true'], ['delete', 'false']]) {
+    const attributes = templateNamed('cluster').Resources['Alb'].Properties?.['LoadBalancerAttributes'] as JsonObject[];
+    const deletion = attributes.find((a) => a['Key'] === 'deletion_protection.enabled');
+    assert.is(deployedWith({ DataProtection: protection }).value('cluster', deletion?.['Value']), expected, protection);
+  }
+  // AlarmEmail reaches the alarm topic's subscription.
+  const email = deployedWith({ AlarmEmail: 'on-call@example.com' });
+  assert.equal(email.existing('AWS::SNS::Subscription').map(({ stack, r }) => email.tree.evaluate(stack, r.Properties?.['Endpoint'], { AlarmEmail: 'on-call@example.com' })), ['on-call@example.com']);
+  // TaskSizeProfile and the counts reach every service stack.
+  for (const service of SERVICE_CATALOG) {
+    const stackName = `services/${service.name}`;
+    const stack = templateNamed(stackName);
+    for (const profile of TASK_SIZE_PROFILES) {
+      const chosen = deployedWith({ TaskSizeProfile: profile }).value(stackName, { Ref: 'TaskSizeProfile' });
+      assert.equal(stack.Mappings?.['TaskSizes']?.[String(chosen)], { Cpu: String(service.sizes[profile].cpu), Memory: String(service.sizes[profile].memory) }, `${service.name} ${profile}`);
+    }
+    const counts = deployedWith({ DesiredCount: '7', MinCapacity: '3', MaxCapacity: '9' });
+    assert.is(counts.value(stackName, stack.Resources['Service'].Properties?.['DesiredCount']), '7', service.name);
+    assert.is(counts.value(stackName, stack.Resources['ScalableTarget'].Properties?.['MinCapacity']), '3', service.name);
+    assert.is(counts.value(stackName, stack.Resources['ScalableTarget'].Properties?.['MaxCapacity']), '9', service.name);
+  }
 });
 
 test('an empty ImageTag deploys the platform without services (their images must exist first)', () => {

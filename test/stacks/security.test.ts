@@ -1,11 +1,12 @@
 /**
- * P-SEC (template side): secrets and their rotation, per-service IAM scoping, and the
- * security-group graph that lets only the ALB and declared callers in.
+ * P-SEC (template side): secrets and their rotation, and per-service IAM scoping. The
+ * security-group graph is proven in security-groups.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { platformTemplates, templateNamed } from '../helpers/platform';
-import { asArray, properties, resource, resourcesOfType, statements } from '../helpers/template';
+import { describeOrigin, StackTree } from '../helpers/stack-tree';
+import { properties, resource, resourcesOfType, statements } from '../helpers/template';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import type { ServiceDefinition } from '../../src/catalog/types';
 import type { JsonObject, TemplateJson } from '../../src/core/template-json';
@@ -24,8 +25,22 @@ test('P-SEC: every catalog secret is a Secrets Manager secret encrypted with its
       assert.equal(p['Name'], { 'Fn::Sub': `secret-${secret.name}-${service.name}-\${Environment}` });
     }
   }
-  const kinds = new Set(SERVICE_CATALOG.flatMap((s) => s.secrets.map((x) => x.kind)));
-  assert.equal([...kinds].sort(), ['api-key', 'database']);
+});
+
+test('P-SEC: each secret rotates with the function of its kind, resolved through the stacks to the services stack', () => {
+  const tree = new StackTree(platformTemplates());
+  const functionsUsed = new Set<string>();
+  for (const service of SERVICE_CATALOG) {
+    const stack = tree.stack(`services/${service.name}`);
+    for (const secret of service.secrets) {
+      const rotation = properties(stack.template, `${pascal(secret.name)}SecretRotation`);
+      const origins = tree.origins(stack, rotation['RotationLambdaARN']).map(describeOrigin);
+      assert.equal(origins, [`services:Rotate${pascal(secret.kind)}Function.Arn`], `${service.name} ${secret.name}`);
+      functionsUsed.add(origins[0]);
+    }
+  }
+  // Both functions are in use: the tests of each kind above are not vacuous.
+  assert.equal([...functionsUsed].sort(), ['services:RotateApiKeyFunction.Arn', 'services:RotateDatabaseFunction.Arn']);
 });
 
 test('P-SEC: database secrets carry the endpoint and the admin secret that sets their password', () => {
@@ -109,53 +124,6 @@ test('P-SEC: execution and task roles are per service and scoped to that service
       const trust = statements(properties(t, role)['AssumeRolePolicyDocument'] as JsonObject)[0];
       assert.equal(trust['Principal'], { Service: 'ecs-tasks.amazonaws.com' });
     }
-  }
-});
-
-/** Ingress edges (source service → target service) actually present in the rendered templates. */
-function serviceEdges(): string[] {
-  const edges: string[] = [];
-  for (const service of SERVICE_CATALOG) {
-    for (const [, rule] of resourcesOfType(stackOf(service), 'AWS::EC2::SecurityGroupIngress')) {
-      const target = String((rule.Properties?.['GroupId'] as JsonObject)['Ref']).replace(/SecurityGroupId$/, '');
-      edges.push(`${service.name} -> ${SERVICE_CATALOG.find((s) => pascal(s.name) === target)?.name}:${String(rule.Properties?.['FromPort'])}`);
-    }
-  }
-  return edges.sort();
-}
-
-test('P-SEC: only the declared callers reach each service (frontend → api-gateway → analytics-engine, data-ingestion; analytics-engine → data-ingestion)', () => {
-  assert.equal(serviceEdges(), [
-    'analytics-engine -> data-ingestion:8080',
-    'api-gateway -> analytics-engine:8080',
-    'api-gateway -> data-ingestion:8080',
-    'frontend -> api-gateway:8080',
-  ]);
-});
-
-test('P-SEC: public services admit only the ALB; internal services have no inline ingress at all', () => {
-  for (const service of SERVICE_CATALOG) {
-    const ingress = asArray(properties(stackOf(service), 'SecurityGroup')['SecurityGroupIngress']) as JsonObject[];
-    if (service.exposure.kind === 'public') {
-      assert.equal(ingress.map((r) => r['SourceSecurityGroupId']), [{ Ref: 'AlbSecurityGroupId' }]);
-    } else {
-      assert.equal(ingress, []);
-    }
-    for (const rule of ingress) assert.is(rule['CidrIp'], undefined, 'no CIDR (internet) ingress to tasks');
-  }
-});
-
-test('P-SEC: a service\'s egress is HTTPS, its callees and (with database secrets) the database port', () => {
-  for (const service of SERVICE_CATALOG) {
-    const egress = properties(stackOf(service), 'SecurityGroup')['SecurityGroupEgress'] as JsonObject[];
-    const destinations = egress.map((r) => r['DestinationSecurityGroupId'] ?? r['CidrIp']);
-    const expected = [
-      '0.0.0.0/0',
-      ...service.calls.map((c) => ({ Ref: `${pascal(c)}SecurityGroupId` })),
-      ...(service.secrets.some((s) => s.kind === 'database') ? [{ Ref: 'DatabaseCidr' }] : []),
-    ];
-    assert.equal(destinations, expected, service.name);
-    assert.equal(egress[0]['FromPort'], 443);
   }
 });
 

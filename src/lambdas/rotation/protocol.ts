@@ -173,9 +173,13 @@ const STEPS: Readonly<Record<RotationStep, (context: StepContext) => Promise<Ste
     return 'tested';
   },
 
-  async finishSecret({ secrets, secretId, token, secret }) {
+  async finishSecret(context) {
+    const { secrets, secretId, token, secret } = context;
     const current = Object.entries(secret.versions).find(([, labels]) => labels.includes('AWSCURRENT'));
     if (!current) throw new RotationError(`no version of secret ${secret.arn} carries AWSCURRENT`);
+    // Secrets Manager invokes finishSecret only after testSecret passed, but a step can be invoked
+    // by hand: AWSCURRENT must never move to the value-less version RotateSecret created.
+    await pendingValue(context);
     // RemoveFromVersionId is mandatory when moving AWSCURRENT; the version it leaves becomes
     // AWSPREVIOUS automatically. AWSPENDING stays on the token version, which Secrets Manager
     // accepts as a completed rotation (AWSPENDING and AWSCURRENT on the same version).

@@ -14,7 +14,17 @@ export const REDACTED = '[redacted]';
 /** Values shorter than this are not secrets we generate, and replacing them would mangle text. */
 const MIN_LENGTH = 6;
 
+/**
+ * Any run of this many characters taken from a secret value is treated as secret too: libraries
+ * quote fragments (V8's JSON.parse quotes the first 10 characters of what it failed on, drivers
+ * truncate), and a fragment of a password or key narrows a search for the rest.
+ */
+export const SECRET_FRAGMENT_LENGTH = 8;
+
 export class Redactor {
+  /** JSON SecretStrings: replaced whole; their non-secret fields (host, username) stay readable elsewhere. */
+  private readonly documents = new Set<string>();
+  /** Passwords, keys and SecretStrings that are not JSON objects: every fragment is replaced. */
   private readonly values = new Set<string>();
 
   add(value: string | undefined): void {
@@ -23,14 +33,18 @@ export class Redactor {
 
   /** Registers a SecretString and, when it is a JSON object, the string values of `fields`. */
   addSecretString(secretString: string, fields: readonly string[]): void {
-    this.add(secretString);
     let parsed: unknown;
     try {
       parsed = JSON.parse(secretString);
     } catch {
-      return; // not JSON: the whole string is registered already
+      this.add(secretString); // not JSON: the whole string is the secret
+      return;
     }
-    if (typeof parsed !== 'object' || parsed === null) return;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      this.add(secretString);
+      return;
+    }
+    if (secretString.length >= MIN_LENGTH) this.documents.add(secretString);
     for (const field of fields) {
       const value = (parsed as Record<string, unknown>)[field];
       if (typeof value === 'string') this.add(value);
@@ -39,8 +53,28 @@ export class Redactor {
 
   redact(text: string): string {
     // Longest first, so a whole SecretString is replaced before the password inside it.
-    const values = [...this.values].sort((a, b) => b.length - a.length);
-    return values.reduce((out, value) => out.split(value).join(REDACTED), text);
+    const documents = [...this.documents].sort((a, b) => b.length - a.length);
+    const out = documents.reduce((acc, document) => acc.split(document).join(REDACTED), text);
+    return this.redactFragments(out);
+  }
+
+  /** Replaces every run of characters covered by a fragment of a registered value. */
+  private redactFragments(text: string): string {
+    const covered = new Uint8Array(text.length);
+    for (const value of this.values) {
+      const width = Math.min(SECRET_FRAGMENT_LENGTH, value.length);
+      const fragments = new Set<string>();
+      for (let i = 0; i + width <= value.length; i += 1) fragments.add(value.slice(i, i + width));
+      for (let i = 0; i + width <= text.length; i += 1) {
+        if (fragments.has(text.slice(i, i + width))) covered.fill(1, i, i + width);
+      }
+    }
+    let out = '';
+    for (let i = 0; i < text.length; i += 1) {
+      if (!covered[i]) out += text[i];
+      else if (i === 0 || !covered[i - 1]) out += REDACTED;
+    }
+    return out;
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../../src/lambdas/rotate-api-key';
@@ -32,7 +33,8 @@ async function apiKeyAt(arn: string, stage: string): Promise<string> {
 }
 
 async function newKeySecret(name: string, tags: Record<string, string> = {}) {
-  const key = `CanaryKey${name.replace(/[^A-Za-z0-9]/g, '')}${Math.random().toString(36).slice(2, 12)}`;
+  // Random, and nothing of the secret's name in it: the leak check looks for any 8 characters of it.
+  const key = `CanaryKey${randomBytes(24).toString('hex').slice(0, 31)}`;
   evidence.remember(key);
   const arn = await createSecret(sm, name, JSON.stringify({ apiKey: key, consumer: 'pricing' }), tags);
   return { arn, key };
@@ -107,7 +109,7 @@ test('P-SEC: testSecret rejects a hand-made pending key that is not well-formed,
   await evidence.fails(handler, arn, 'ffffffff-0000-0000-0000-000000000000', 'createSecret', /is not a version of secret/);
 });
 
-test('P-SEC: no api key appeared in any log line or error message of this file', () => {
+test('P-SEC: no 8 characters of any api key appeared in a log line or error message of this file', () => {
   evidence.assertNoSecretLogged(8);
 });
 

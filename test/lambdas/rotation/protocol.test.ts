@@ -11,9 +11,10 @@ import { handleRotationEvent, RotationStepFailed } from '../../../src/lambdas/ro
 import type { EcsApi } from '../../../src/lambdas/rotation/ecs-redeploy';
 import { runRotationStep, type RotationStep, type RotationStrategy, type RotationValues } from '../../../src/lambdas/rotation/protocol';
 import { AwsLikeError, FakeSecretsManager } from './helpers/fake-secrets-manager';
-import { recordingLogger } from './helpers/logs';
+import { recordingLogger, secretFragmentLeaks } from './helpers/logs';
+import { postgresStrategy } from '../../../src/lambdas/rotation/postgres-strategy';
 
-const CANARY_KEY = 'CanaryCurrentApiKey0000000000000000000001';
+const CANARY_KEY = 'CanaryCurrentApiKey7fQ2xW9pL4mZ8rT1vB6nK';
 
 /** A strategy that records what the protocol hands it and can be told to fail. */
 class RecordingStrategy implements RotationStrategy {
@@ -153,6 +154,41 @@ test('P-SEC: refuses an unknown token, a disabled rotation, a version without AW
   assert.is(sm.calls.filter(([m]) => m === 'putPendingValue').length, 1, 'refusals wrote nothing');
 });
 
+test('P-SEC: finishSecret with a token that is not the AWSPENDING version changes no label and redeploys nothing', async () => {
+  const { sm, step, ecs } = world();
+  sm.tags = { 'tap:ecs-cluster': 'ecs-platform-dev', 'tap:ecs-service': 'pricing' };
+  const v1 = sm.firstVersionId;
+  const first = sm.startRotation();
+  for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) await step(first, name);
+  const second = sm.startRotation();
+  await step(second, 'createSecret');
+  const labels = sm.labels();
+  assert.equal(labels, { [v1]: ['AWSPREVIOUS'], [first]: ['AWSCURRENT'], [second]: ['AWSPENDING'] });
+  const moves = sm.calls.filter(([m]) => m === 'moveCurrent').length;
+  const redeploys = ecs.calls.length;
+
+  // The previous version (labelled AWSPREVIOUS), and a token Secrets Manager never issued.
+  await rejects(() => step(v1, 'finishSecret'), /is not AWSPENDING \(labels: AWSPREVIOUS\)/);
+  await rejects(() => step('5f0c8a52-7d1e-4c3b-9a64-2b8e1f0d3c77', 'finishSecret'), /is not a version of secret/);
+  assert.equal(sm.labels(), labels, 'no label moved');
+  assert.is(sm.calls.filter(([m]) => m === 'moveCurrent').length, moves, 'UpdateSecretVersionStage was not called');
+  assert.is(ecs.calls.length, redeploys, 'no service was redeployed for a refused finishSecret');
+
+  // The real pending token still completes.
+  for (const name of ['setSecret', 'testSecret', 'finishSecret']) await step(second, name);
+  assert.equal(sm.labels(), { [first]: ['AWSPREVIOUS'], [second]: ['AWSCURRENT', 'AWSPENDING'] });
+});
+
+test('P-SEC: finishSecret before createSecret stored a value changes no label (AWSCURRENT would point at an empty version)', async () => {
+  const { sm, step, ecs } = world();
+  const token = sm.startRotation();
+  const labels = sm.labels();
+  await rejects(() => step(token, 'finishSecret'), /has no value yet; createSecret must run first/);
+  assert.equal(sm.labels(), labels);
+  assert.is(sm.calls.filter(([m]) => m === 'moveCurrent').length, 0);
+  assert.is(ecs.calls.length, 0);
+});
+
 test('P-SEC: setSecret before createSecret fails clearly instead of applying an empty value', async () => {
   const { sm, step, strategy } = world();
   const token = sm.startRotation();
@@ -275,6 +311,98 @@ test('P-SEC: secret values are scrubbed from log lines and from the error Lambda
     assert.not.ok(text.includes(pendingKey), text);
     assert.not.ok(text.includes(CANARY_KEY), text);
   }
+});
+
+test('P-SEC: no log line or error holds any 8-character piece of a secret value, across every step and failure path', async () => {
+  const texts: string[] = [];
+  const secretValues = new Set<string>([CANARY_KEY]);
+  const ecs = new FakeEcs();
+  let failures = 0;
+  /** One secret with its own log; every step's lines, and every failure's message and stack, are kept. */
+  const secretWorld = (initial: string, strategy: RotationStrategy) => {
+    const sm = new FakeSecretsManager(`leak-${secretValues.size}-${texts.length}`, initial);
+    sm.tags = { 'tap:ecs-cluster': 'ecs-platform-dev', 'tap:ecs-service': 'pricing' };
+    const log = recordingLogger();
+    const run = async (token: string, step: string, expected: 'ok' | RegExp): Promise<void> => {
+      try {
+        await handleRotationEvent({ SecretId: sm.arn, ClientRequestToken: token, Step: step }, strategy, { secrets: sm, ecs, log });
+        assert.is(expected, 'ok', `${step} succeeded; expected ${String(expected)}`);
+      } catch (error) {
+        assert.instance(expected, RegExp, `${step} failed: ${(error as Error).message}`);
+        assert.match((error as Error).message, expected as RegExp);
+        texts.push((error as Error).message, (error as Error).stack ?? '');
+        failures += 1;
+      } finally {
+        for (const value of sm.generated) secretValues.add(value);
+      }
+    };
+    return { sm, log, run, collect: () => texts.push(...log.lines) };
+  };
+  const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
+
+  // API keys: a full rotation, then every refusal and failure.
+  const keys = secretWorld(JSON.stringify({ apiKey: CANARY_KEY }), apiKeyStrategy);
+  const t1 = keys.sm.startRotation();
+  for (const step of STEPS) await keys.run(t1, step, 'ok');
+  const t2 = keys.sm.startRotation();
+  await keys.run(t2, 'setSecret', /createSecret must run first/);
+  await keys.run(keys.sm.firstVersionId, 'createSecret', /is not AWSPENDING/);
+  await keys.run('0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', 'testSecret', /is not a version/);
+  const forged = 'ForgedPendingKey4q7W';
+  secretValues.add(forged);
+  keys.sm.setValue(t2, JSON.stringify({ apiKey: forged }));
+  await keys.run(t2, 'testSecret', /apiKey has 20 characters/);
+  const malformed = `{"apiKey": "${forged}Zz9", oops}`;
+  keys.sm.setValue(t2, malformed);
+  await keys.run(t2, 'testSecret', /AWSPENDING SecretString is not valid JSON/);
+  keys.sm.setValue(t2, JSON.stringify({ apiKey: 'K7vX2mQ9pL4nR8tW1yB6cF3hJ5dG0sA2eU7iO9kM' }));
+  secretValues.add('K7vX2mQ9pL4nR8tW1yB6cF3hJ5dG0sA2eU7iO9kM');
+  keys.sm.failNext('moveCurrent', new AwsLikeError('InternalServiceError', 'try again'));
+  await keys.run(t2, 'finishSecret', /InternalServiceError/);
+  ecs.failWith = new AwsLikeError('AccessDeniedException', 'not authorized to perform ecs:UpdateService');
+  await keys.run(t2, 'finishSecret', 'ok');
+  ecs.failWith = undefined;
+  keys.sm.rotationEnabled = false;
+  await keys.run(keys.sm.startRotation(), 'createSecret', /rotation is not enabled/);
+  keys.collect();
+
+  // A library error that quotes fragments of both keys, the way V8 and drivers do.
+  const leaky = new RecordingStrategy();
+  const library = secretWorld(JSON.stringify({ apiKey: CANARY_KEY }), leaky);
+  const t3 = library.sm.startRotation();
+  await library.run(t3, 'createSecret', 'ok');
+  const pendingKey = JSON.parse(library.sm.valueOf('AWSPENDING') ?? '{}').apiKey as string;
+  let v8 = '';
+  try {
+    JSON.parse(pendingKey);
+  } catch (error) {
+    v8 = (error as Error).message;
+  }
+  leaky.failSet = new Error(`${v8}; previous key starts ${CANARY_KEY.slice(0, 12)}…, ends …${CANARY_KEY.slice(-9)}`);
+  await library.run(t3, 'setSecret', /setSecret failed/);
+  library.collect();
+
+  // PostgreSQL: an unreachable database, a pending secret for another host, a malformed secret.
+  const password = 'Pg-Current-h4W9qZ2xL7mB3vN8';
+  secretValues.add(password);
+  const login = { engine: 'postgres', host: '127.0.0.1', port: 1, dbname: 'trades', username: 'app', password, ssl: false };
+  const database = secretWorld(JSON.stringify(login), postgresStrategy);
+  const t4 = database.sm.startRotation();
+  await database.run(t4, 'createSecret', 'ok');
+  await database.run(t4, 'setSecret', /cannot connect as "app" on 127\.0\.0\.1:1\/trades/);
+  await database.run(t4, 'testSecret', /cannot connect as "app"/);
+  const elsewhere = 'Pg-Forged-c8R2nT6yK1pV5sD9';
+  secretValues.add(elsewhere);
+  database.sm.setValue(t4, JSON.stringify({ ...login, host: '192.0.2.1', password: elsewhere }));
+  await database.run(t4, 'setSecret', /differs from AWSCURRENT in host/);
+  database.sm.setValue(t4, `{"password": "${elsewhere}", "host": `);
+  await database.run(t4, 'testSecret', /AWSPENDING SecretString is not valid JSON/);
+  database.collect();
+
+  assert.ok(failures >= 12, `only ${failures} failure paths ran`);
+  assert.ok(secretValues.size >= 6, `only ${secretValues.size} secret values known`);
+  assert.ok(texts.length > 60, `only ${texts.length} lines captured`);
+  assert.equal(secretFragmentLeaks(texts, secretValues), []);
 });
 
 test('P-SEC: a malformed SecretString is reported without quoting it (V8 would quote it)', async () => {

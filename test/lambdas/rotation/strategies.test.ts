@@ -17,7 +17,7 @@ import {
   withNewPassword,
 } from '../../../src/lambdas/rotation/postgres-secret';
 import { postgresStrategy } from '../../../src/lambdas/rotation/postgres-strategy';
-import { REDACTED, Redactor } from '../../../src/lambdas/rotation/redact';
+import { REDACTED, Redactor, SECRET_FRAGMENT_LENGTH } from '../../../src/lambdas/rotation/redact';
 import { recordingLogger } from './helpers/logs';
 
 const PASSWORD = 'Canary-Password-0123456789abcdef';
@@ -165,6 +165,30 @@ test('P-SEC: the redactor replaces whole SecretStrings before the values inside 
   assert.is(redactor.redact(`got ${secretString}`), `got ${REDACTED}`);
   assert.is(redactor.redact(`password ${PASSWORD}!`), `password ${REDACTED}!`);
   assert.is(redactor.redact('host db.internal user app'), 'host db.internal user app', 'non-secret fields stay readable');
+});
+
+test('P-SEC: the redactor replaces every 8-character fragment of a password or key, as libraries quote fragments', () => {
+  const redactor = new Redactor();
+  redactor.addSecretString(JSON.stringify(DB), ['password']);
+  // V8's JSON.parse on a bare value quotes its first 10 characters; a driver may truncate.
+  let v8Message = '';
+  try {
+    JSON.parse(PASSWORD);
+  } catch (error) {
+    v8Message = (error as Error).message;
+  }
+  assert.match(v8Message, PASSWORD.slice(0, SECRET_FRAGMENT_LENGTH), 'V8 really quotes a fragment');
+  const middle = PASSWORD.slice(5, 5 + SECRET_FRAGMENT_LENGTH);
+  for (const text of [v8Message, `auth failed for "${middle}…"`, `tail ${PASSWORD.slice(-SECRET_FRAGMENT_LENGTH)}`]) {
+    const redacted = redactor.redact(text);
+    for (let i = 0; i + SECRET_FRAGMENT_LENGTH <= PASSWORD.length; i += 1) {
+      assert.not.ok(redacted.includes(PASSWORD.slice(i, i + SECRET_FRAGMENT_LENGTH)), redacted);
+    }
+    assert.match(redacted, REDACTED);
+  }
+  assert.is(redactor.redact(`auth failed for "${middle}…"`), `auth failed for "${REDACTED}…"`, 'only the fragment goes');
+  // Shorter coincidences and the secret's non-secret fields stay readable.
+  assert.is(redactor.redact(`user app on db.internal, ${PASSWORD.slice(0, SECRET_FRAGMENT_LENGTH - 1)}`), `user app on db.internal, ${PASSWORD.slice(0, SECRET_FRAGMENT_LENGTH - 1)}`);
 });
 
 test.run();

@@ -3,8 +3,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { templateNamed } from '../../helpers/platform';
+import { platformTemplates, templateNamed } from '../../helpers/platform';
 import { properties, resource, resourcesOfType } from '../../helpers/template';
+import { describeOrigin, StackTree } from '../../helpers/stack-tree';
 import { SERVICE_CATALOG } from '../../../src/catalog/services';
 import type { ServiceDefinition } from '../../../src/catalog/types';
 import type { JsonObject, TemplateJson } from '../../../src/core/template-json';
@@ -14,17 +15,30 @@ const container = (t: TemplateJson): JsonObject => (properties(t, 'TaskDefinitio
 const publicServices = SERVICE_CATALOG.filter((s) => s.exposure.kind === 'public');
 const internalServices = SERVICE_CATALOG.filter((s) => s.exposure.kind === 'internal');
 
-test('P-SVC: the catalog is frontend (public, /), api-gateway (public, /api/*), data-ingestion and analytics-engine (internal)', () => {
-  const shape = SERVICE_CATALOG.map((s) => [s.name, s.exposure.kind, s.exposure.kind === 'public' ? s.exposure.pathPatterns.join(',') : '']);
-  assert.equal(shape, [
-    ['frontend', 'public', '/*'],
-    ['api-gateway', 'public', '/api/*'],
-    ['data-ingestion', 'internal', ''],
-    ['analytics-engine', 'internal', ''],
-  ]);
-  // The more specific path must be evaluated first.
-  const priority = (name: string) => { const s = SERVICE_CATALOG.find((x) => x.name === name); return s?.exposure.kind === 'public' ? s.exposure.priority : 0; };
-  assert.ok(priority('api-gateway') < priority('frontend'));
+/** Path patterns, priority and service of every rule on the production listener, across the service stacks. */
+function productionRoutes(): { service: string; paths: unknown; priority: unknown }[] {
+  const routes: { service: string; paths: unknown; priority: unknown }[] = [];
+  for (const { name, template } of platformTemplates()) {
+    for (const [, rule] of resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      if (JSON.stringify(rule.Properties?.['ListenerArn']) !== JSON.stringify({ Ref: 'ProductionListenerArn' })) continue;
+      const [condition] = rule.Properties?.['Conditions'] as JsonObject[];
+      routes.push({ service: name.replace(/^services\//, ''), paths: (condition['PathPatternConfig'] as JsonObject)['Values'], priority: rule.Properties?.['Priority'] });
+    }
+  }
+  return routes;
+}
+
+test('P-SVC / P-ALB: the ALB routes /api/* to api-gateway and / to frontend; data-ingestion and analytics-engine are internal', () => {
+  const routes = productionRoutes();
+  assert.equal(routes.map((r) => [r.service, r.paths]).sort(), [['api-gateway', ['/api/*']], ['frontend', ['/*']]]);
+  // /api/* also matches /*: the more specific rule must be evaluated first (lower priority number).
+  const priority = (service: string) => Number(routes.find((r) => r.service === service)?.priority);
+  assert.ok(priority('api-gateway') < priority('frontend'), `api-gateway ${priority('api-gateway')} before frontend ${priority('frontend')}`);
+  for (const internal of ['data-ingestion', 'analytics-engine']) {
+    const t = templateNamed(`services/${internal}`);
+    assert.equal(resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup'), [], `${internal} has no target group`);
+    assert.is(properties(t, 'Service')['LoadBalancers'], undefined, `${internal} is behind no load balancer`);
+  }
 });
 
 test('P-SVC: each service has its own task definition with its own CPU/memory per size profile', () => {
@@ -125,6 +139,36 @@ test('P-DEPLOY: public services use ECS blue/green with two target groups, a tes
       const actions = properties(t, rule)['Actions'] as JsonObject[];
       assert.equal(actions.map((a) => a['Type']), ['forward']);
     }
+  }
+});
+
+/** A rule without what must differ between the listeners: its listener and the forward weights. */
+function routing(rule: JsonObject): JsonObject {
+  const { ListenerArn: _listener, Actions: actions, ...rest } = rule;
+  const forwardTo = (actions as JsonObject[]).map((action) => ({
+    ...action,
+    ForwardConfig: { TargetGroups: (((action['ForwardConfig'] as JsonObject)['TargetGroups']) as JsonObject[]).map((g) => g['TargetGroupArn']) },
+  }));
+  return { ...rest, Actions: forwardTo };
+}
+
+test('P-DEPLOY: each public service\'s test rule routes exactly like its production rule, on the test listener, to the other target group', () => {
+  const tree = new StackTree(platformTemplates());
+  assert.ok(publicServices.length > 0);
+  for (const service of publicServices) {
+    const stack = tree.stack(`services/${service.name}`);
+    const production = properties(stack.template, 'ProductionListenerRule');
+    const testRule = properties(stack.template, 'TestListenerRule');
+    // Same conditions, same priority (the same order among services), same pair of target groups.
+    assert.equal(routing(testRule), routing(production), service.name);
+    // ...on different listeners: the test listener, not either production listener.
+    const listeners = (rule: JsonObject) => tree.origins(stack, rule['ListenerArn']).map(describeOrigin).sort();
+    assert.equal(listeners(testRule), ['cluster:TestListener']);
+    assert.equal(listeners(production), ['cluster:HttpListener', 'cluster:HttpsListener']);
+    // ...each sending all its traffic to one target group: production to the live one, test to the other.
+    const weights = (rule: JsonObject) => (((rule['Actions'] as JsonObject[])[0]['ForwardConfig'] as JsonObject)['TargetGroups'] as JsonObject[]).map((g) => g['Weight']);
+    assert.equal(weights(production), [100, 0]);
+    assert.equal(weights(testRule), [0, 100]);
   }
 });
 

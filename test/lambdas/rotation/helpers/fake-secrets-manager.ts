@@ -43,6 +43,8 @@ export class FakeSecretsManager implements SecretsApi {
   tags: Record<string, string> = {};
   readonly calls: Call[] = [];
   readonly passwordRequests: RandomPasswordRequest[] = [];
+  /** Every value GetRandomPassword returned. */
+  readonly generated: string[] = [];
   private readonly versions = new Map<string, Version>();
   /** Makes the next call of `method` throw `error` (once). */
   private readonly failures = new Map<string, Error>();
@@ -167,6 +169,8 @@ export class FakeSecretsManager implements SecretsApi {
     // RequireEachIncludedType: one character from each pool, the rest from all of them.
     const chars = pools.map((pool) => pool[randomInt(pool.length)] as string);
     while (chars.length < request.length) chars.push(alphabet[randomInt(alphabet.length)] as string);
-    return chars.join('');
+    const password = chars.join('');
+    this.generated.push(password);
+    return password;
   }
 }

@@ -3,6 +3,7 @@
  * print, and a wrapper that records what the real console logger prints.
  */
 import type { LogFields, Logger } from '../../../../src/lambdas/rotation/log';
+import { SECRET_FRAGMENT_LENGTH } from '../../../../src/lambdas/rotation/redact';
 
 export interface RecordingLogger extends Logger {
   readonly lines: string[];
@@ -50,4 +51,21 @@ export async function captureConsole<T>(work: () => Promise<T>): Promise<Capture
 /** The parsed JSON log lines (every line the functions print is one JSON object). */
 export function parsed(lines: readonly string[]): Array<Record<string, unknown>> {
   return lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * Every text that contains a piece of a secret value: any run of SECRET_FRAGMENT_LENGTH (8)
+ * characters of one, not only the whole value, since a prefix of a password is a leak too.
+ */
+export function secretFragmentLeaks(texts: readonly string[], secretValues: Iterable<string>): string[] {
+  const leaks: string[] = [];
+  for (const value of secretValues) {
+    const width = Math.min(SECRET_FRAGMENT_LENGTH, value.length);
+    for (let i = 0; i + width <= value.length; i += 1) {
+      const fragment = value.slice(i, i + width);
+      const text = texts.find((t) => t.includes(fragment));
+      if (text !== undefined) leaks.push(`"${fragment}" (from a ${value.length}-character secret) in: ${text}`);
+    }
+  }
+  return leaks;
 }
