@@ -11,7 +11,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram bench mutation clean bootstrap diff deploy outputs drift destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy outputs drift destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -77,6 +77,9 @@ continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='
 
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
+
+docs: node_modules/.installed ## Regenerate docs/requirements.md's "Proven by" lists from the test names
+	@node --import tsx scripts/requirements.ts
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts
