@@ -113,15 +113,16 @@ function rotationFunction(kind: SecretKind, assets: BuiltAssets): Lambda.Functio
     Role: Fn.GetAtt(ids.role, 'Arn'),
     Timeout: kind === 'database' ? 60 : 30,
     MemorySize: 256,
-    // Secrets Manager rotates one version of a secret at a time; a few in parallel is plenty.
-    ReservedConcurrentExecutions: 5,
+    // No reserved concurrency: Secrets Manager rotates one version of a secret at a time, and a
+    // reservation is refused in accounts whose unreserved concurrency would drop below 100
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     Environment: { Variables: { SECRETS_MANAGER_ENDPOINT: sub('https://secretsmanager.${AWS::Region}.${AWS::URLSuffix}') } },
     LoggingConfig: { LogFormat: 'JSON', LogGroup: Fn.Ref(ids.logGroup) },
     ...(kind === 'database'
       ? { VpcConfig: { SubnetIds: Fn.Ref('PrivateSubnetIds'), SecurityGroupIds: [Fn.Ref(ids.securityGroup)] } }
       : {}),
   });
-  const exemptions = [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.noSecretsInEnvironment];
+  const exemptions = [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.noSecretsInEnvironment, LAMBDA_EXEMPTIONS.noReservedConcurrency];
   return exemptFromScan(fn, kind === 'database' ? exemptions : [...exemptions, LAMBDA_EXEMPTIONS.reachesNoVpcResource]);
 }
 

@@ -145,6 +145,20 @@ test('P-DATA: every stateful resource is retained exactly when DataProtection=re
   assert.ok(stateful > 0);
 });
 
+test('P-TRUTH (issue 11 #3): no Lambda function reserves concurrency, so new accounts (limit 10 or 50) accept every stack', () => {
+  // "You can reserve up to the Unreserved account concurrency value ... minus 100"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+  let functions = 0;
+  for (const { file, template } of templates()) {
+    for (const [id, r] of Object.entries(template.Resources)) {
+      if (r.Type !== 'AWS::Lambda::Function') continue;
+      functions += 1;
+      assert.is(r.Properties?.['ReservedConcurrentExecutions'], undefined, `${file} ${id}`);
+    }
+  }
+  assert.ok(functions >= 3, 'the lock function and both rotation functions are checked');
+});
+
 test('T-9: no intrinsic references a parameter or condition the template does not declare', () => {
   for (const { file, template } of templates()) {
     const declared = new Set([...Object.keys(template.Parameters ?? {}), ...Object.keys(template.Resources)]);
