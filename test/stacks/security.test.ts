@@ -159,4 +159,20 @@ test('P-SEC: a service\'s egress is HTTPS, its callees and (with database secret
   }
 });
 
+test('P-TRUTH (issue 11 #7): ECS infrastructure roles use the documented trust policy, with no condition', () => {
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html
+  const documented = { Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' };
+  let roles = 0;
+  for (const { file, template } of platformTemplates()) {
+    for (const [id] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      const trust = statements(properties(template, id)['AssumeRolePolicyDocument'] as JsonObject);
+      if (!trust.some((s) => asArray((s['Principal'] as JsonObject)['Service']).includes('ecs.amazonaws.com'))) continue;
+      assert.equal(trust, [documented], `${file} ${id}`);
+      roles += 1;
+    }
+  }
+  // The mesh's TLS role and one load-balancer role per public service.
+  assert.is(roles, 1 + SERVICE_CATALOG.filter((s) => s.exposure.kind === 'public').length);
+});
+
 test.run();

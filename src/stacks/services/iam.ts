@@ -5,7 +5,7 @@
  */
 import IAM from 'cloudform-types/types/iam';
 import { Fn, sub, type Value } from '../../cfn/fn';
-import { allow, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
+import { allow, ecsInfrastructureTrustPolicy, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
 import type { ServiceDefinition } from '../../catalog/types';
 import { nameTemplate } from '../../cfn/names';
 import { ID, metricNamespace, secretId } from './ids';
@@ -72,7 +72,7 @@ export function taskRole(service: ServiceDefinition): IAM.Role {
 export function loadBalancerRole(service: ServiceDefinition): IAM.Role {
   return new IAM.Role({
     Description: `Lets ECS shift ALB traffic between the target groups of ${service.name} during blue/green deployments`,
-    AssumeRolePolicyDocument: serviceTrustPolicy('ecs.amazonaws.com'),
+    AssumeRolePolicyDocument: ecsInfrastructureTrustPolicy(),
     Policies: [
       {
         PolicyName: 'blue-green-traffic-shift',
