@@ -80,6 +80,7 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     ...common,
     VpcId: network.output('VpcId'),
     PrivateSubnetIds: network.output('PrivateSubnetIds'),
+    InterfaceEndpoints: param('InterfaceEndpoints'),
     EndpointSecurityGroupId: network.output('EndpointSecurityGroupId'),
     ClusterName: cluster.output('ClusterName'),
     AlbSecurityGroupId: cluster.output('AlbSecurityGroupId'),
@@ -93,7 +94,6 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     ServiceConnectTls: param('ServiceConnectTls'),
     TlsCertificateAuthorityArn: mesh.output('TlsCertificateAuthorityArn'),
     TlsRoleArn: mesh.output('TlsRoleArn'),
-    RepositoryUris: registry.output('RepositoryUris'),
     ImageTag: param('ImageTag'),
     TaskSizeProfile: param('TaskSizeProfile'),
     DesiredCount: param('DesiredCount'),
@@ -105,7 +105,12 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     DatabaseCidr: param('DatabaseCidr'),
     DatabaseAdminSecretArn: param('DatabaseAdminSecretArn'),
     ArtifactBucket: param('ArtifactBucket'),
-  }, { condition: HAS_RELEASE });
+  }, {
+    condition: HAS_RELEASE,
+    // Registry first: the services read nothing from it (they build repository URIs from names),
+    // but their images live in its repositories.
+    dependsOn: ['Registry'],
+  });
 
   const whenReleased = (value: ReturnType<typeof services.output>) => Fn.If(HAS_RELEASE, value, '');
 

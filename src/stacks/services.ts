@@ -20,18 +20,19 @@ import {
   calleeSecurityGroupParameter, databaseParameters, publicServiceParameters, rotationParameterNames,
   secretKinds, serviceBaseParameters, serviceParameters,
 } from './services/parameters';
-import { listParameter, retainCondition, stringParameter } from '../cfn/parameters';
+import { retainCondition, stringParameter } from '../cfn/parameters';
+import { networkParameters } from './network';
 import { dashboard } from './services.dashboard';
 import { HAS_ENDPOINTS, NO_ENDPOINTS, rotationIds, rotationResources } from './services.rotation';
 
-const { RepositoryUri: _perService, ...sharedParameters } = serviceBaseParameters;
-
 export const servicesParameters = {
-  ...sharedParameters,
+  ...serviceBaseParameters,
   ...publicServiceParameters,
   ...databaseParameters,
-  RepositoryUris: listParameter('Repository URIs in catalog order (registry stack)'),
-  EndpointSecurityGroupId: stringParameter('Security group of the VPC interface endpoints, or empty when disabled (network stack)'),
+  // The root parameter, not the network's output: conditions may only test values every nested
+  // change set knows (a sibling's output is a placeholder there; cloudformation-coverage-roadmap#759).
+  InterfaceEndpoints: networkParameters.InterfaceEndpoints,
+  EndpointSecurityGroupId: stringParameter('Security group of the VPC interface endpoints, or empty when disabled (network stack); used only where InterfaceEndpoints=enabled'),
   ArtifactBucket: stringParameter('Bucket holding the rotation functions\' code (created by `make bootstrap`)'),
 } as const satisfies ParameterSpecs;
 
@@ -56,7 +57,6 @@ export function deploymentOrder(services: readonly ServiceDefinition[]): Service
 
 function serviceInputs(
   service: ServiceDefinition,
-  catalog: ServiceCatalog,
   stacks: ReadonlyMap<string, NestedStack<ServiceOutput>>,
 ): Record<string, Value<string>> {
   const inputs: Record<string, Value<string>> = {};
@@ -64,10 +64,7 @@ function serviceInputs(
   for (const [name, spec] of Object.entries(serviceParameters(service))) {
     const callee = service.calls.find((c) => calleeSecurityGroupParameter(c) === name);
     const kind = [...rotation.entries()].find(([, names]) => names.functionArn === name || names.roleArn === name)?.[0];
-    if (name === 'RepositoryUri') {
-      // The registry lists repository URIs in catalog order.
-      inputs[name] = Fn.Select(catalog.indexOf(service), Fn.Ref('RepositoryUris'));
-    } else if (callee) {
+    if (callee) {
       const calleeStack = stacks.get(callee);
       if (!calleeStack) throw new Error(`${service.name} calls ${callee}, which is not launched`);
       inputs[name] = calleeStack.output('SecurityGroupId');
@@ -88,7 +85,7 @@ export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
   const stacks = new Map<string, NestedStack<ServiceOutput>>();
   for (const service of deploymentOrder(launched)) {
     const permissions = secretKinds(service).map((kind) => rotationIds(kind).permission);
-    stacks.set(service.name, nestedStack(pascal(service.name), buildService(service, catalog), serviceInputs(service, catalog, stacks), { dependsOn: permissions }));
+    stacks.set(service.name, nestedStack(pascal(service.name), buildService(service, catalog), serviceInputs(service, stacks), { dependsOn: permissions }));
   }
   const inCatalogOrder = launched.map((service) => stacks.get(service.name) as NestedStack<ServiceOutput>);
 
@@ -113,8 +110,8 @@ export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
     parameters: servicesParameters,
     conditions: {
       ...retainCondition,
-      [HAS_ENDPOINTS]: Fn.Not(Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), '')),
-      [NO_ENDPOINTS]: Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), ''),
+      [HAS_ENDPOINTS]: Fn.Equals(Fn.Ref('InterfaceEndpoints'), 'enabled'),
+      [NO_ENDPOINTS]: Fn.Equals(Fn.Ref('InterfaceEndpoints'), 'disabled'),
     },
     resources,
     nestedStacks: inCatalogOrder,

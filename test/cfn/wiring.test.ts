@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { platformTemplates } from '../helpers/platform';
 import { walk } from '../helpers/template';
+import { nestedStack } from '../../src/cfn/stack';
+import { buildBootstrap } from '../../src/stacks/bootstrap';
 
 function compileErrors(): Map<string, string[]> {
   const result = spawnSync(path.resolve('node_modules/.bin/tsc'), ['-p', 'test/fixtures/typed-wiring', '--pretty', 'false'], { encoding: 'utf8' });
@@ -67,6 +69,10 @@ test('T-3: every nested stack receives exactly the parameters its template decla
     }
   }
   assert.ok(pairs >= 2, `checked ${pairs} parent/child pairs`);
+});
+
+test('T-3: a stack deployed on its own (per-environment retention under a transform) cannot be nested', () => {
+  assert.throws(() => nestedStack('Bootstrap', buildBootstrap(), { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'b' }), /deployed on its own and cannot be nested/);
 });
 
 test('T-3: the root contains only nested stacks wired to each other', () => {

@@ -50,6 +50,11 @@ for (const rule of ruleDirs) {
   });
 }
 
+test('T-6: E9101 follows sibling-fed values through a middle stack and names where they are misused', () => {
+  const messages = matches.filter((m) => m.Filename.endsWith('E9101/bad-grandparent.json')).map((m) => m.Message);
+  assert.ok(messages.some((m) => m.includes('consumer-select.json') && m.includes('Fn::Select') && m.includes('Names')), messages.join('\n'));
+});
+
 test('T-6: the lint gate passes the project rules to cfn-lint', () => {
   const args = cfnLintArguments({ label: 'all templates', files: ['templates/root.json'], regions: ['us-east-1'] }, ['templates/root.json'], '.');
   assert.ok(args.join(' ').includes(`--append-rules ${PROJECT_RULES_DIR}`), args.join(' '));

@@ -93,6 +93,14 @@ test('P-SEC: the database rotation function runs in private subnets and reaches 
   assert.equal(egress, ['RotateDatabaseEgressThroughNat', 'RotateDatabaseEgressToEndpoints']);
 });
 
+test('P-TRUTH (issue 11 #2): whether there are endpoints is decided by the root parameter, not by the network stack\'s output', () => {
+  // A sibling's output is a placeholder in nested change sets; a condition over it cannot be evaluated.
+  const services = templateNamed('services');
+  assert.equal(services.Conditions?.['HasInterfaceEndpoints'], { 'Fn::Equals': [{ Ref: 'InterfaceEndpoints' }, 'enabled'] });
+  assert.equal(services.Conditions?.['HasNoInterfaceEndpoints'], { 'Fn::Equals': [{ Ref: 'InterfaceEndpoints' }, 'disabled'] });
+  assert.equal(properties(templateNamed('root'), 'Services')['Parameters'] && (properties(templateNamed('root'), 'Services')['Parameters'] as JsonObject)['InterfaceEndpoints'], { Ref: 'InterfaceEndpoints' });
+});
+
 test('P-SEC: execution and task roles are per service and scoped to that service\'s repository, log group, secrets and key', () => {
   for (const service of SERVICE_CATALOG) {
     const t = stackOf(service);

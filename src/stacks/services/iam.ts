@@ -7,11 +7,11 @@ import IAM from 'cloudform-types/types/iam';
 import { Fn, sub, type Value } from '../../cfn/fn';
 import { allow, ecsInfrastructureTrustPolicy, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
 import type { ServiceDefinition } from '../../catalog/types';
-import { nameTemplate } from '../../cfn/names';
 import { ID, metricNamespace, secretId } from './ids';
+import { repositoryNameTemplate } from '../registry';
 
 function repositoryArn(service: ServiceDefinition): Value<string> {
-  return sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${nameTemplate('ecr', service.name)}`);
+  return sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${repositoryNameTemplate(service)}`);
 }
 
 export function executionRole(service: ServiceDefinition): IAM.Role {

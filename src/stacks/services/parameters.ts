@@ -74,7 +74,6 @@ export const serviceBaseParameters = {
   AlarmTopicArn: stringParameter('SNS topic alarms notify'),
   ExecKeyArn: stringParameter('KMS key of ECS Exec sessions'),
   ExecLogGroupArn: stringParameter('Log group of ECS Exec sessions'),
-  RepositoryUri: stringParameter('ECR repository of this service'),
   ImageTag: releaseParameters.ImageTag,
   TaskSizeProfile: releaseParameters.TaskSizeProfile,
   DesiredCount: releaseParameters.DesiredCount,

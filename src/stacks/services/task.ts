@@ -11,6 +11,7 @@ import type { ServiceDefinition } from '../../catalog/types';
 import { TASK_SIZE_PROFILES } from '../../catalog/types';
 import { encryptedLogGroup, logGroupNameTemplate } from '../../cfn/logs';
 import { containerName, ERROR_LOG_METRIC, ID, metricNamespace, portName, secretId } from './ids';
+import { repositoryUriTemplate } from '../registry';
 
 export const TASK_SIZES_MAPPING = 'TaskSizes';
 
@@ -57,7 +58,7 @@ export function taskDefinition(service: ServiceDefinition): ECS.TaskDefinition {
     ContainerDefinitions: [
       {
         Name: containerName(service),
-        Image: sub('${RepositoryUri}:${ImageTag}'),
+        Image: sub(`${repositoryUriTemplate(service)}:\${ImageTag}`),
         Essential: true,
         ReadonlyRootFilesystem: true,
         MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
