@@ -3,6 +3,18 @@
  * rule on the production listener and a test rule on the test listener, both routing this
  * service's paths.
  *
+ * Service Connect TLS (staging, prod): on Fargate the Service Connect proxy owns the container port
+ * (ingressPortOverride defaults to it) and, with TLS, speaks TLS 1.3 only. The target groups follow
+ * AWS's "Service Connect and Application Load Balancer health checks" configuration: protocol and
+ * health checks HTTPS on the container port (`traffic-port`), attached to TLS listeners with a TLS 1.3
+ * policy (cluster stack), and no ingressPortOverride
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-tls.html). The
+ * alternative, an ingress port override so ALB traffic bypasses the proxy, is the one AWS tells
+ * you to avoid there, and it would leave ALB-to-task traffic unencrypted. The params rules refuse
+ * TLS without a certificate (no TLS listener); cfn-lint rule E9104 refuses HTTP target groups on a
+ * TLS port. A target group's protocol is create-only and its name fixed, so ServiceConnectTls is
+ * chosen when an environment is created (README, mesh).
+ *
  * After the first deployment ECS owns the rules' forward weights. Any later stack update that
  * rewrites these rules resets the weights (platform-facts §2.4), so their properties must not
  * change once deployed; the deploy review flags any change to them.
@@ -13,6 +25,7 @@ import { Fn } from '../../cfn/fn';
 import type { PublicExposure, ServiceDefinition } from '../../catalog/types';
 import { physicalName } from '../../cfn/names';
 import { ID } from './ids';
+import { TLS_CONDITION } from './ecs-service';
 
 function targetGroup(service: ServiceDefinition, slot: 'a' | 'b'): ELB.TargetGroup {
   const { healthCheck } = service;
@@ -20,8 +33,10 @@ function targetGroup(service: ServiceDefinition, slot: 'a' | 'b'): ELB.TargetGro
     Name: physicalName(`tg-${slot}`, service.name),
     VpcId: Fn.Ref('VpcId'),
     TargetType: 'ip',
-    Protocol: 'HTTP',
+    // HTTPS whenever the Service Connect proxy on this port speaks TLS (see the header).
+    Protocol: Fn.If(TLS_CONDITION, 'HTTPS', 'HTTP'),
     Port: service.containerPort,
+    HealthCheckProtocol: Fn.If(TLS_CONDITION, 'HTTPS', 'HTTP'),
     HealthCheckPath: healthCheck.path,
     HealthCheckPort: 'traffic-port',
     HealthCheckIntervalSeconds: healthCheck.intervalSeconds,

@@ -207,4 +207,21 @@ test('P-OBS: one dashboard with a line per service for each signal', () => {
   assert.is(body.widgets[0].properties.metrics.length, SERVICE_CATALOG.length);
 });
 
+test('P-MESH / P-TRUTH (issue 11 #1): with Service Connect TLS, target groups and their health checks speak HTTPS to the proxied container port', () => {
+  // AWS: Service Connect and ALB health checks (service-connect-tls.html): HTTPS target group,
+  // health check on the container port, no ingressPortOverride.
+  for (const service of publicServices) {
+    const t = stackOf(service);
+    assert.equal(t.Conditions?.['TlsEnabled'], { 'Fn::Equals': [{ Ref: 'ServiceConnectTls' }, 'enabled'] });
+    for (const tg of ['TargetGroupA', 'TargetGroupB']) {
+      const p = properties(t, tg);
+      assert.equal(p['Protocol'], { 'Fn::If': ['TlsEnabled', 'HTTPS', 'HTTP'] }, `${service.name} ${tg}`);
+      assert.equal(p['HealthCheckProtocol'], { 'Fn::If': ['TlsEnabled', 'HTTPS', 'HTTP'] }, `${service.name} ${tg}`);
+      assert.equal([p['Port'], p['HealthCheckPort']], [service.containerPort, 'traffic-port']);
+    }
+    const [entry] = ((properties(t, 'Service')['ServiceConnectConfiguration'] as JsonObject)['Services'] as JsonObject[]);
+    assert.is(entry['IngressPortOverride'], undefined, 'the proxy keeps the container port');
+  }
+});
+
 test.run();
