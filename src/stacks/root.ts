@@ -16,7 +16,7 @@ import { buildMesh, meshParameters } from './mesh';
 import { buildNetwork, networkParameters } from './network';
 import { buildRegistry } from './registry';
 import { buildServices, servicesParameters } from './services';
-import { databaseParameters, releaseParameters } from './services/parameters';
+import { databaseParameters, ecsExecParameter, releaseParameters } from './services/parameters';
 import { dataProtectionParameter, environmentParameter } from '../cfn/parameters';
 
 export const rootParameters = {
@@ -31,6 +31,7 @@ export const rootParameters = {
   ElbLogDeliveryAccount: clusterParameters.ElbLogDeliveryAccount,
   AlarmEmail: clusterParameters.AlarmEmail,
   ServiceConnectTls: meshParameters.ServiceConnectTls,
+  EcsExec: ecsExecParameter,
   ...releaseParameters,
   ...databaseParameters,
   ArtifactBucket: servicesParameters.ArtifactBucket,
@@ -88,6 +89,7 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     ProductionListenerArn: cluster.output('ProductionListenerArn'),
     TestListenerArn: cluster.output('TestListenerArn'),
     AlarmTopicArn: cluster.output('AlarmTopicArn'),
+    EcsExec: param('EcsExec'),
     ExecKeyArn: cluster.output('ExecKeyArn'),
     ExecLogGroupArn: cluster.output('ExecLogGroupArn'),
     NamespaceArn: mesh.output('NamespaceArn'),

@@ -12,8 +12,11 @@ import type { JsonObject, TemplateJson } from '../../src/core/template-json';
 
 const stackOf = (service: ServiceDefinition): TemplateJson => templateNamed(`services/${service.name}`);
 const pascal = (name: string) => name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+/** Statements of a role's inline policies, including those present only under a condition. */
 const policyStatements = (t: TemplateJson, role: string): JsonObject[] =>
-  ((properties(t, role)['Policies'] as JsonObject[]) ?? []).flatMap((p) => statements(p['PolicyDocument'] as JsonObject));
+  ((properties(t, role)['Policies'] as JsonObject[]) ?? [])
+    .map((p) => (Array.isArray(p['Fn::If']) ? p['Fn::If'][1] as JsonObject : p))
+    .flatMap((p) => statements(p['PolicyDocument'] as JsonObject));
 
 test('P-SEC: every catalog secret is a Secrets Manager secret encrypted with its service\'s KMS key', () => {
   for (const service of SERVICE_CATALOG) {

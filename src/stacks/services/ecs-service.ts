@@ -15,6 +15,8 @@ export const BAKE_TIME_MINUTES = 10;
 /** Service Connect: idle connections close after this (default for HTTP). */
 export const IDLE_TIMEOUT_SECONDS = 300;
 export const TLS_CONDITION = 'TlsEnabled';
+/** ECS Exec on, and therefore root file systems writable (EcsExec parameter). */
+export const EXEC_CONDITION = 'ExecEnabled';
 
 function serviceConnect(service: ServiceDefinition): NonNullable<ECS.Service['Properties']['ServiceConnectConfiguration']> {
   return {
@@ -74,7 +76,8 @@ export function ecsService(service: ServiceDefinition): ECS.Service {
     DeploymentController: { Type: 'ECS' },
     DeploymentConfiguration: deployment(service),
     ServiceConnectConfiguration: serviceConnect(service),
-    EnableExecuteCommand: true,
+    // Only where the root file system is writable (EcsExec; see the parameter and task.ts).
+    EnableExecuteCommand: Fn.If(EXEC_CONDITION, true, false),
     EnableECSManagedTags: true,
     PropagateTags: 'SERVICE',
     AvailabilityZoneRebalancing: 'ENABLED',

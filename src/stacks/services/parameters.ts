@@ -31,6 +31,19 @@ export const releaseParameters = {
   MaxCapacity: countParameter('Autoscaling maximum tasks per service (P-SVC: 10)', 10),
 } as const satisfies ParameterSpecs;
 
+/**
+ * ECS Exec or a read-only root file system, never both: the SSM agent behind ECS Exec writes into
+ * the container ("making the root file system read-only ... isn't supported",
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html; containers-roadmap#1359).
+ * One parameter decides both, so they cannot contradict (cfn-lint rule E9103 checks it).
+ */
+export const ecsExecParameter = {
+  Type: 'String',
+  Description: 'enabled: ECS Exec into tasks, whose root file systems are then writable (the SSM agent needs that); disabled: read-only root file systems and no exec',
+  AllowedValues: ['enabled', 'disabled'],
+  Default: 'disabled',
+} as const satisfies ParameterSpec;
+
 export const databaseParameters = {
   DatabaseHost: {
     Type: 'String',
@@ -72,6 +85,7 @@ export const serviceBaseParameters = {
   TlsCertificateAuthorityArn: stringParameter('Private CA for Service Connect TLS, or empty'),
   TlsRoleArn: stringParameter('ECS infrastructure role for Service Connect TLS, or empty'),
   AlarmTopicArn: stringParameter('SNS topic alarms notify'),
+  EcsExec: ecsExecParameter,
   ExecKeyArn: stringParameter('KMS key of ECS Exec sessions'),
   ExecLogGroupArn: stringParameter('Log group of ECS Exec sessions'),
   ImageTag: releaseParameters.ImageTag,

@@ -10,7 +10,7 @@ import { defineStack } from '../../cfn/stack';
 import { retainCondition } from '../../cfn/parameters';
 import type { ServiceCatalog, ServiceDefinition } from '../../catalog/types';
 import { alarmResources } from './alarms';
-import { ecsService, TLS_CONDITION } from './ecs-service';
+import { ecsService, EXEC_CONDITION, TLS_CONDITION } from './ecs-service';
 import { executionRole, loadBalancerRole, taskRole } from './iam';
 import { ID } from './ids';
 import { loadBalancingResources } from './load-balancing';
@@ -33,6 +33,7 @@ export function buildService(service: ServiceDefinition, catalog: ServiceCatalog
     conditions: {
       ...retainCondition,
       [TLS_CONDITION]: Fn.Equals(Fn.Ref('ServiceConnectTls'), 'enabled'),
+      [EXEC_CONDITION]: Fn.Equals(Fn.Ref('EcsExec'), 'enabled'),
     },
     resources: {
       ...secretResources(service),

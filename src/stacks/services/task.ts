@@ -1,7 +1,7 @@
 /**
  * Per-service task (P-SVC, P-OBS): log group and error metric filter, and the Fargate task
  * definition with its own CPU/memory per size profile, a container health check, secrets
- * injected from Secrets Manager, and a read-only root filesystem.
+ * injected from Secrets Manager, and a read-only root filesystem wherever ECS Exec is off.
  */
 import ECS from 'cloudform-types/types/ecs';
 import Logs from 'cloudform-types/types/logs';
@@ -12,6 +12,7 @@ import { TASK_SIZE_PROFILES } from '../../catalog/types';
 import { encryptedLogGroup, logGroupNameTemplate } from '../../cfn/logs';
 import { containerName, ERROR_LOG_METRIC, ID, metricNamespace, portName, secretId } from './ids';
 import { repositoryUriTemplate } from '../registry';
+import { EXEC_CONDITION } from './ecs-service';
 
 export const TASK_SIZES_MAPPING = 'TaskSizes';
 
@@ -60,7 +61,8 @@ export function taskDefinition(service: ServiceDefinition): ECS.TaskDefinition {
         Name: containerName(service),
         Image: sub(`${repositoryUriTemplate(service)}:\${ImageTag}`),
         Essential: true,
-        ReadonlyRootFilesystem: true,
+        // Read-only except where ECS Exec is on: its SSM agent must write into the container.
+        ReadonlyRootFilesystem: Fn.If(EXEC_CONDITION, false, true),
         MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
         // An init process reaps the shells ECS Exec starts.
         LinuxParameters: { InitProcessEnabled: true },

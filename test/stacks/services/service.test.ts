@@ -224,4 +224,20 @@ test('P-MESH / P-TRUTH (issue 11 #1): with Service Connect TLS, target groups an
   }
 });
 
+test('P-ECS / P-TRUTH (issue 11 #4): ECS Exec only where the root file system is writable; one parameter decides both', () => {
+  // The SSM agent behind ECS Exec must write into the container (ecs-exec.html, Considerations).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    assert.equal(t.Conditions?.['ExecEnabled'], { 'Fn::Equals': [{ Ref: 'EcsExec' }, 'enabled'] });
+    assert.equal(properties(t, 'Service')['EnableExecuteCommand'], { 'Fn::If': ['ExecEnabled', true, false] }, service.name);
+    assert.equal(container(t)['ReadonlyRootFilesystem'], { 'Fn::If': ['ExecEnabled', false, true] }, service.name);
+    // The session permissions exist only where exec does.
+    const [application, exec] = properties(t, 'TaskRole')['Policies'] as JsonObject[];
+    assert.is(application['PolicyName'], 'application');
+    assert.equal((exec['Fn::If'] as JsonObject[])[0], 'ExecEnabled');
+    assert.equal((exec['Fn::If'] as JsonObject[])[2], { Ref: 'AWS::NoValue' });
+  }
+  assert.is(templateNamed('root').Parameters?.['EcsExec']?.Default, 'disabled');
+});
+
 test.run();
