@@ -8,7 +8,7 @@ import ECS from 'cloudform-types/types/ecs';
 import { Fn, NO_VALUE, Refs, sub, when } from '../../cfn/fn';
 import type { ServiceConnectTls } from '../../cfn/cloudform-extensions';
 import type { ServiceDefinition } from '../../catalog/types';
-import { containerName, ecsServiceNameTemplate, ID, portName } from './ids';
+import { containerName, discoveryNameTemplate, ecsServiceNameTemplate, ID, portName } from './ids';
 
 /** Minutes both revisions run after production traffic shifts, before blue is retired. */
 export const BAKE_TIME_MINUTES = 10;
@@ -24,7 +24,7 @@ function serviceConnect(service: ServiceDefinition): NonNullable<ECS.Service['Pr
     Namespace: Fn.Ref('NamespaceArn'),
     Services: [{
       PortName: portName(service),
-      DiscoveryName: service.name,
+      DiscoveryName: sub(discoveryNameTemplate(service)),
       // Clients call http://<service>:<port>; one alias per port mapping is the maximum.
       ClientAliases: [{ DnsName: service.name, Port: service.containerPort }],
       Timeout: { PerRequestTimeoutSeconds: service.requestTimeoutSeconds, IdleTimeoutSeconds: IDLE_TIMEOUT_SECONDS },

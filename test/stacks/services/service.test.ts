@@ -240,4 +240,18 @@ test('P-ECS / P-TRUTH (issue 11 #4): ECS Exec only where the root file system is
   assert.is(templateNamed('root').Parameters?.['EcsExec']?.Default, 'disabled');
 });
 
+test('P-OBS / P-TRUTH (issue 11 #5): internal services\' rollback alarms read the dimensions Service Connect publishes for targets', () => {
+  // Target-side metrics come from the calling proxies: (TargetDiscoveryName) or
+  // (TargetDiscoveryName, ServiceName=<caller>, ClusterName); available-metrics.html.
+  for (const service of internalServices) {
+    const t = stackOf(service);
+    const alarm = properties(t, 'Http5xxAlarm');
+    assert.equal([alarm['Namespace'], alarm['MetricName']], ['AWS/ECS', 'HTTPCode_Target_5XX_Count']);
+    const discovery = ((properties(t, 'Service')['ServiceConnectConfiguration'] as JsonObject)['Services'] as JsonObject[])[0]['DiscoveryName'];
+    assert.equal(alarm['Dimensions'], [{ Name: 'TargetDiscoveryName', Value: discovery }], service.name);
+    const deployment = properties(t, 'Service')['DeploymentConfiguration'] as JsonObject;
+    assert.equal((deployment['Alarms'] as JsonObject)['AlarmNames'], [{ Ref: 'Http5xxAlarm' }]);
+  }
+});
+
 test.run();
