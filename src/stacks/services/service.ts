@@ -41,7 +41,7 @@ export function buildService(service: ServiceDefinition, catalog: ServiceCatalog
       ...networkResources(service, catalog),
       [ID.executionRole]: executionRole(service),
       [ID.taskRole]: taskRole(service),
-      [ID.taskDefinition]: taskDefinition(service),
+      [ID.taskDefinition]: taskDefinition(service, catalog),
       ...(exposure.kind === 'public' ? { ...loadBalancingResources(service, exposure), [ID.loadBalancerRole]: loadBalancerRole(service) } : {}),
       [ID.service]: ecsService(service),
       ...scalingResources(service),

@@ -3,7 +3,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { templateNamed } from '../../helpers/platform';
+import { renderCatalog, templateNamed } from '../../helpers/platform';
 import { properties, resource, resourcesOfType } from '../../helpers/template';
 import { SERVICE_CATALOG } from '../../../src/catalog/services';
 import type { ServiceDefinition } from '../../../src/catalog/types';
@@ -252,6 +252,17 @@ test('P-OBS / P-TRUTH (issue 11 #5): internal services\' rollback alarms read th
     const deployment = properties(t, 'Service')['DeploymentConfiguration'] as JsonObject;
     assert.equal((deployment['Alarms'] as JsonObject)['AlarmNames'], [{ Ref: 'Http5xxAlarm' }]);
   }
+});
+
+test('P-MESH / P-TRUTH (issue 11 #8): a change to a service\'s call list changes its task definition, so new tasks resolve the new callee', () => {
+  // "Existing tasks can't resolve and connect to the new endpoint" (service-connect-concepts-deploy.html).
+  const envOf = (t: TemplateJson, name: string) => (container(t)['Environment'] as JsonObject[]).find((e) => e['Name'] === name)?.['Value'];
+  assert.is(envOf(stackOf(SERVICE_CATALOG[1]), 'SERVICE_CONNECT_CALLEES'), 'analytics-engine:8080,data-ingestion:8080');
+  const frontend = SERVICE_CATALOG[0];
+  const grown = SERVICE_CATALOG.map((s) => (s.name === 'frontend' ? { ...s, calls: [...s.calls, 'data-ingestion'] } : s));
+  const after = renderCatalog(grown).find((t) => t.name === 'services/frontend')?.template as TemplateJson;
+  assert.is(envOf(after, 'SERVICE_CONNECT_CALLEES'), 'api-gateway:8080,data-ingestion:8080');
+  assert.not.equal(properties(after, 'TaskDefinition'), properties(stackOf(frontend), 'TaskDefinition'), 'a new task definition revision, hence a deployment');
 });
 
 test.run();
