@@ -265,4 +265,17 @@ test('P-MESH / P-TRUTH (issue 11 #8): a change to a service\'s call list changes
   assert.not.equal(properties(after, 'TaskDefinition'), properties(stackOf(frontend), 'TaskDefinition'), 'a new task definition revision, hence a deployment');
 });
 
+test('P-SCALE / P-TRUTH (issue 11 #10): the custom-metric policy scales out only, so a metric never published cannot block scale-in', () => {
+  // Scale-in needs every policy with scale-in enabled to agree (target-tracking-scaling-policy-overview.html).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const custom = properties(t, 'CustomMetricTargetTracking')['TargetTrackingScalingPolicyConfiguration'] as JsonObject;
+    assert.is(custom['DisableScaleIn'], true, service.name);
+    for (const id of ['CpuTargetTracking', 'MemoryTargetTracking']) {
+      const config = properties(t, id)['TargetTrackingScalingPolicyConfiguration'] as JsonObject;
+      assert.not.ok(config['DisableScaleIn'], `${service.name} ${id} decides scale-in`);
+    }
+  }
+});
+
 test.run();
