@@ -186,4 +186,28 @@ test('P-TRUTH (issue 11 #7): ECS infrastructure roles use the documented trust p
   assert.is(roles, 1 + SERVICE_CATALOG.filter((s) => s.exposure.kind === 'public').length);
 });
 
+test('P-SEC / P-TRUTH (issue 11 #11): the first rotation never forces a deployment into a running first blue/green deployment of an API-key service', () => {
+  // Rotation ends by forcing a deployment; RotateSecret is asynchronous (API_RotateSecret.html).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const serviceDependsOn = asArray(resource(t, 'Service').DependsOn);
+    for (const secret of service.secrets) {
+      const rotation = `${pascal(secret.name)}SecretRotation`;
+      if (secret.kind === 'api-key') {
+        // The generated key is valid: rotate after the first deployment has finished.
+        assert.equal(asArray(resource(t, rotation).DependsOn), ['Service'], `${service.name} ${rotation}`);
+        assert.not.ok(serviceDependsOn.includes(rotation));
+      } else {
+        // The first rotation sets the database password: it starts before the tasks.
+        assert.ok(serviceDependsOn.includes(rotation), `${service.name} Service waits for ${rotation}`);
+        assert.equal(asArray(resource(t, rotation).DependsOn), []);
+      }
+    }
+  }
+  // The catalog's database services deploy rolling, where a forced deployment supersedes the running one.
+  for (const service of SERVICE_CATALOG.filter((s) => s.secrets.some((x) => x.kind === 'database'))) {
+    assert.is(((properties(stackOf(service), 'Service')['DeploymentConfiguration'] as JsonObject)['Strategy']), 'ROLLING', service.name);
+  }
+});
+
 test.run();

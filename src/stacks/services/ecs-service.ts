@@ -9,6 +9,7 @@ import { Fn, NO_VALUE, Refs, sub, when } from '../../cfn/fn';
 import type { ServiceConnectTls } from '../../cfn/cloudform-extensions';
 import type { ServiceDefinition } from '../../catalog/types';
 import { containerName, discoveryNameTemplate, ecsServiceNameTemplate, ID, portName } from './ids';
+import { rotationsBeforeService } from './secrets';
 
 /** Minutes both revisions run after production traffic shifts, before blue is retired. */
 export const BAKE_TIME_MINUTES = 10;
@@ -63,7 +64,7 @@ function deployment(service: ServiceDefinition): NonNullable<ECS.Service['Proper
 export function ecsService(service: ServiceDefinition): ECS.Service {
   // Public services reference their listener rules and traffic-shift role below, so CloudFormation
   // attaches the target groups and creates the role before the service, as ECS requires.
-  return new ECS.Service({
+  const ecs = new ECS.Service({
     ServiceName: sub(ecsServiceNameTemplate(service)),
     Cluster: Fn.Ref('ClusterName'),
     TaskDefinition: Fn.Ref(ID.taskDefinition),
@@ -98,4 +99,7 @@ export function ecsService(service: ServiceDefinition): ECS.Service {
         }
       : {}),
   });
+  // Secrets whose first rotation applies their value start rotating before the tasks (secrets.ts).
+  const before = rotationsBeforeService(service);
+  return before.length > 0 ? ecs.dependsOn(before) : ecs;
 }
