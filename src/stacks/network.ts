@@ -151,8 +151,11 @@ function flowLogs(): Record<string, ResourceBase> {
       Policies: [
         {
           PolicyName: 'deliver-flow-logs',
+          // The actions AWS lists for a flow-log role, except CreateLogGroup (the group exists):
+          // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
           PolicyDocument: policyDocument([
             allow('WriteFlowLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], [Fn.GetAtt('FlowLogGroup', 'Arn')]),
+            unscopedStatement('FindFlowLogGroup', ['logs:DescribeLogGroups']),
           ]),
         },
       ],

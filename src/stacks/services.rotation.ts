@@ -62,7 +62,9 @@ function rotationRole(catalog: ServiceCatalog, kind: SecretKind): IAM.Role {
         ...(kind === 'database'
           ? [
               allow('ReadDatabaseAdminSecret', ['secretsmanager:GetSecretValue'], [Fn.Ref('DatabaseAdminSecretArn')]),
-              unscopedStatement('AttachToVpc', ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']),
+              // The ec2 actions of AWS's AWSLambdaVPCAccessExecutionRole (v3, 2024-01-05), DescribeSubnets
+              // included: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+              unscopedStatement('AttachToVpc', ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']),
             ]
           : []),
       ]),

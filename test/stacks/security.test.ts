@@ -210,4 +210,12 @@ test('P-SEC / P-TRUTH (issue 11 #11): the first rotation never forces a deployme
   }
 });
 
+test('P-SEC / P-TRUTH (issue 11 #11): the database rotation function\'s role has every ec2 action of AWSLambdaVPCAccessExecutionRole', () => {
+  // v3 (2024-01-05) added ec2:DescribeSubnets: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+  const vpcAccess = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+  const role = policyStatements(templateNamed('services'), 'RotateDatabaseRole');
+  const granted = role.flatMap((s) => asArray(s['Action']) as string[]).filter((a) => a.startsWith('ec2:'));
+  assert.equal(granted.sort(), [...vpcAccess].sort());
+});
+
 test.run();
