@@ -47,6 +47,51 @@ export type StackInputs<P extends ParameterSpecs> = {
   readonly [K in OptionalParameter<P>]?: Value<string>;
 };
 
+/**
+ * A group of a child's parameters together with what its parent passes for them: both sides of the
+ * contract come from one definition. `parameterGroup` checks the inputs against the specs, so a
+ * missing or misspelt input is a `tsc` error where the group is defined (test/fixtures/typed-wiring/).
+ */
+export interface ParameterGroup<P extends ParameterSpecs> {
+  readonly specs: P;
+  readonly inputs: StackInputs<P>;
+}
+
+export function parameterGroup<P extends ParameterSpecs>(specs: P, inputs: StackInputs<P>): ParameterGroup<P> {
+  return { specs, inputs };
+}
+
+/**
+ * Inputs that hand the parent's parameters of the same names down unchanged; the parent's
+ * parameter specs must declare every one of them (a `tsc` error otherwise). Nested stack parameters
+ * are strings, so lists are joined again.
+ */
+export function passThrough<P extends ParameterSpecs>(specs: P, parent: { readonly [K in keyof P]: ParameterSpec }): StackInputs<P> {
+  const inputs: Record<string, Value<string>> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (parent[name]?.Type !== spec.Type) throw new Error(`pass-through parameter ${name} is not a ${spec.Type} parameter of the parent`);
+    inputs[name] = spec.Type === 'CommaDelimitedList' ? Fn.Join(',', Fn.Ref(name)) : Fn.Ref(name);
+  }
+  return inputs as StackInputs<P>;
+}
+
+/** One child's whole contract from its groups; a parameter may belong to only one group. */
+export function mergeParameterGroups(groups: readonly ParameterGroup<ParameterSpecs>[]): ParameterGroup<ParameterSpecs> {
+  const specs: Record<string, ParameterSpec> = {};
+  const inputs: Record<string, Value<string>> = {};
+  for (const group of groups) {
+    const unknown = Object.keys(group.inputs).filter((name) => !(name in group.specs));
+    if (unknown.length > 0) throw new Error(`inputs without a parameter: ${unknown.join(', ')}`);
+    for (const [name, spec] of Object.entries(group.specs)) {
+      if (name in specs) throw new Error(`parameter ${name} belongs to two parameter groups`);
+      specs[name] = spec;
+      const input = group.inputs[name];
+      if (input !== undefined) inputs[name] = input;
+    }
+  }
+  return { specs, inputs };
+}
+
 export interface OutputSpec {
   /** Who consumes the output and how (checked: every output is described). */
   readonly Description: string;

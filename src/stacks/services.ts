@@ -10,16 +10,13 @@
  * and one output per service (see the scale test and `make bench`).
  */
 import type { ResourceBase } from 'cloudform-types/types/resource';
-import { Fn, type Value } from '../cfn/fn';
+import { Fn } from '../cfn/fn';
 import { defineStack, nestedStack, type NestedStack, type OutputSpec, type ParameterSpecs } from '../cfn/stack';
 import type { BuiltAssets } from '../assets/code-assets';
 import type { SecretKind, ServiceCatalog, ServiceDefinition } from '../catalog/types';
 import { pascal } from '../cfn/names';
 import { buildService, type ServiceOutput } from './services/service';
-import {
-  calleeSecurityGroupParameter, databaseParameters, publicServiceParameters, rotationParameterNames,
-  secretKinds, serviceBaseParameters, serviceParameters,
-} from './services/parameters';
+import { databaseParameters, publicServiceParameters, secretKinds, serviceBaseParameters, type ServiceInputSource } from './services/parameters';
 import { retainCondition, stringParameter } from '../cfn/parameters';
 import { networkParameters } from './network';
 import { dashboard } from './services.dashboard';
@@ -55,37 +52,24 @@ export function deploymentOrder(services: readonly ServiceDefinition[]): Service
   return ordered;
 }
 
-function serviceInputs(
-  service: ServiceDefinition,
-  stacks: ReadonlyMap<string, NestedStack<ServiceOutput>>,
-): Record<string, Value<string>> {
-  const inputs: Record<string, Value<string>> = {};
-  const rotation = new Map(secretKinds(service).map((kind) => [kind, rotationParameterNames(kind)]));
-  for (const [name, spec] of Object.entries(serviceParameters(service))) {
-    const callee = service.calls.find((c) => calleeSecurityGroupParameter(c) === name);
-    const kind = [...rotation.entries()].find(([, names]) => names.functionArn === name || names.roleArn === name)?.[0];
-    if (callee) {
-      const calleeStack = stacks.get(callee);
-      if (!calleeStack) throw new Error(`${service.name} calls ${callee}, which is not launched`);
-      inputs[name] = calleeStack.output('SecurityGroupId');
-    } else if (kind) {
-      const ids = rotationIds(kind);
-      inputs[name] = Fn.GetAtt(rotation.get(kind)?.functionArn === name ? ids.fn : ids.role, 'Arn');
-    } else {
-      inputs[name] = spec.Type === 'CommaDelimitedList' ? Fn.Join(',', Fn.Ref(name)) : Fn.Ref(name);
-    }
-  }
-  return inputs;
-}
-
 export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
   const launched = launchedServices(catalog);
   const kinds = [...new Set(launched.flatMap(secretKinds))].sort() as SecretKind[];
 
   const stacks = new Map<string, NestedStack<ServiceOutput>>();
+  const source: ServiceInputSource = {
+    parent: servicesParameters,
+    calleeSecurityGroup: (callee) => {
+      const calleeStack = stacks.get(callee);
+      if (!calleeStack) throw new Error(`a service calls ${callee}, which is not launched`);
+      return calleeStack.output('SecurityGroupId');
+    },
+    rotationFunction: (kind) => ({ functionArn: Fn.GetAtt(rotationIds(kind).fn, 'Arn'), roleArn: Fn.GetAtt(rotationIds(kind).role, 'Arn') }),
+  };
   for (const service of deploymentOrder(launched)) {
     const permissions = secretKinds(service).map((kind) => rotationIds(kind).permission);
-    stacks.set(service.name, nestedStack(pascal(service.name), buildService(service, catalog), serviceInputs(service, stacks), { dependsOn: permissions }));
+    const { template, inputs } = buildService(service, catalog, source);
+    stacks.set(service.name, nestedStack(pascal(service.name), template, inputs, { dependsOn: permissions }));
   }
   const inCatalogOrder = launched.map((service) => stacks.get(service.name) as NestedStack<ServiceOutput>);
 
