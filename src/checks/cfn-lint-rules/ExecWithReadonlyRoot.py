@@ -19,7 +19,7 @@ import sys
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _tap import condition_names, is_true, resolve, resources_of_type, scenarios  # noqa: E402
+from _tap import condition_names, is_true, resolve, scenarios, services_with_tasks  # noqa: E402
 
 
 class ExecWithReadonlyRoot(CloudFormationLintRule):
@@ -33,12 +33,8 @@ class ExecWithReadonlyRoot(CloudFormationLintRule):
 
     def match(self, cfn):
         matches = []
-        resources = cfn.template.get("Resources") or {}
-        for logical_id, service in resources_of_type(cfn.template, "AWS::ECS::Service"):
-            properties = service.get("Properties") or {}
-            task_ref = properties.get("TaskDefinition")
-            task = resources.get(task_ref.get("Ref")) if isinstance(task_ref, dict) else None
-            if not task or "EnableExecuteCommand" not in properties:
+        for logical_id, properties, task_id, task in services_with_tasks(cfn.template):
+            if "EnableExecuteCommand" not in properties:
                 continue
             containers = (task.get("Properties") or {}).get("ContainerDefinitions") or []
             names = condition_names(properties.get("EnableExecuteCommand")) | condition_names(containers)
@@ -49,7 +45,7 @@ class ExecWithReadonlyRoot(CloudFormationLintRule):
                     when = f" when {scenario}" if scenario else ""
                     matches.append(RuleMatch(
                         ["Resources", logical_id, "Properties", "EnableExecuteCommand"],
-                        f"{logical_id} enables ECS Exec{when}, but container(s) {', '.join(read_only)} of {task_ref['Ref']} have a read-only root file system; the SSM agent cannot start",
+                        f"{logical_id} enables ECS Exec{when}, but container(s) {', '.join(read_only)} of {task_id} have a read-only root file system; the SSM agent cannot start",
                     ))
                     break
         return matches

@@ -21,7 +21,7 @@ import sys
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _tap import condition_names, resolve, resources_of_type, scenarios  # noqa: E402
+from _tap import condition_names, resolve, scenarios, services_with_tasks  # noqa: E402
 
 
 def _port_of(task: dict, port_name: str):
@@ -44,11 +44,8 @@ class ServiceConnectTlsTargets(CloudFormationLintRule):
     def match(self, cfn):
         matches = []
         resources = cfn.template.get("Resources") or {}
-        for logical_id, service in resources_of_type(cfn.template, "AWS::ECS::Service"):
-            properties = service.get("Properties") or {}
-            task_ref = properties.get("TaskDefinition")
-            task = resources.get(task_ref.get("Ref")) if isinstance(task_ref, dict) else None
-            if not task or not properties.get("LoadBalancers") or not properties.get("ServiceConnectConfiguration"):
+        for logical_id, properties, _, task in services_with_tasks(cfn.template):
+            if not properties.get("LoadBalancers") or not properties.get("ServiceConnectConfiguration"):
                 continue
             groups = {}
             for balancer in properties.get("LoadBalancers") or []:

@@ -104,6 +104,18 @@ def resources_of_type(template: dict, resource_type: str) -> Iterator[tuple[str,
             yield logical_id, resource
 
 
+def services_with_tasks(template: dict) -> Iterator[tuple[str, dict, str, dict]]:
+    """(logical id, properties, task logical id, task resource) of every ECS service whose task
+    definition is a resource of the same template."""
+    resources = template.get("Resources") or {}
+    for logical_id, service in resources_of_type(template, "AWS::ECS::Service"):
+        properties = service.get("Properties") or {}
+        task_ref = properties.get("TaskDefinition")
+        task_id = task_ref.get("Ref") if isinstance(task_ref, dict) else None
+        if isinstance(task_id, str) and isinstance(resources.get(task_id), dict):
+            yield logical_id, properties, task_id, resources[task_id]
+
+
 def nested_templates(filename: str | None, template: dict) -> Iterator[tuple[str, dict, str, dict]]:
     """(logical id, resource, child file, child template) for nested stacks with a local TemplateURL."""
     if not filename:
