@@ -136,28 +136,43 @@ declare module 'cloudform-types/types/applicationAutoScaling/scalableTarget' {
 /* Resource attributes                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-/** What CloudFormation does with a resource's physical object on delete or replacement. */
-export type RetentionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+/** DeletionPolicy values; cloudform's enum lacks RetainExceptOnCreate (2023). */
+export type DeletionPolicyValue = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+/** UpdateReplacePolicy values (RetainExceptOnCreate exists for DeletionPolicy only). */
+export type UpdateReplacePolicyValue = 'Delete' | 'Retain' | 'Snapshot';
 
 declare module 'cloudform-types/types/resource' {
   interface ResourceBase<TProperties extends object> {
     /** Missing from cloudform. The intrinsic form needs the AWS::LanguageExtensions transform. */
-    UpdateReplacePolicy?: RetentionPolicy | IntrinsicFunction;
+    UpdateReplacePolicy?: UpdateReplacePolicyValue | IntrinsicFunction;
   }
 }
 
 /**
- * DeletionPolicy and UpdateReplacePolicy chosen at deploy time by a condition. cloudform types
- * both attributes as string enums, so the conditional form (valid only under the
- * AWS::LanguageExtensions transform) is attached here, in one typed function.
+ * DeletionPolicy and UpdateReplacePolicy chosen at deploy time by a condition, for stacks deployed
+ * on their own only (the intrinsic form needs the AWS::LanguageExtensions transform; see
+ * StackSpec.standalone). cloudform types both attributes as string enums, so the conditional form
+ * is attached here, in one typed function.
  */
 export function retainWhen<R extends ResourceBase>(
   resource: R,
   conditionName: string,
 ): R & { DeletionPolicy: IntrinsicFunction; UpdateReplacePolicy: IntrinsicFunction } {
-  const policy = (): IntrinsicFunction =>
-    new IntrinsicFunction('Fn::If', [conditionName, 'Retain', 'Delete']);
+  const policy = (): IntrinsicFunction => new IntrinsicFunction('Fn::If', [conditionName, 'Retain', 'Delete']);
   return Object.assign(resource, { DeletionPolicy: policy(), UpdateReplacePolicy: policy() });
+}
+
+/**
+ * Static DeletionPolicy and UpdateReplacePolicy (literal strings, never intrinsics: an intrinsic
+ * here needs the AWS::LanguageExtensions transform, which nested change sets break; see
+ * src/cfn/stateful.ts). cloudform types DeletionPolicy as an enum without RetainExceptOnCreate, so
+ * the policies are attached here, in one typed function.
+ */
+export function withRetentionPolicies<R extends ResourceBase>(
+  resource: R,
+  policies: { readonly deletion: DeletionPolicyValue; readonly updateReplace: UpdateReplacePolicyValue },
+): R {
+  return Object.assign(resource, { DeletionPolicy: policies.deletion, UpdateReplacePolicy: policies.updateReplace });
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -190,9 +205,4 @@ export const NO_VALUE = new IntrinsicFunction('Ref', 'AWS::NoValue');
  */
 export function when<T>(condition: string, whenTrue: T, whenFalse: T | typeof NO_VALUE): T {
   return new IntrinsicFunction('Fn::If', [condition, whenTrue, whenFalse]) as unknown as T;
-}
-
-/** `Fn::ToJsonString` (AWS::LanguageExtensions): serialises an object that contains intrinsics. */
-export function toJsonString(value: object): IntrinsicFunction {
-  return new IntrinsicFunction('Fn::ToJsonString', value);
 }

@@ -4,6 +4,6 @@
  */
 export * as Fn from 'cloudform-types/types/functions';
 export * as Refs from 'cloudform-types/types/refs';
-export { NO_VALUE, sub, toJsonString, when } from './cloudform-extensions';
+export { NO_VALUE, sub, when } from './cloudform-extensions';
 export type { Value, List, Condition } from 'cloudform-types/types/dataTypes';
 export { IntrinsicFunction } from 'cloudform-types/types/dataTypes';

@@ -75,5 +75,17 @@ export function serviceTrustPolicy(service: string, options: { pinAccount?: bool
   };
 }
 
+/**
+ * Trust policy of an ECS infrastructure role (Service Connect TLS, blue/green traffic shifting),
+ * exactly as AWS documents it: `ecs.amazonaws.com` may assume the role, with no condition
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html, and
+ * the load-balancer variant, AmazonECSInfrastructureRolePolicyForLoadBalancers.html). The pages do
+ * not say ECS sends `aws:SourceAccount` when it assumes the role, so the platform tests no key
+ * ECS may not send (checked by src/checks/cfn-lint-rules/EcsInfrastructureRoleTrust.py).
+ */
+export function ecsInfrastructureTrustPolicy(): TrustPolicy {
+  return serviceTrustPolicy('ecs.amazonaws.com', { pinAccount: false });
+}
+
 /** ARN of this account's root principal (the key-administration principal in key policies). */
 export const accountRootArn = (): Value<string> => sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');

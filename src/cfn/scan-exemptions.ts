@@ -28,6 +28,10 @@ export const LAMBDA_EXEMPTIONS = {
     check: 'CKV_AWS_173',
     reason: 'Its environment holds only an endpoint URL, no secret; Lambda encrypts it at rest with an AWS-managed key',
   },
+  noReservedConcurrency: {
+    check: 'CKV_AWS_115',
+    reason: 'Runs rarely and briefly (a custom resource, or one rotation step at a time); a reservation is refused in accounts whose unreserved concurrency would drop below 100, as in new accounts (Lambda: configuration-concurrency)',
+  },
   reachesNoVpcResource: {
     check: 'CKV_AWS_117',
     reason: 'Calls only AWS APIs, never a VPC resource; a VPC attachment would add NAT or endpoint dependencies without reducing exposure',

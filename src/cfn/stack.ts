@@ -7,13 +7,15 @@
  * `handle.output(name)` only accepts output names the child declares. Wiring mistakes are
  * therefore `tsc` errors, and the same contract is re-checked on the rendered JSON by tests and
  * by cfn-lint (E3043).
+ *
+ * `defineStack` also gives every stateful resource its retention policies (src/cfn/stateful.ts).
  */
 import path from 'node:path';
 import CloudFormation from 'cloudform-types/types/cloudFormation';
 import type { ResourceBase, ResourceTag } from 'cloudform-types/types/resource';
 import { Fn, type Condition, type IntrinsicFunction, type Value } from './fn';
-import { retainWhen } from './cloudform-extensions';
-import { isStatefulType, RETAIN_CONDITION } from './stateful';
+import { retainWhen, withRetentionPolicies } from './cloudform-extensions';
+import { isStatefulType, RETAIN_CONDITION, STATEFUL_RETENTION } from './stateful';
 import { standardTags, TAGGABLE_RESOURCE_TYPES } from './tags';
 import { toPlainJson, type TemplateJson } from '../core/template-json';
 
@@ -45,6 +47,51 @@ export type StackInputs<P extends ParameterSpecs> = {
   readonly [K in OptionalParameter<P>]?: Value<string>;
 };
 
+/**
+ * A group of a child's parameters together with what its parent passes for them: both sides of the
+ * contract come from one definition. `parameterGroup` checks the inputs against the specs, so a
+ * missing or misspelt input is a `tsc` error where the group is defined (test/fixtures/typed-wiring/).
+ */
+export interface ParameterGroup<P extends ParameterSpecs> {
+  readonly specs: P;
+  readonly inputs: StackInputs<P>;
+}
+
+export function parameterGroup<P extends ParameterSpecs>(specs: P, inputs: StackInputs<P>): ParameterGroup<P> {
+  return { specs, inputs };
+}
+
+/**
+ * Inputs that hand the parent's parameters of the same names down unchanged; the parent's
+ * parameter specs must declare every one of them (a `tsc` error otherwise). Nested stack parameters
+ * are strings, so lists are joined again.
+ */
+export function passThrough<P extends ParameterSpecs>(specs: P, parent: { readonly [K in keyof P]: ParameterSpec }): StackInputs<P> {
+  const inputs: Record<string, Value<string>> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (parent[name]?.Type !== spec.Type) throw new Error(`pass-through parameter ${name} is not a ${spec.Type} parameter of the parent`);
+    inputs[name] = spec.Type === 'CommaDelimitedList' ? Fn.Join(',', Fn.Ref(name)) : Fn.Ref(name);
+  }
+  return inputs as StackInputs<P>;
+}
+
+/** One child's whole contract from its groups; a parameter may belong to only one group. */
+export function mergeParameterGroups(groups: readonly ParameterGroup<ParameterSpecs>[]): ParameterGroup<ParameterSpecs> {
+  const specs: Record<string, ParameterSpec> = {};
+  const inputs: Record<string, Value<string>> = {};
+  for (const group of groups) {
+    const unknown = Object.keys(group.inputs).filter((name) => !(name in group.specs));
+    if (unknown.length > 0) throw new Error(`inputs without a parameter: ${unknown.join(', ')}`);
+    for (const [name, spec] of Object.entries(group.specs)) {
+      if (name in specs) throw new Error(`parameter ${name} belongs to two parameter groups`);
+      specs[name] = spec;
+      const input = group.inputs[name];
+      if (input !== undefined) inputs[name] = input;
+    }
+  }
+  return { specs, inputs };
+}
+
 export interface OutputSpec {
   /** Who consumes the output and how (checked: every output is described). */
   readonly Description: string;
@@ -66,6 +113,14 @@ export interface StackSpec<P extends ParameterSpecs, O extends string> {
   readonly resources: Record<string, ResourceBase>;
   readonly nestedStacks?: readonly NestedStack<string>[];
   readonly outputs: Record<O, OutputSpec>;
+  /**
+   * Deployed on its own, never nested (the bootstrap stack). Only such a stack chooses its
+   * stateful resources' retention per environment: `Fn::If` over the `RetainStatefulResources`
+   * condition under the AWS::LanguageExtensions transform, the use AWS documents with a plain
+   * parameter (function-refs-in-policy-attributes.html). Nested stacks get STATEFUL_RETENTION,
+   * because the transform rejects the placeholders nested change sets pass (src/cfn/stateful.ts).
+   */
+  readonly standalone?: boolean;
 }
 
 export interface StackTemplate<P extends ParameterSpecs, O extends string> {
@@ -75,6 +130,8 @@ export interface StackTemplate<P extends ParameterSpecs, O extends string> {
   readonly parameters: P;
   readonly outputNames: readonly O[];
   readonly children: readonly AnyStackTemplate[];
+  /** Deployed on its own; `nestedStack` refuses it (see StackSpec.standalone). */
+  readonly standalone: boolean;
   /** The template as plain JSON, exactly as it is written to disk. */
   render(): TemplateJson;
 }
@@ -102,6 +159,7 @@ export function nestedStack<P extends ParameterSpecs, O extends string>(
   inputs: StackInputs<P>,
   options: { dependsOn?: readonly string[]; condition?: string } = {},
 ): NestedStack<O> {
+  if (child.standalone) throw new Error(`${child.name} is deployed on its own and cannot be nested (its retention policies need a transform nested change sets break)`);
   return new NestedStack<O>(logicalId, child, inputs, options.dependsOn ?? [], options.condition);
 }
 
@@ -119,6 +177,7 @@ export function defineStack<P extends ParameterSpecs, O extends string>(spec: St
     parameters: spec.parameters,
     outputNames: Object.keys(spec.outputs) as O[],
     children,
+    standalone: spec.standalone ?? false,
     render: () => renderStack(spec, file),
   };
 }
@@ -132,25 +191,28 @@ function renderStack<P extends ParameterSpecs, O extends string>(spec: StackSpec
     resources[nested.logicalId] = nestedStackResource(nested, file);
   }
 
-  let hasStatefulResources = false;
+  let perEnvironmentRetention = false;
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (TAGGABLE_RESOURCE_TYPES.has(resource.Type)) {
       applyStandardTags(resource, spec.service);
     }
-    if (isStatefulType(resource.Type)) {
+    if (!isStatefulType(resource.Type)) continue;
+    if (spec.standalone) {
       if (!spec.conditions || !(RETAIN_CONDITION in spec.conditions)) {
         throw new Error(`${spec.name}: ${logicalId} is stateful, so the stack must declare condition ${RETAIN_CONDITION}`);
       }
       retainWhen(resource, RETAIN_CONDITION);
-      hasStatefulResources = true;
+      perEnvironmentRetention = true;
+    } else {
+      withRetentionPolicies(resource, STATEFUL_RETENTION);
     }
   }
 
   const document = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: spec.description,
-    // Fn::If in DeletionPolicy/UpdateReplacePolicy is only valid under this transform (it is not SAM).
-    ...(hasStatefulResources ? { Transform: 'AWS::LanguageExtensions' } : {}),
+    // Only standalone stacks (see StackSpec.standalone); nested templates are plain CloudFormation.
+    ...(perEnvironmentRetention ? { Transform: 'AWS::LanguageExtensions' } : {}),
     Parameters: spec.parameters,
     ...(spec.mappings ? { Mappings: spec.mappings } : {}),
     ...(spec.conditions ? { Conditions: spec.conditions } : {}),

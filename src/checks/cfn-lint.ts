@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ResultCache, templateKeys, toolPins } from './result-cache';
+import { projectRuleArguments, projectRulesDigest } from './project-rules';
 
 export interface LintJob {
   /** Shown in reports: `all templates` or `env dev`. */
@@ -55,7 +56,7 @@ const RUNNER_VERSION = '1';
  * command line cfn-lint reads `Key=a,b` as one string and rejects it for list parameters.
  */
 export function cfnLintArguments(job: LintJob, files: readonly string[], root: string): string[] {
-  const args = ['--format', 'json', '--regions', ...job.regions];
+  const args = ['--format', 'json', '--regions', ...job.regions, ...projectRuleArguments()];
   if (job.parameters) {
     const configFile = path.join(LINT_CONFIG_DIR, `${job.label.replace(/[^a-z0-9]+/gi, '-')}.cfnlintrc.json`);
     fs.mkdirSync(path.join(root, LINT_CONFIG_DIR), { recursive: true });
@@ -98,7 +99,7 @@ export async function runCfnLintJob(job: LintJob, root: string): Promise<LintRes
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   const cache = new ResultCache<LintFinding[]>(root, 'cfn-lint');
   const keys = templateKeys(root, job.files);
-  const pins = toolPins(root);
+  const pins = `${toolPins(root)}:${projectRulesDigest(root)}`;
   const keyOf = (file: string) => cache.key(RUNNER_VERSION, pins, job.regions.join(','), JSON.stringify(job.parameters ?? null), keys.get(file) ?? '');
 
   const findings: LintFinding[] = [];

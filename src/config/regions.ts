@@ -4,7 +4,9 @@
  * Regions launched before August 2022 deliver ALB access logs from a regional Elastic Load
  * Balancing account, which the log bucket policy must name; newer regions use the service
  * principal `logdelivery.elasticloadbalancing.amazonaws.com`. The account ids are AWS's, published
- * in "Enable access logs for your Application Load Balancer". The toolkit passes the one for the
+ * in "Enable access logs for your Application Load Balancer"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html),
+ * which lists Asia Pacific (Jakarta) among them. The toolkit passes the one for the
  * environment's region as the ElbLogDeliveryAccount parameter, so templates hold no account ids.
  */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
@@ -20,6 +22,7 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   'ap-northeast-3': '383597477331',
   'ap-southeast-1': '114774131450',
   'ap-southeast-2': '783225319266',
+  'ap-southeast-3': '589379963580',
   'ca-central-1': '985666609251',
   'eu-central-1': '054676820928',
   'eu-west-1': '156460612806',
@@ -31,9 +34,9 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   'sa-east-1': '507241528517',
 };
 
-/** Regions opened since 2021-12 (Jakarta onwards): log delivery by service principal. */
+/** Regions opened after Jakarta (2022 onwards): log delivery by service principal. */
 const SERVICE_PRINCIPAL_REGIONS = [
-  'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+  'ap-east-2', 'ap-south-2', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
   'ca-west-1', 'eu-central-2', 'eu-south-2', 'il-central-1', 'me-central-1', 'mx-central-1',
 ] as const;
 

@@ -125,6 +125,21 @@ const arnsBelongToTheDeployment: EnvironmentRule = ({ file, settings }) => {
   });
 };
 
+/**
+ * Service Connect TLS reaches public services only through HTTPS target groups attached to a TLS
+ * listener with a TLS 1.3 policy (AWS, "Service Connect and Application Load Balancer health
+ * checks": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-tls.html).
+ * Without a certificate the ALB has no TLS listener, so that combination cannot work.
+ */
+const serviceConnectTlsNeedsTlsListener: EnvironmentRule = ({ file, settings, templates }) => {
+  const hasTargetGroups = templates.some(({ template }) =>
+    Object.values(template.Resources).some((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup'));
+  const { ServiceConnectTls: tls, CertificateArn: certificate = '' } = settings.parameters;
+  return tls === 'enabled' && certificate === '' && hasTargetGroups
+    ? [{ file, path: parameterPath('ServiceConnectTls'), message: '"enabled" needs CertificateArn: with TLS the Service Connect proxy speaks TLS 1.3 only, so the ALB must reach public services through HTTPS target groups on a TLS listener (AWS: Service Connect TLS with ALB health checks); set CertificateArn, or ServiceConnectTls to "disabled"' }]
+    : [];
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentMatchesFileName,
   cidrIsANetwork('VpcCidr'),
@@ -135,5 +150,6 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   tagsDoNotShadowPlatformTags,
   desiredCountWithinCapacity,
   arnsBelongToTheDeployment,
+  serviceConnectTlsNeedsTlsListener,
   namesFitAwsLimits,
 ];

@@ -29,6 +29,23 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
 /** Test listener: blue/green sends test traffic here before production shifts. */
 export const TEST_LISTENER_PORTS = { https: 8443, http: 8080 } as const;
 
+/** ALB default idle timeout, seconds (idle_timeout.timeout_seconds when unset). */
+export const ALB_DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+/** Headroom above the longest per-request timeout, for the hops in front of the slowest service. */
+export const ALB_IDLE_TIMEOUT_MARGIN_SECONDS = 30;
+
+/**
+ * The ALB closes a connection on which nothing was sent or received for its idle timeout, 60 s by
+ * default (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout).
+ * A request through the ALB may wait on any service behind it (api-gateway waits up to 120 s for
+ * analytics-engine), so the timeout outlasts the longest Service Connect per-request timeout in
+ * the catalog, with a margin (cfn-lint rule E9106 checks the rendered platform).
+ */
+export function albIdleTimeoutSeconds(catalog: ServiceCatalog): number {
+  const longest = Math.max(0, ...catalog.map((s) => s.requestTimeoutSeconds));
+  return Math.max(ALB_DEFAULT_IDLE_TIMEOUT_SECONDS, longest + ALB_IDLE_TIMEOUT_MARGIN_SECONDS);
+}
+
 export const CERTIFICATE_ARN_PATTERN = '^$|^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$';
 export const EMAIL_PATTERN = '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 
@@ -98,7 +115,7 @@ function clusterResources(): Record<string, ResourceBase> {
   };
 }
 
-function albResources(containerPorts: readonly number[]): Record<string, ResourceBase> {
+function albResources(containerPorts: readonly number[], idleTimeoutSeconds: number): Record<string, ResourceBase> {
   const logObjects = sub(`\${AlbLogBucket.Arn}/${ALB_LOG_PREFIX}/AWSLogs/\${AWS::AccountId}/*`);
   return {
     AlbLogBucket: exemptFromScan(new S3.Bucket({
@@ -171,6 +188,7 @@ function albResources(containerPorts: readonly number[]): Record<string, Resourc
         { Key: 'deletion_protection.enabled', Value: Fn.If(RETAIN_CONDITION, 'true', 'false') },
         { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
         { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
+        { Key: 'idle_timeout.timeout_seconds', Value: String(idleTimeoutSeconds) },
         { Key: 'access_logs.s3.enabled', Value: 'true' },
         { Key: 'access_logs.s3.bucket', Value: Fn.Ref('AlbLogBucket') },
         { Key: 'access_logs.s3.prefix', Value: ALB_LOG_PREFIX },
@@ -274,7 +292,7 @@ export function buildCluster(catalog: ServiceCatalog) {
     },
     resources: {
       ...clusterResources(),
-      ...albResources(publicPorts),
+      ...albResources(publicPorts, albIdleTimeoutSeconds(catalog)),
       ...alarmTopicResources(),
     },
     outputs: {

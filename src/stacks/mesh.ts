@@ -16,7 +16,7 @@ import IAM from 'cloudform-types/types/iam';
 import ServiceDiscovery from 'cloudform-types/types/serviceDiscovery';
 import { Fn, sub } from '../cfn/fn';
 import { defineStack, type ParameterSpecs } from '../cfn/stack';
-import { serviceTrustPolicy } from '../cfn/iam';
+import { ecsInfrastructureTrustPolicy } from '../cfn/iam';
 import { PROJECT } from '../catalog/platform';
 import { environmentParameter } from '../cfn/parameters';
 
@@ -68,7 +68,7 @@ export function buildMesh() {
       }).condition(TLS),
       TlsInfrastructureRole: new IAM.Role({
         Description: 'Lets ECS issue and rotate Service Connect TLS certificates from the platform CA',
-        AssumeRolePolicyDocument: serviceTrustPolicy('ecs.amazonaws.com'),
+        AssumeRolePolicyDocument: ecsInfrastructureTrustPolicy(),
         // AWS-managed, with the service-role/ path; scoped by the AmazonECSManaged tag above.
         ManagedPolicyArns: [sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity')],
       }).condition(TLS),

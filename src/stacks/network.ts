@@ -151,8 +151,11 @@ function flowLogs(): Record<string, ResourceBase> {
       Policies: [
         {
           PolicyName: 'deliver-flow-logs',
+          // The actions AWS lists for a flow-log role, except CreateLogGroup (the group exists):
+          // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
           PolicyDocument: policyDocument([
             allow('WriteFlowLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], [Fn.GetAtt('FlowLogGroup', 'Arn')]),
+            unscopedStatement('FindFlowLogGroup', ['logs:DescribeLogGroups']),
           ]),
         },
       ],
@@ -196,9 +199,10 @@ function defaultSecurityGroupLock(assets: BuiltAssets): Record<string, ResourceB
       Role: Fn.GetAtt('DefaultSecurityGroupLockRole', 'Arn'),
       Timeout: 60,
       MemorySize: 128,
-      ReservedConcurrentExecutions: 1,
+      // No reserved concurrency: it would be refused where unreserved concurrency drops below 100
+      // (new accounts; see src/checks/cfn-lint-rules/ReservedConcurrency.py).
       LoggingConfig: { LogFormat: 'JSON', LogGroup: Fn.Ref('DefaultSecurityGroupLockLogGroup') },
-    }), [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.reachesNoVpcResource]),
+    }), [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.reachesNoVpcResource, LAMBDA_EXEMPTIONS.noReservedConcurrency]),
     DefaultSecurityGroupLockdown: new CustomResource('Custom::DefaultSecurityGroupLockdown', {
       ServiceToken: Fn.GetAtt('DefaultSecurityGroupLockFunction', 'Arn'),
       GroupId: Fn.GetAtt('Vpc', 'DefaultSecurityGroup'),

@@ -4,16 +4,17 @@
  * Repositories are retained in prod (DataProtection=retain) and emptied and deleted elsewhere.
  *
  * In:  Environment, DataProtection.
- * Out: RepositoryUris (catalog order; consumed by services and the root outputs) and one
- *      <Service>RepositoryUri per service for people reading the console.
+ * Out: RepositoryUris (catalog order; read by the root outputs for CI) and one
+ *      <Service>RepositoryUri per service for people reading the console. The services stack
+ *      reads none of them: it builds each URI from the repository's name (repositoryUriTemplate).
  */
 import ECR from 'cloudform-types/types/ecr';
 import type { ResourceBase } from 'cloudform-types/types/resource';
-import { Fn } from '../cfn/fn';
+import { Fn, sub } from '../cfn/fn';
 import { defineStack, type OutputSpec, type ParameterSpecs } from '../cfn/stack';
 import { RETAIN_CONDITION } from '../cfn/stateful';
 import type { ServiceCatalog, ServiceDefinition } from '../catalog/types';
-import { pascal, physicalName } from '../cfn/names';
+import { nameTemplate, pascal } from '../cfn/names';
 import { customerKey, keyAlias, useThroughService } from '../cfn/kms';
 import { dataProtectionParameter, environmentParameter, retainCondition } from '../cfn/parameters';
 
@@ -37,9 +38,21 @@ const lifecyclePolicy = JSON.stringify({
 
 export const repositoryLogicalId = (service: ServiceDefinition): string => `${pascal(service.name)}Repository`;
 
+/** `ecr-<service>-${Environment}`: known before the repository exists, so consumers need no output. */
+export const repositoryNameTemplate = (service: ServiceDefinition): string => nameTemplate('ecr', service.name);
+
+/**
+ * URI of a service's repository, built from its name: `<account>.dkr.ecr.<region>.<suffix>/<name>`,
+ * the private registry format ECR documents (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html).
+ * Services use this instead of the registry's outputs, so no value crosses between sibling stacks
+ * for it (a sibling's output is a placeholder in nested change sets; see src/cfn/stateful.ts).
+ */
+export const repositoryUriTemplate = (service: ServiceDefinition): string =>
+  `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${repositoryNameTemplate(service)}`;
+
 function repository(service: ServiceDefinition): ECR.Repository {
   return new ECR.Repository({
-    RepositoryName: physicalName('ecr', service.name),
+    RepositoryName: sub(repositoryNameTemplate(service)),
     ImageTagMutability: 'IMMUTABLE',
     ImageScanningConfiguration: { ScanOnPush: true },
     // Create-only: changing the key means a new repository.
@@ -71,7 +84,7 @@ export function buildRegistry(catalog: ServiceCatalog) {
     };
   }
   outputs.RepositoryUris = {
-    Description: 'Comma-separated repository URIs in catalog order; consumed by the services stack and the root outputs',
+    Description: 'Comma-separated repository URIs in catalog order; read by the root outputs, for CI',
     Value: Fn.Join(',', catalog.map((service) => Fn.GetAtt(repositoryLogicalId(service), 'RepositoryUri'))),
   };
 

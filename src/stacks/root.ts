@@ -16,7 +16,7 @@ import { buildMesh, meshParameters } from './mesh';
 import { buildNetwork, networkParameters } from './network';
 import { buildRegistry } from './registry';
 import { buildServices, servicesParameters } from './services';
-import { databaseParameters, releaseParameters } from './services/parameters';
+import { databaseParameters, ecsExecParameter, releaseParameters } from './services/parameters';
 import { dataProtectionParameter, environmentParameter } from '../cfn/parameters';
 
 export const rootParameters = {
@@ -31,6 +31,7 @@ export const rootParameters = {
   ElbLogDeliveryAccount: clusterParameters.ElbLogDeliveryAccount,
   AlarmEmail: clusterParameters.AlarmEmail,
   ServiceConnectTls: meshParameters.ServiceConnectTls,
+  EcsExec: ecsExecParameter,
   ...releaseParameters,
   ...databaseParameters,
   ArtifactBucket: servicesParameters.ArtifactBucket,
@@ -80,6 +81,7 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     ...common,
     VpcId: network.output('VpcId'),
     PrivateSubnetIds: network.output('PrivateSubnetIds'),
+    InterfaceEndpoints: param('InterfaceEndpoints'),
     EndpointSecurityGroupId: network.output('EndpointSecurityGroupId'),
     ClusterName: cluster.output('ClusterName'),
     AlbSecurityGroupId: cluster.output('AlbSecurityGroupId'),
@@ -87,13 +89,13 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     ProductionListenerArn: cluster.output('ProductionListenerArn'),
     TestListenerArn: cluster.output('TestListenerArn'),
     AlarmTopicArn: cluster.output('AlarmTopicArn'),
+    EcsExec: param('EcsExec'),
     ExecKeyArn: cluster.output('ExecKeyArn'),
     ExecLogGroupArn: cluster.output('ExecLogGroupArn'),
     NamespaceArn: mesh.output('NamespaceArn'),
     ServiceConnectTls: param('ServiceConnectTls'),
     TlsCertificateAuthorityArn: mesh.output('TlsCertificateAuthorityArn'),
     TlsRoleArn: mesh.output('TlsRoleArn'),
-    RepositoryUris: registry.output('RepositoryUris'),
     ImageTag: param('ImageTag'),
     TaskSizeProfile: param('TaskSizeProfile'),
     DesiredCount: param('DesiredCount'),
@@ -105,7 +107,12 @@ export function buildRoot({ catalog, assets }: PlatformInputs) {
     DatabaseCidr: param('DatabaseCidr'),
     DatabaseAdminSecretArn: param('DatabaseAdminSecretArn'),
     ArtifactBucket: param('ArtifactBucket'),
-  }, { condition: HAS_RELEASE });
+  }, {
+    condition: HAS_RELEASE,
+    // Registry first: the services read nothing from it (they build repository URIs from names),
+    // but their images live in its repositories.
+    dependsOn: ['Registry'],
+  });
 
   const whenReleased = (value: ReturnType<typeof services.output>) => Fn.If(HAS_RELEASE, value, '');
 

@@ -62,7 +62,9 @@ function rotationRole(catalog: ServiceCatalog, kind: SecretKind): IAM.Role {
         ...(kind === 'database'
           ? [
               allow('ReadDatabaseAdminSecret', ['secretsmanager:GetSecretValue'], [Fn.Ref('DatabaseAdminSecretArn')]),
-              unscopedStatement('AttachToVpc', ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']),
+              // The ec2 actions of AWS's AWSLambdaVPCAccessExecutionRole (v3, 2024-01-05), DescribeSubnets
+              // included: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+              unscopedStatement('AttachToVpc', ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']),
             ]
           : []),
       ]),
@@ -113,15 +115,16 @@ function rotationFunction(kind: SecretKind, assets: BuiltAssets): Lambda.Functio
     Role: Fn.GetAtt(ids.role, 'Arn'),
     Timeout: kind === 'database' ? 60 : 30,
     MemorySize: 256,
-    // Secrets Manager rotates one version of a secret at a time; a few in parallel is plenty.
-    ReservedConcurrentExecutions: 5,
+    // No reserved concurrency: Secrets Manager rotates one version of a secret at a time, and a
+    // reservation is refused in accounts whose unreserved concurrency would drop below 100
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     Environment: { Variables: { SECRETS_MANAGER_ENDPOINT: sub('https://secretsmanager.${AWS::Region}.${AWS::URLSuffix}') } },
     LoggingConfig: { LogFormat: 'JSON', LogGroup: Fn.Ref(ids.logGroup) },
     ...(kind === 'database'
       ? { VpcConfig: { SubnetIds: Fn.Ref('PrivateSubnetIds'), SecurityGroupIds: [Fn.Ref(ids.securityGroup)] } }
       : {}),
   });
-  const exemptions = [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.noSecretsInEnvironment];
+  const exemptions = [LAMBDA_EXEMPTIONS.synchronousInvocation, LAMBDA_EXEMPTIONS.noSecretsInEnvironment, LAMBDA_EXEMPTIONS.noReservedConcurrency];
   return exemptFromScan(fn, kind === 'database' ? exemptions : [...exemptions, LAMBDA_EXEMPTIONS.reachesNoVpcResource]);
 }
 

@@ -10,28 +10,26 @@
  * and one output per service (see the scale test and `make bench`).
  */
 import type { ResourceBase } from 'cloudform-types/types/resource';
-import { Fn, type Value } from '../cfn/fn';
+import { Fn } from '../cfn/fn';
 import { defineStack, nestedStack, type NestedStack, type OutputSpec, type ParameterSpecs } from '../cfn/stack';
 import type { BuiltAssets } from '../assets/code-assets';
 import type { SecretKind, ServiceCatalog, ServiceDefinition } from '../catalog/types';
 import { pascal } from '../cfn/names';
 import { buildService, type ServiceOutput } from './services/service';
-import {
-  calleeSecurityGroupParameter, databaseParameters, publicServiceParameters, rotationParameterNames,
-  secretKinds, serviceBaseParameters, serviceParameters,
-} from './services/parameters';
-import { listParameter, retainCondition, stringParameter } from '../cfn/parameters';
+import { databaseParameters, publicServiceParameters, secretKinds, serviceBaseParameters, type ServiceInputSource } from './services/parameters';
+import { retainCondition, stringParameter } from '../cfn/parameters';
+import { networkParameters } from './network';
 import { dashboard } from './services.dashboard';
 import { HAS_ENDPOINTS, NO_ENDPOINTS, rotationIds, rotationResources } from './services.rotation';
 
-const { RepositoryUri: _perService, ...sharedParameters } = serviceBaseParameters;
-
 export const servicesParameters = {
-  ...sharedParameters,
+  ...serviceBaseParameters,
   ...publicServiceParameters,
   ...databaseParameters,
-  RepositoryUris: listParameter('Repository URIs in catalog order (registry stack)'),
-  EndpointSecurityGroupId: stringParameter('Security group of the VPC interface endpoints, or empty when disabled (network stack)'),
+  // The root parameter, not the network's output: conditions may only test values every nested
+  // change set knows (a sibling's output is a placeholder there; cloudformation-coverage-roadmap#759).
+  InterfaceEndpoints: networkParameters.InterfaceEndpoints,
+  EndpointSecurityGroupId: stringParameter('Security group of the VPC interface endpoints, or empty when disabled (network stack); used only where InterfaceEndpoints=enabled'),
   ArtifactBucket: stringParameter('Bucket holding the rotation functions\' code (created by `make bootstrap`)'),
 } as const satisfies ParameterSpecs;
 
@@ -54,41 +52,24 @@ export function deploymentOrder(services: readonly ServiceDefinition[]): Service
   return ordered;
 }
 
-function serviceInputs(
-  service: ServiceDefinition,
-  catalog: ServiceCatalog,
-  stacks: ReadonlyMap<string, NestedStack<ServiceOutput>>,
-): Record<string, Value<string>> {
-  const inputs: Record<string, Value<string>> = {};
-  const rotation = new Map(secretKinds(service).map((kind) => [kind, rotationParameterNames(kind)]));
-  for (const [name, spec] of Object.entries(serviceParameters(service))) {
-    const callee = service.calls.find((c) => calleeSecurityGroupParameter(c) === name);
-    const kind = [...rotation.entries()].find(([, names]) => names.functionArn === name || names.roleArn === name)?.[0];
-    if (name === 'RepositoryUri') {
-      // The registry lists repository URIs in catalog order.
-      inputs[name] = Fn.Select(catalog.indexOf(service), Fn.Ref('RepositoryUris'));
-    } else if (callee) {
-      const calleeStack = stacks.get(callee);
-      if (!calleeStack) throw new Error(`${service.name} calls ${callee}, which is not launched`);
-      inputs[name] = calleeStack.output('SecurityGroupId');
-    } else if (kind) {
-      const ids = rotationIds(kind);
-      inputs[name] = Fn.GetAtt(rotation.get(kind)?.functionArn === name ? ids.fn : ids.role, 'Arn');
-    } else {
-      inputs[name] = spec.Type === 'CommaDelimitedList' ? Fn.Join(',', Fn.Ref(name)) : Fn.Ref(name);
-    }
-  }
-  return inputs;
-}
-
 export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
   const launched = launchedServices(catalog);
   const kinds = [...new Set(launched.flatMap(secretKinds))].sort() as SecretKind[];
 
   const stacks = new Map<string, NestedStack<ServiceOutput>>();
+  const source: ServiceInputSource = {
+    parent: servicesParameters,
+    calleeSecurityGroup: (callee) => {
+      const calleeStack = stacks.get(callee);
+      if (!calleeStack) throw new Error(`a service calls ${callee}, which is not launched`);
+      return calleeStack.output('SecurityGroupId');
+    },
+    rotationFunction: (kind) => ({ functionArn: Fn.GetAtt(rotationIds(kind).fn, 'Arn'), roleArn: Fn.GetAtt(rotationIds(kind).role, 'Arn') }),
+  };
   for (const service of deploymentOrder(launched)) {
     const permissions = secretKinds(service).map((kind) => rotationIds(kind).permission);
-    stacks.set(service.name, nestedStack(pascal(service.name), buildService(service, catalog), serviceInputs(service, catalog, stacks), { dependsOn: permissions }));
+    const { template, inputs } = buildService(service, catalog, source);
+    stacks.set(service.name, nestedStack(pascal(service.name), template, inputs, { dependsOn: permissions }));
   }
   const inCatalogOrder = launched.map((service) => stacks.get(service.name) as NestedStack<ServiceOutput>);
 
@@ -113,8 +94,8 @@ export function buildServices(catalog: ServiceCatalog, assets: BuiltAssets) {
     parameters: servicesParameters,
     conditions: {
       ...retainCondition,
-      [HAS_ENDPOINTS]: Fn.Not(Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), '')),
-      [NO_ENDPOINTS]: Fn.Equals(Fn.Ref('EndpointSecurityGroupId'), ''),
+      [HAS_ENDPOINTS]: Fn.Equals(Fn.Ref('InterfaceEndpoints'), 'enabled'),
+      [NO_ENDPOINTS]: Fn.Equals(Fn.Ref('InterfaceEndpoints'), 'disabled'),
     },
     resources,
     nestedStacks: inCatalogOrder,

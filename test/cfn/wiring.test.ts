@@ -9,6 +9,9 @@ import path from 'node:path';
 import { platformTemplates } from '../helpers/platform';
 import { walk } from '../helpers/template';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
+import { mergeParameterGroups, nestedStack, parameterGroup, passThrough } from '../../src/cfn/stack';
+import { listParameter, stringParameter } from '../../src/cfn/parameters';
+import { buildBootstrap } from '../../src/stacks/bootstrap';
 
 function compileErrors(): Map<string, string[]> {
   const result = spawnSync(path.resolve('node_modules/.bin/tsc'), ['-p', 'test/fixtures/typed-wiring', '--pretty', 'false'], { encoding: 'utf8' });
@@ -36,6 +39,36 @@ test('T-3: omitting a parameter the child requires fails tsc', () => {
 
 test('T-3: reading an output the child does not have fails tsc', () => {
   assert.equal(errors.get('unknown-output'), ['TS2345']);
+});
+
+test('T-3 (issue 12 #3): a service stack\'s parameter groups, with their inputs, compile', () => {
+  assert.is(errors.get('service-groups-correct'), undefined);
+});
+
+test('T-3 (issue 12 #3): a per-service input missing from its parameter group fails tsc', () => {
+  assert.equal(errors.get('service-group-missing-input'), ['TS2345']);
+});
+
+test('T-3 (issue 12 #3): a misspelt per-service input fails tsc', () => {
+  assert.equal(errors.get('service-group-misspelt-input'), ['TS2561']);
+});
+
+test('T-3 (issue 12 #3): a services stack that does not declare a parameter its service stacks are handed fails tsc', () => {
+  assert.equal(errors.get('service-source-missing-parameter'), ['TS2741']);
+});
+
+test('T-3 (issue 12 #3): groups merge into one contract; lists are joined on the way down; a parameter has one group', () => {
+  const parent = { Subnets: listParameter('subnets'), Name: stringParameter('name') };
+  const merged = mergeParameterGroups([
+    parameterGroup({ Subnets: parent.Subnets }, passThrough({ Subnets: parent.Subnets }, parent)),
+    parameterGroup({ Name: parent.Name }, passThrough({ Name: parent.Name }, parent)),
+  ]);
+  assert.equal(Object.keys(merged.specs), ['Subnets', 'Name']);
+  assert.equal(JSON.parse(JSON.stringify(merged.inputs)), { Subnets: { 'Fn::Join': [',', { Ref: 'Subnets' }] }, Name: { Ref: 'Name' } });
+  assert.throws(() => mergeParameterGroups([
+    parameterGroup({ Name: parent.Name }, { Name: 'a' }),
+    parameterGroup({ Name: parent.Name }, { Name: 'b' }),
+  ]), /Name belongs to two parameter groups/);
 });
 
 test('T-3: every nested stack receives exactly the parameters its template declares (all levels)', () => {
@@ -69,6 +102,10 @@ test('T-3: every nested stack receives exactly the parameters its template decla
   }
   // The root's five stacks and a stack per catalog service, at least.
   assert.ok(pairs >= 5 + SERVICE_CATALOG.length, `checked ${pairs} parent/child pairs`);
+});
+
+test('T-3: a stack deployed on its own (per-environment retention under a transform) cannot be nested', () => {
+  assert.throws(() => nestedStack('Bootstrap', buildBootstrap(), { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'b' }), /deployed on its own and cannot be nested/);
 });
 
 test('T-3: the root contains only nested stacks wired to each other', () => {

@@ -100,6 +100,12 @@ test('P-DATA: prod must retain stateful resources', async () => {
   assert.match(stderr, 'params/prod.json: /parameters/DataProtection: must be "retain" in prod');
 });
 
+test('P-MESH / P-TRUTH (issue 11 #1): Service Connect TLS without a certificate (no TLS listener for the HTTPS targets) is refused', async () => {
+  const ws = tempWorkspace({ staging: (d) => { d.parameters['CertificateArn'] = ''; } });
+  const stderr = await planFails('staging', ws);
+  assert.match(stderr, 'params/staging.json: /parameters/ServiceConnectTls: "enabled" needs CertificateArn');
+});
+
 test('T-5: every committed params file is valid', async () => {
   const result = await runCli(['validate']);
   assert.is(result.code, EXIT.ok, result.stderr);

@@ -54,6 +54,9 @@ export function tempWorkspace(edits: Readonly<Record<string, JsonEdit>> = {}): s
   // Tools, not copied: the workspace uses the repository's pinned .venv.
   fs.copyFileSync(path.join(root, 'requirements.txt'), path.join(dir, 'requirements.txt'));
   if (fs.existsSync(path.join(root, '.venv'))) fs.symlinkSync(path.join(root, '.venv'), path.join(dir, '.venv'));
+  // The project's cfn-lint rules are part of the tools too.
+  fs.mkdirSync(path.join(dir, 'src', 'checks'), { recursive: true });
+  fs.symlinkSync(path.join(root, 'src', 'checks', 'cfn-lint-rules'), path.join(dir, 'src', 'checks', 'cfn-lint-rules'));
   for (const [env, edit] of Object.entries(edits)) {
     const file = path.join(dir, 'params', `${env}.json`);
     const document = JSON.parse(fs.readFileSync(file, 'utf8')) as EditableEnvironmentFile;

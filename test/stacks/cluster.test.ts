@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { templateNamed } from '../helpers/platform';
+import { SERVICE_CATALOG } from '../../src/catalog/services';
 import { properties, resource, resourcesOfType } from '../helpers/template';
 import type { JsonObject } from '../../src/core/template-json';
 
@@ -59,6 +60,13 @@ test('P-ALB: invalid header fields are dropped; access logs go to the log bucket
   // ELB log delivery supports SSE-S3 only.
   const sse = (((properties(t, 'AlbLogBucket')['BucketEncryption'] as JsonObject)['ServerSideEncryptionConfiguration'] as JsonObject[])[0]['ServerSideEncryptionByDefault']) as JsonObject;
   assert.is(sse['SSEAlgorithm'], 'AES256');
+});
+
+test('P-ALB / P-TRUTH (issue 11 #11): the ALB idle timeout outlasts the longest request any service allows (analytics-engine, 120 s)', () => {
+  // Default 60 s (edit-load-balancer-attributes.html#connection-idle-timeout) would cut it off.
+  const longest = Math.max(...SERVICE_CATALOG.map((s) => s.requestTimeoutSeconds));
+  assert.is(longest, 120);
+  assert.ok(Number(attribute('idle_timeout.timeout_seconds')) > longest, String(attribute('idle_timeout.timeout_seconds')));
 });
 
 test('P-ALB / P-DATA: deletion protection is on exactly when data is retained (prod)', () => {

@@ -11,6 +11,7 @@ import { resourceSchema } from '../helpers/cfn-schemas';
 import { isAllowedOnAnyResource, PARTIAL_RESOURCE_WILDCARDS, SECRET_ARN_SUFFIX_WILDCARD } from '../../src/cfn/resource-wildcards';
 import { describeOrigin, getAttParts, StackTree, type RenderedLike, type StackInstance } from '../helpers/stack-tree';
 import { TAGGABLE_RESOURCE_TYPES } from '../../src/cfn/tags';
+import { isStatefulType } from '../../src/cfn/stateful';
 import { nameViolations, NAME_RULES, resolveName } from '../../src/cfn/name-limits';
 import { listEnvironments } from '../../src/config/environment';
 import { KNOWN_REGIONS } from '../../src/config/regions';
@@ -320,6 +321,41 @@ test('T-9: no reference (Ref, Sub, GetAtt, condition, mapping, DependsOn) names 
   const { problems, counts } = danglingReferences(templates());
   assert.equal(problems, []);
   for (const [kind, count] of Object.entries(counts)) assert.ok(count > 0, `${count} ${kind} references checked`);
+});
+
+test('P-DATA / P-TRUTH (issue 11 #2): every stateful resource survives deletion and replacement through static policies, never a transform', () => {
+  let stateful = 0;
+  for (const { name, file, template } of templates()) {
+    const standalone = name === 'bootstrap';
+    if (!standalone) assert.is(template.Transform, undefined, `${file}: nested change sets break AWS::LanguageExtensions (cfn-language-discussion#152)`);
+    for (const [id, r] of Object.entries(template.Resources)) {
+      if (!isStatefulType(r.Type)) continue;
+      if (standalone) {
+        // Deployed on its own with plain parameters: the transform's documented use.
+        assert.is(template.Transform, 'AWS::LanguageExtensions', file);
+        assert.equal(r.DeletionPolicy, { 'Fn::If': ['RetainStatefulResources', 'Retain', 'Delete'] }, `${file} ${id}`);
+      } else {
+        assert.is(r.DeletionPolicy, 'RetainExceptOnCreate', `${file} ${id}`);
+        assert.is(r.UpdateReplacePolicy, 'Retain', `${file} ${id}`);
+      }
+      stateful += 1;
+    }
+  }
+  assert.ok(stateful > 20, `${stateful} stateful resources`);
+});
+
+test('P-TRUTH (issue 11 #3): no Lambda function reserves concurrency, so new accounts (limit 10 or 50) accept every stack', () => {
+  // "You can reserve up to the Unreserved account concurrency value ... minus 100"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+  let functions = 0;
+  for (const { file, template } of templates()) {
+    for (const [id, r] of Object.entries(template.Resources)) {
+      if (r.Type !== 'AWS::Lambda::Function') continue;
+      functions += 1;
+      assert.is(r.Properties?.['ReservedConcurrentExecutions'], undefined, `${file} ${id}`);
+    }
+  }
+  assert.ok(functions >= 3, 'the lock function and both rotation functions are checked');
 });
 
 test('T-9: the reference check finds each kind of dangling reference, and only those', () => {

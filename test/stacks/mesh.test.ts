@@ -27,7 +27,7 @@ test('P-MESH: every service joins the namespace with a discovery name and a clie
     assert.is(sc['Enabled'], true);
     assert.equal(sc['Namespace'], { Ref: 'NamespaceArn' });
     const [entry] = sc['Services'] as JsonObject[];
-    assert.is(entry['DiscoveryName'], service.name);
+    assert.equal(entry['DiscoveryName'], { 'Fn::Sub': `${service.name}-\${Environment}` });
     assert.equal(entry['ClientAliases'], [{ DnsName: service.name, Port: service.containerPort }]);
     // The named port mapping the proxy binds to, with an application protocol (L7 metrics, timeouts).
     const container = (properties(templateNamed(`services/${service.name}`), 'TaskDefinition')['ContainerDefinitions'] as JsonObject[])[0];

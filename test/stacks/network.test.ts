@@ -83,6 +83,13 @@ test('P-NET: VPC flow logs capture all traffic into a KMS-encrypted log group wi
   assert.equal(statements(delivery.document)[0]['Resource'], [{ 'Fn::GetAtt': ['FlowLogGroup', 'Arn'] }]);
 });
 
+test('P-NET / P-TRUTH (issue 11 #11): the flow-log role has the actions AWS lists for it (but CreateLogGroup: the group exists)', () => {
+  // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+  const [delivery] = policyDocuments(network()).filter((d) => d.where.startsWith('FlowLogRole.Policies'));
+  const actions = statements(delivery.document).flatMap((s) => s['Action'] as string[]).sort();
+  assert.equal(actions, ['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+});
+
 test('P-NET: the default security group is locked down by a custom resource that can touch only that group', () => {
   const t = network();
   const lock = resource(t, 'DefaultSecurityGroupLockdown');

@@ -7,6 +7,7 @@ import { templateNamed } from '../helpers/platform';
 import { found, properties, resource, resourcesOfType } from '../helpers/template';
 import type { TemplateJson } from '../../src/core/template-json';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
+import type { JsonObject } from '../../src/core/template-json';
 
 const registry = () => templateNamed('registry');
 /** The repositories, one per catalog service: a check over none would pass. */
@@ -45,17 +46,28 @@ test('P-ECR: repositories are encrypted with the registry\'s customer-managed KM
   }
 });
 
-test('P-ECR / P-DATA: repositories are retained in prod and emptied and deleted elsewhere', () => {
+test('P-ECR / P-DATA: repositories and their key survive stack deletion and replacement, with no transform', () => {
   const t = registry();
-  assert.is(t.Transform, 'AWS::LanguageExtensions');
-  assert.equal(t.Conditions?.['RetainStatefulResources'], { 'Fn::Equals': [{ Ref: 'DataProtection' }, 'retain'] });
-  for (const [id, repo] of repositories(t)) {
-    const policy = { 'Fn::If': ['RetainStatefulResources', 'Retain', 'Delete'] };
-    assert.equal(repo.DeletionPolicy, policy, id);
-    assert.equal(repo.UpdateReplacePolicy, policy, id);
+  assert.is(t.Transform, undefined);
+  for (const [id, repo] of resourcesOfType(t, 'AWS::ECR::Repository')) {
+    assert.is(repo.DeletionPolicy, 'RetainExceptOnCreate', id);
+    assert.is(repo.UpdateReplacePolicy, 'Retain', id);
+    // Only a repository CloudFormation deletes itself (a rolled-back create) may hold images then.
     assert.equal(repo.Properties?.['EmptyOnDelete'], { 'Fn::If': ['RetainStatefulResources', false, true] }, id);
   }
-  assert.equal(resource(t, 'RegistryKey').DeletionPolicy, { 'Fn::If': ['RetainStatefulResources', 'Retain', 'Delete'] });
+  assert.is(resource(t, 'RegistryKey').DeletionPolicy, 'RetainExceptOnCreate');
+});
+
+test('P-TRUTH (issue 11 #2): services build each repository URI from its name; no Fn::Select over the registry\'s list', () => {
+  const services = templateNamed('services');
+  assert.is(services.Parameters?.['RepositoryUris'], undefined);
+  for (const service of SERVICE_CATALOG) {
+    const image = ((properties(templateNamed(`services/${service.name}`), 'TaskDefinition')['ContainerDefinitions'] as JsonObject[])[0])['Image'];
+    assert.equal(image, { 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/ecr-${service.name}-\${Environment}:\${ImageTag}` }, service.name);
+  }
+  // ecr-<service>-<env>: the name the registry gives the repository (first test).
+  // Registry before services, although no value flows between them.
+  assert.equal(resource(templateNamed('root'), 'Services').DependsOn, ['Registry']);
 });
 
 test('P-ECR: the RepositoryUris output lists every repository in catalog order', () => {

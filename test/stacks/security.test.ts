@@ -6,15 +6,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { platformTemplates, templateNamed } from '../helpers/platform';
 import { describeOrigin, StackTree } from '../helpers/stack-tree';
-import { properties, resource, resourcesOfType, statements } from '../helpers/template';
+import { asArray, properties, resource, resourcesOfType, statements } from '../helpers/template';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import type { ServiceDefinition } from '../../src/catalog/types';
 import type { JsonObject, TemplateJson } from '../../src/core/template-json';
 
 const stackOf = (service: ServiceDefinition): TemplateJson => templateNamed(`services/${service.name}`);
 const pascal = (name: string) => name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+/** Statements of a role's inline policies, including those present only under a condition. */
 const policyStatements = (t: TemplateJson, role: string): JsonObject[] =>
-  ((properties(t, role)['Policies'] as JsonObject[]) ?? []).flatMap((p) => statements(p['PolicyDocument'] as JsonObject));
+  ((properties(t, role)['Policies'] as JsonObject[]) ?? [])
+    .map((p) => (Array.isArray(p['Fn::If']) ? p['Fn::If'][1] as JsonObject : p))
+    .flatMap((p) => statements(p['PolicyDocument'] as JsonObject));
 
 test('P-SEC: every catalog secret is a Secrets Manager secret encrypted with its service\'s KMS key', () => {
   for (const service of SERVICE_CATALOG) {
@@ -108,6 +111,14 @@ test('P-SEC: the database rotation function runs in private subnets and reaches 
   assert.equal(egress, ['RotateDatabaseEgressThroughNat', 'RotateDatabaseEgressToEndpoints']);
 });
 
+test('P-TRUTH (issue 11 #2): whether there are endpoints is decided by the root parameter, not by the network stack\'s output', () => {
+  // A sibling's output is a placeholder in nested change sets; a condition over it cannot be evaluated.
+  const services = templateNamed('services');
+  assert.equal(services.Conditions?.['HasInterfaceEndpoints'], { 'Fn::Equals': [{ Ref: 'InterfaceEndpoints' }, 'enabled'] });
+  assert.equal(services.Conditions?.['HasNoInterfaceEndpoints'], { 'Fn::Equals': [{ Ref: 'InterfaceEndpoints' }, 'disabled'] });
+  assert.equal(properties(templateNamed('root'), 'Services')['Parameters'] && (properties(templateNamed('root'), 'Services')['Parameters'] as JsonObject)['InterfaceEndpoints'], { Ref: 'InterfaceEndpoints' });
+});
+
 test('P-SEC: execution and task roles are per service and scoped to that service\'s repository, log group, secrets and key', () => {
   for (const service of SERVICE_CATALOG) {
     const t = stackOf(service);
@@ -125,6 +136,54 @@ test('P-SEC: execution and task roles are per service and scoped to that service
       assert.equal(trust['Principal'], { Service: 'ecs-tasks.amazonaws.com' });
     }
   }
+});
+
+test('P-TRUTH (issue 11 #7): ECS infrastructure roles use the documented trust policy, with no condition', () => {
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html
+  const documented = { Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' };
+  let roles = 0;
+  for (const { file, template } of platformTemplates()) {
+    for (const [id] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      const trust = statements(properties(template, id)['AssumeRolePolicyDocument'] as JsonObject);
+      if (!trust.some((s) => asArray((s['Principal'] as JsonObject)['Service']).includes('ecs.amazonaws.com'))) continue;
+      assert.equal(trust, [documented], `${file} ${id}`);
+      roles += 1;
+    }
+  }
+  // The mesh's TLS role and one load-balancer role per public service.
+  assert.is(roles, 1 + SERVICE_CATALOG.filter((s) => s.exposure.kind === 'public').length);
+});
+
+test('P-SEC / P-TRUTH (issue 11 #11): the first rotation never forces a deployment into a running first blue/green deployment of an API-key service', () => {
+  // Rotation ends by forcing a deployment; RotateSecret is asynchronous (API_RotateSecret.html).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const serviceDependsOn = asArray(resource(t, 'Service').DependsOn);
+    for (const secret of service.secrets) {
+      const rotation = `${pascal(secret.name)}SecretRotation`;
+      if (secret.kind === 'api-key') {
+        // The generated key is valid: rotate after the first deployment has finished.
+        assert.equal(asArray(resource(t, rotation).DependsOn), ['Service'], `${service.name} ${rotation}`);
+        assert.not.ok(serviceDependsOn.includes(rotation));
+      } else {
+        // The first rotation sets the database password: it starts before the tasks.
+        assert.ok(serviceDependsOn.includes(rotation), `${service.name} Service waits for ${rotation}`);
+        assert.equal(asArray(resource(t, rotation).DependsOn), []);
+      }
+    }
+  }
+  // The catalog's database services deploy rolling, where a forced deployment supersedes the running one.
+  for (const service of SERVICE_CATALOG.filter((s) => s.secrets.some((x) => x.kind === 'database'))) {
+    assert.is(((properties(stackOf(service), 'Service')['DeploymentConfiguration'] as JsonObject)['Strategy']), 'ROLLING', service.name);
+  }
+});
+
+test('P-SEC / P-TRUTH (issue 11 #11): the database rotation function\'s role has every ec2 action of AWSLambdaVPCAccessExecutionRole', () => {
+  // v3 (2024-01-05) added ec2:DescribeSubnets: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+  const vpcAccess = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+  const role = policyStatements(templateNamed('services'), 'RotateDatabaseRole');
+  const granted = role.flatMap((s) => asArray(s['Action']) as string[]).filter((a) => a.startsWith('ec2:'));
+  assert.equal(granted.sort(), [...vpcAccess].sort());
 });
 
 test.run();

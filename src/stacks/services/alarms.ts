@@ -11,7 +11,7 @@ import type { ResourceBase } from 'cloudform-types/types/resource';
 import { Fn, sub } from '../../cfn/fn';
 import type { ServiceDefinition } from '../../catalog/types';
 import { physicalName } from '../../cfn/names';
-import { ecsServiceNameTemplate, ERROR_LOG_METRIC, ID, metricNamespace } from './ids';
+import { discoveryNameTemplate, ecsServiceNameTemplate, ERROR_LOG_METRIC, ID, metricNamespace } from './ids';
 
 type AlarmProperties = CloudWatch.Alarm['Properties'];
 
@@ -83,10 +83,17 @@ export function alarmResources(service: ServiceDefinition): Record<string, Resou
       EvaluationPeriods: 3, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
     });
   } else {
-    // Internal services have no target group: Service Connect reports their 5xx responses.
-    resources[ID.http5xxAlarm] = alarm(service, '5xx', 'more than 10 Service Connect 5xx responses a minute, 2 minutes running (rolls back deployments)', {
+    // Internal services have no target group: Service Connect reports their 5xx responses. It
+    // publishes target-side metrics (HTTPCode_Target_*) from the calling proxies, under the
+    // dimension sets (TargetDiscoveryName) and (TargetDiscoveryName, ServiceName, ClusterName),
+    // where ServiceName is the *caller*; (ClusterName, ServiceName=this service, DiscoveryName) is
+    // not among them, so an alarm on it never leaves OK. TargetDiscoveryName alone sums every
+    // caller (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html;
+    // the Service Connect console steps list the same four dimension sets). The discovery name
+    // carries the environment (ids.ts), so the sum stays within it.
+    resources[ID.http5xxAlarm] = alarm(service, '5xx', 'more than 10 Service Connect 5xx responses a minute from all its callers, 2 minutes running (rolls back deployments)', {
       Namespace: 'AWS/ECS', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum',
-      Dimensions: [...serviceDimensions(service), { Name: 'DiscoveryName', Value: service.name }],
+      Dimensions: [{ Name: 'TargetDiscoveryName', Value: sub(discoveryNameTemplate(service)) }],
       Period: 60, EvaluationPeriods: 2, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
     });
   }

@@ -8,13 +8,16 @@ import ECS from 'cloudform-types/types/ecs';
 import { Fn, NO_VALUE, Refs, sub, when } from '../../cfn/fn';
 import type { ServiceConnectTls } from '../../cfn/cloudform-extensions';
 import type { ServiceDefinition } from '../../catalog/types';
-import { containerName, ecsServiceNameTemplate, ID, portName } from './ids';
+import { containerName, discoveryNameTemplate, ecsServiceNameTemplate, ID, portName } from './ids';
+import { rotationsBeforeService } from './secrets';
 
 /** Minutes both revisions run after production traffic shifts, before blue is retired. */
 export const BAKE_TIME_MINUTES = 10;
 /** Service Connect: idle connections close after this (default for HTTP). */
 export const IDLE_TIMEOUT_SECONDS = 300;
 export const TLS_CONDITION = 'TlsEnabled';
+/** ECS Exec on, and therefore root file systems writable (EcsExec parameter). */
+export const EXEC_CONDITION = 'ExecEnabled';
 
 function serviceConnect(service: ServiceDefinition): NonNullable<ECS.Service['Properties']['ServiceConnectConfiguration']> {
   return {
@@ -22,7 +25,7 @@ function serviceConnect(service: ServiceDefinition): NonNullable<ECS.Service['Pr
     Namespace: Fn.Ref('NamespaceArn'),
     Services: [{
       PortName: portName(service),
-      DiscoveryName: service.name,
+      DiscoveryName: sub(discoveryNameTemplate(service)),
       // Clients call http://<service>:<port>; one alias per port mapping is the maximum.
       ClientAliases: [{ DnsName: service.name, Port: service.containerPort }],
       Timeout: { PerRequestTimeoutSeconds: service.requestTimeoutSeconds, IdleTimeoutSeconds: IDLE_TIMEOUT_SECONDS },
@@ -61,7 +64,7 @@ function deployment(service: ServiceDefinition): NonNullable<ECS.Service['Proper
 export function ecsService(service: ServiceDefinition): ECS.Service {
   // Public services reference their listener rules and traffic-shift role below, so CloudFormation
   // attaches the target groups and creates the role before the service, as ECS requires.
-  return new ECS.Service({
+  const ecs = new ECS.Service({
     ServiceName: sub(ecsServiceNameTemplate(service)),
     Cluster: Fn.Ref('ClusterName'),
     TaskDefinition: Fn.Ref(ID.taskDefinition),
@@ -74,7 +77,8 @@ export function ecsService(service: ServiceDefinition): ECS.Service {
     DeploymentController: { Type: 'ECS' },
     DeploymentConfiguration: deployment(service),
     ServiceConnectConfiguration: serviceConnect(service),
-    EnableExecuteCommand: true,
+    // Only where the root file system is writable (EcsExec; see the parameter and task.ts).
+    EnableExecuteCommand: Fn.If(EXEC_CONDITION, true, false),
     EnableECSManagedTags: true,
     PropagateTags: 'SERVICE',
     AvailabilityZoneRebalancing: 'ENABLED',
@@ -95,4 +99,7 @@ export function ecsService(service: ServiceDefinition): ECS.Service {
         }
       : {}),
   });
+  // Secrets whose first rotation applies their value start rotating before the tasks (secrets.ts).
+  const before = rotationsBeforeService(service);
+  return before.length > 0 ? ecs.dependsOn(before) : ecs;
 }

@@ -4,14 +4,16 @@
  * key; and, for blue/green services, the infrastructure role ECS uses to shift ALB traffic.
  */
 import IAM from 'cloudform-types/types/iam';
-import { Fn, sub, type Value } from '../../cfn/fn';
-import { allow, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
+import type { Policy as InlinePolicy } from 'cloudform-types/types/iam/role';
+import { Fn, NO_VALUE, sub, when, type Value } from '../../cfn/fn';
+import { allow, ecsInfrastructureTrustPolicy, policyDocument, serviceTrustPolicy, unscopedStatement } from '../../cfn/iam';
 import type { ServiceDefinition } from '../../catalog/types';
-import { nameTemplate } from '../../cfn/names';
 import { ID, metricNamespace, secretId } from './ids';
+import { repositoryNameTemplate } from '../registry';
+import { EXEC_CONDITION } from './ecs-service';
 
 function repositoryArn(service: ServiceDefinition): Value<string> {
-  return sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${nameTemplate('ecr', service.name)}`);
+  return sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${repositoryNameTemplate(service)}`);
 }
 
 export function executionRole(service: ServiceDefinition): IAM.Role {
@@ -43,11 +45,20 @@ export function executionRole(service: ServiceDefinition): IAM.Role {
 
 export function taskRole(service: ServiceDefinition): IAM.Role {
   return new IAM.Role({
-    Description: `Task role of ${service.name}: ECS Exec sessions and its own CloudWatch metrics, nothing else`,
+    Description: `Task role of ${service.name}: its own CloudWatch metrics and, where enabled, ECS Exec sessions; nothing else`,
     AssumeRolePolicyDocument: serviceTrustPolicy('ecs-tasks.amazonaws.com'),
     Policies: [
       {
         PolicyName: 'application',
+        PolicyDocument: policyDocument([
+          unscopedStatement('PublishOwnMetrics', ['cloudwatch:PutMetricData'], {
+            StringEquals: { 'cloudwatch:namespace': metricNamespace(service) },
+          }),
+        ]),
+      },
+      // Only where ECS Exec is on (EcsExec): the session channels, their key and their log group.
+      when<InlinePolicy>(EXEC_CONDITION, {
+        PolicyName: 'ecs-exec',
         PolicyDocument: policyDocument([
           unscopedStatement('ExecSessionChannels', [
             'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
@@ -55,11 +66,8 @@ export function taskRole(service: ServiceDefinition): IAM.Role {
           allow('DecryptExecSessions', ['kms:Decrypt'], [Fn.Ref('ExecKeyArn')]),
           unscopedStatement('FindExecLogGroup', ['logs:DescribeLogGroups']),
           allow('WriteExecSessionLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], [Fn.Ref('ExecLogGroupArn')]),
-          unscopedStatement('PublishOwnMetrics', ['cloudwatch:PutMetricData'], {
-            StringEquals: { 'cloudwatch:namespace': metricNamespace(service) },
-          }),
         ]),
-      },
+      }, NO_VALUE),
     ],
   });
 }
@@ -72,7 +80,7 @@ export function taskRole(service: ServiceDefinition): IAM.Role {
 export function loadBalancerRole(service: ServiceDefinition): IAM.Role {
   return new IAM.Role({
     Description: `Lets ECS shift ALB traffic between the target groups of ${service.name} during blue/green deployments`,
-    AssumeRolePolicyDocument: serviceTrustPolicy('ecs.amazonaws.com'),
+    AssumeRolePolicyDocument: ecsInfrastructureTrustPolicy(),
     Policies: [
       {
         PolicyName: 'blue-green-traffic-shift',

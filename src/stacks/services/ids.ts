@@ -40,6 +40,14 @@ export const calleeIngressId = (callee: string): string => `${pascal(callee)}Ing
 /** Physical ECS service name, `svc-<name>-<env>`, known before the service exists. */
 export const ecsServiceNameTemplate = (service: ServiceDefinition): string => nameTemplate('svc', service.name);
 export const containerName = (service: ServiceDefinition): string => service.name;
+
+/**
+ * Service Connect discovery name, `<service>-<env>` (at most 37 characters of the 64 allowed).
+ * Service Connect publishes a server's target-side metrics under `TargetDiscoveryName` (alone, or
+ * with the *calling* service's ServiceName and ClusterName); the environment in the name keeps two
+ * environments sharing an account and region apart there. Clients use the alias, not this name.
+ */
+export const discoveryNameTemplate = (service: ServiceDefinition): string => `${service.name}-\${Environment}`;
 export const portName = (service: ServiceDefinition): string => `${service.name}-${service.appProtocol}`;
 
 /** CloudWatch namespace of the service's own metrics (log-derived errors, its scaling metric). */

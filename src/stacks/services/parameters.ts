@@ -4,7 +4,8 @@
  * caller adds one security-group parameter per service it calls. The services stack passes the
  * same names through, so one definition serves both sides of the contract.
  */
-import type { ParameterSpec, ParameterSpecs } from '../../cfn/stack';
+import { parameterGroup, passThrough, type ParameterGroup, type ParameterSpec, type ParameterSpecs } from '../../cfn/stack';
+import type { Value } from '../../cfn/fn';
 import { pascal } from '../../cfn/names';
 import type { SecretKind, ServiceDefinition } from '../../catalog/types';
 import { TASK_SIZE_PROFILES } from '../../catalog/types';
@@ -30,6 +31,19 @@ export const releaseParameters = {
   MinCapacity: countParameter('Autoscaling minimum tasks per service (P-SVC: 2)', 2),
   MaxCapacity: countParameter('Autoscaling maximum tasks per service (P-SVC: 10)', 10),
 } as const satisfies ParameterSpecs;
+
+/**
+ * ECS Exec or a read-only root file system, never both: the SSM agent behind ECS Exec writes into
+ * the container ("making the root file system read-only ... isn't supported",
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html; containers-roadmap#1359).
+ * One parameter decides both, so they cannot contradict (cfn-lint rule E9103 checks it).
+ */
+export const ecsExecParameter = {
+  Type: 'String',
+  Description: 'enabled: ECS Exec into tasks, whose root file systems are then writable (the SSM agent needs that); disabled: read-only root file systems and no exec',
+  AllowedValues: ['enabled', 'disabled'],
+  Default: 'disabled',
+} as const satisfies ParameterSpec;
 
 export const databaseParameters = {
   DatabaseHost: {
@@ -72,9 +86,9 @@ export const serviceBaseParameters = {
   TlsCertificateAuthorityArn: stringParameter('Private CA for Service Connect TLS, or empty'),
   TlsRoleArn: stringParameter('ECS infrastructure role for Service Connect TLS, or empty'),
   AlarmTopicArn: stringParameter('SNS topic alarms notify'),
+  EcsExec: ecsExecParameter,
   ExecKeyArn: stringParameter('KMS key of ECS Exec sessions'),
   ExecLogGroupArn: stringParameter('Log group of ECS Exec sessions'),
-  RepositoryUri: stringParameter('ECR repository of this service'),
   ImageTag: releaseParameters.ImageTag,
   TaskSizeProfile: releaseParameters.TaskSizeProfile,
   DesiredCount: releaseParameters.DesiredCount,
@@ -96,26 +110,62 @@ export function rotationParameterNames(kind: SecretKind): { functionArn: string;
   return { functionArn: `${base}FunctionArn`, roleArn: `${base}RoleArn` };
 }
 
-export function rotationParameters(kind: SecretKind): ParameterSpecs {
-  const names = rotationParameterNames(kind);
-  return {
-    [names.functionArn]: stringParameter(`Rotation function for ${kind} secrets`),
-    [names.roleArn]: stringParameter(`Execution role of the ${kind} rotation function (granted use of this service's key)`),
-  };
-}
-
 /** Security group of a service this one calls: `ApiGatewaySecurityGroupId`. */
 export const calleeSecurityGroupParameter = (callee: string): string => `${pascal(callee)}SecurityGroupId`;
 
 export const secretKinds = (service: ServiceDefinition): SecretKind[] => [...new Set(service.secrets.map((s) => s.kind))];
 
-/** The full parameter set of one service's stack. */
-export function serviceParameters(service: ServiceDefinition): ParameterSpecs {
-  return {
-    ...serviceBaseParameters,
-    ...(service.exposure.kind === 'public' ? publicServiceParameters : {}),
-    ...(secretKinds(service).includes('database') ? databaseParameters : {}),
-    ...Object.assign({}, ...secretKinds(service).map(rotationParameters)),
-    ...Object.fromEntries(service.calls.map((callee) => [calleeSecurityGroupParameter(callee), stringParameter(`Security group of ${callee}, which this service calls`)])),
-  };
+/**
+ * Where the services stack finds what it passes to a service stack, beyond its own parameters:
+ * the callees' security groups (their stacks' outputs) and the rotation functions it creates.
+ */
+/** Parameters the services stack must declare to hand the base, ALB and database groups down. */
+export type PassThroughParent = {
+  readonly [K in keyof typeof serviceBaseParameters | keyof typeof publicServiceParameters | keyof typeof databaseParameters]: ParameterSpec;
+};
+
+export interface ServiceInputSource {
+  /** The services stack's parameter specs: a missing pass-through parameter is a tsc error. */
+  readonly parent: PassThroughParent;
+  readonly calleeSecurityGroup: (callee: string) => Value<string>;
+  readonly rotationFunction: (kind: SecretKind) => { readonly functionArn: Value<string>; readonly roleArn: Value<string> };
+}
+
+/** The rotation function and role of one secret kind: both names and both values from one place. */
+function rotationGroup(kind: SecretKind, source: ServiceInputSource): ParameterGroup<ParameterSpecs> {
+  const names = rotationParameterNames(kind);
+  const arns = source.rotationFunction(kind);
+  return parameterGroup(
+    {
+      [names.functionArn]: stringParameter(`Rotation function for ${kind} secrets`),
+      [names.roleArn]: stringParameter(`Execution role of the ${kind} rotation function (granted use of this service's key)`),
+    },
+    { [names.functionArn]: arns.functionArn, [names.roleArn]: arns.roleArn },
+  );
+}
+
+/** The security group of one callee, read from the callee's stack. */
+function calleeGroup(callee: string, source: ServiceInputSource): ParameterGroup<ParameterSpecs> {
+  const name = calleeSecurityGroupParameter(callee);
+  return parameterGroup(
+    { [name]: stringParameter(`Security group of ${callee}, which this service calls`) },
+    { [name]: source.calleeSecurityGroup(callee) },
+  );
+}
+
+/**
+ * A service stack's parameter groups, each with what the services stack passes for it: the base
+ * group for every service, the ALB group for public ones, the database group for services with
+ * database secrets, one rotation group per secret kind and one group per callee. Specs and inputs
+ * come from the same group, so the two sides cannot drift apart.
+ */
+export function serviceParameterGroups(service: ServiceDefinition, source: ServiceInputSource): ParameterGroup<ParameterSpecs>[] {
+  const kinds = secretKinds(service);
+  return [
+    parameterGroup(serviceBaseParameters, passThrough(serviceBaseParameters, source.parent)),
+    ...(service.exposure.kind === 'public' ? [parameterGroup(publicServiceParameters, passThrough(publicServiceParameters, source.parent))] : []),
+    ...(kinds.includes('database') ? [parameterGroup(databaseParameters, passThrough(databaseParameters, source.parent))] : []),
+    ...kinds.map((kind) => rotationGroup(kind, source)),
+    ...service.calls.map((callee) => calleeGroup(callee, source)),
+  ];
 }

@@ -3,6 +3,15 @@
  * CloudWatch metric, between MinCapacity and MaxCapacity (P-SVC: 2..10).
  * ALBRequestCountPerTarget is deliberately absent: it pins one target group, which blue/green
  * swaps.
+ *
+ * The custom-metric policy scales out only. Application Auto Scaling "will scale in only if all of
+ * the target tracking policies (with the scale-in portion enabled) are ready to scale in"
+ * (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html,
+ * Multiple scaling policies). A metric the service never publishes (not yet instrumented, or a
+ * quiet queue that emits nothing) leaves its alarms without data, which would block scale-in for
+ * good. With its scale-in portion disabled the custom policy only adds capacity; CPU and memory
+ * decide scale-in, and while the custom metric is above target its scale-out instruction wins
+ * ("scales based on the policy that provides the largest capacity").
  */
 import AAS from 'cloudform-types/types/applicationAutoScaling';
 import type { ResourceBase } from 'cloudform-types/types/resource';
@@ -48,6 +57,8 @@ export function scalingResources(service: ServiceDefinition): Record<string, Res
     }),
     [ID.customScaling]: targetTracking(service.scalingMetric.metricName, {
       TargetValue: service.scalingMetric.targetValue,
+      // Scale-out only: an absent metric must not block scale-in (see the header).
+      DisableScaleIn: true,
       CustomizedMetricSpecification: {
         Namespace: metricNamespace(service),
         MetricName: service.scalingMetric.metricName,

@@ -8,11 +8,38 @@ import type { ResourceBase } from 'cloudform-types/types/resource';
 import { Fn, sub, type Value } from '../../cfn/fn';
 import type { PolicyStatement } from '../../cfn/iam';
 import { SECRET_ROTATION_DAYS } from '../../catalog/platform';
-import type { SecretDefinition, ServiceDefinition } from '../../catalog/types';
+import type { SecretDefinition, SecretKind, ServiceDefinition } from '../../catalog/types';
 import { customerKey, keyAlias, logsServiceUse, useThroughService } from '../../cfn/kms';
 import { logGroupArnTemplate } from '../../cfn/logs';
 import { databaseUser, ecsServiceNameTemplate, ID, rotationId, secretId, secretNameTemplate } from './ids';
 import { rotationParameterNames, secretKinds } from './parameters';
+
+/**
+ * When the first rotation (right after the secret is created; RotateImmediatelyOnUpdate) runs
+ * relative to the service's first deployment. Every rotation ends by forcing a new deployment of
+ * the service (finishSecret), and one forced while the first blue/green deployment still runs would
+ * disturb it. RotateSecret is asynchronous ("starts the asynchronous process of rotating",
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html), so only
+ * resource order is in the template's hands:
+ * - `after-first-deployment`: the generated value is already valid (API keys), so the schedule waits
+ *   for the ECS service, which CloudFormation creates only once its first deployment has finished
+ *   (CloudFormation waits for ECS deployments: it refuses linear deployments longer than 33 hours
+ *   for its 36-hour timeout, AWS::ECS::Service LinearConfiguration). The first rotation and its
+ *   redeploy come after, never during, the first deployment.
+ * - `before-service`: the first rotation is what applies the value (a database password, set by
+ *   the admin credentials), so the service waits for the schedule and its tasks start after the
+ *   rotation has begun. Its redeploy can still meet the first deployment; the catalog's database
+ *   services deploy rolling, where a new deployment supersedes the running one. For a blue/green
+ *   service with a database secret, AWS documents nothing that closes this window.
+ */
+export const FIRST_ROTATION: Readonly<Record<SecretKind, 'after-first-deployment' | 'before-service'>> = {
+  'api-key': 'after-first-deployment',
+  database: 'before-service',
+};
+
+/** Rotation schedules the ECS service must wait for (see FIRST_ROTATION). */
+export const rotationsBeforeService = (service: ServiceDefinition): string[] =>
+  service.secrets.filter((secret) => FIRST_ROTATION[secret.kind] === 'before-service').map(rotationId);
 
 /** The rotation functions' roles use the key only through Secrets Manager. */
 function rotationKeyUse(service: ServiceDefinition): PolicyStatement[] {
@@ -69,7 +96,7 @@ export function secretResources(service: ServiceDefinition): Record<string, Reso
         { Key: 'tap:ecs-service', Value: sub(ecsServiceNameTemplate(service)) },
       ],
     });
-    resources[rotationId(secret)] = new SecretsManager.RotationSchedule({
+    const schedule = new SecretsManager.RotationSchedule({
       SecretId: Fn.Ref(secretId(secret)),
       RotationLambdaARN: rotationFunction,
       // One schedule form only (never also AutomaticallyAfterDays). Rotating on creation is what
@@ -77,6 +104,7 @@ export function secretResources(service: ServiceDefinition): Record<string, Reso
       RotationRules: { ScheduleExpression: `rate(${SECRET_ROTATION_DAYS} days)` },
       RotateImmediatelyOnUpdate: true,
     });
+    resources[rotationId(secret)] = FIRST_ROTATION[secret.kind] === 'after-first-deployment' ? schedule.dependsOn(ID.service) : schedule;
   }
   return resources;
 }

@@ -1,16 +1,18 @@
 /**
  * Per-service task (P-SVC, P-OBS): log group and error metric filter, and the Fargate task
  * definition with its own CPU/memory per size profile, a container health check, secrets
- * injected from Secrets Manager, and a read-only root filesystem.
+ * injected from Secrets Manager, and a read-only root filesystem wherever ECS Exec is off.
  */
 import ECS from 'cloudform-types/types/ecs';
 import Logs from 'cloudform-types/types/logs';
 import type { ResourceBase } from 'cloudform-types/types/resource';
 import { Fn, Refs, sub } from '../../cfn/fn';
-import type { ServiceDefinition } from '../../catalog/types';
+import type { ServiceCatalog, ServiceDefinition } from '../../catalog/types';
 import { TASK_SIZE_PROFILES } from '../../catalog/types';
 import { encryptedLogGroup, logGroupNameTemplate } from '../../cfn/logs';
 import { containerName, ERROR_LOG_METRIC, ID, metricNamespace, portName, secretId } from './ids';
+import { repositoryUriTemplate } from '../registry';
+import { EXEC_CONDITION } from './ecs-service';
 
 export const TASK_SIZES_MAPPING = 'TaskSizes';
 
@@ -43,7 +45,26 @@ function secretEnvironment(service: ServiceDefinition): { Name: string; ValueFro
   );
 }
 
-export function taskDefinition(service: ServiceDefinition): ECS.TaskDefinition {
+/**
+ * The Service Connect endpoints this service calls, `alias:port` sorted: `analytics-engine:8080,...`.
+ * In the task definition on purpose: "existing tasks can't resolve and connect to the new
+ * endpoint. Only new tasks ... that start running after this deployment can"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+ * A change to the call list changes the task definition, so ECS starts new tasks of the caller
+ * (after the callee's stack, which CloudFormation updates first), and they can reach the callee.
+ */
+export function calleeEndpoints(service: ServiceDefinition, catalog: ServiceCatalog): string {
+  return service.calls
+    .map((name) => {
+      const callee = catalog.find((s) => s.name === name);
+      if (!callee) throw new Error(`${service.name} calls unknown service ${name}`);
+      return `${callee.name}:${callee.containerPort}`;
+    })
+    .sort()
+    .join(',');
+}
+
+export function taskDefinition(service: ServiceDefinition, catalog: ServiceCatalog): ECS.TaskDefinition {
   const { healthCheck } = service;
   return new ECS.TaskDefinition({
     Family: sub(`task-${service.name}-\${Environment}`),
@@ -57,9 +78,10 @@ export function taskDefinition(service: ServiceDefinition): ECS.TaskDefinition {
     ContainerDefinitions: [
       {
         Name: containerName(service),
-        Image: sub('${RepositoryUri}:${ImageTag}'),
+        Image: sub(`${repositoryUriTemplate(service)}:\${ImageTag}`),
         Essential: true,
-        ReadonlyRootFilesystem: true,
+        // Read-only except where ECS Exec is on: its SSM agent must write into the container.
+        ReadonlyRootFilesystem: Fn.If(EXEC_CONDITION, false, true),
         MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
         // An init process reaps the shells ECS Exec starts.
         LinuxParameters: { InitProcessEnabled: true },
@@ -76,6 +98,7 @@ export function taskDefinition(service: ServiceDefinition): ECS.TaskDefinition {
           { Name: 'DEPLOY_ENVIRONMENT', Value: Fn.Ref('Environment') },
           { Name: 'PORT', Value: String(service.containerPort) },
           { Name: 'METRICS_NAMESPACE', Value: metricNamespace(service) },
+          { Name: 'SERVICE_CONNECT_CALLEES', Value: calleeEndpoints(service, catalog) },
         ],
         Secrets: secretEnvironment(service),
         LogConfiguration: {

@@ -3,7 +3,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { platformTemplates, templateNamed } from '../../helpers/platform';
+import { platformTemplates, renderCatalog, templateNamed } from '../../helpers/platform';
 import { properties, resource, resourcesOfType } from '../../helpers/template';
 import { describeOrigin, StackTree } from '../../helpers/stack-tree';
 import { SERVICE_CATALOG } from '../../../src/catalog/services';
@@ -249,6 +249,77 @@ test('P-OBS: one dashboard with a line per service for each signal', () => {
   const titles = body.widgets.map((w: { properties: { title: string } }) => w.properties.title);
   assert.equal(titles, ['CPU utilization (%)', 'Memory utilization (%)', 'Running tasks', 'Error log lines', 'ALB requests and errors']);
   assert.is(body.widgets[0].properties.metrics.length, SERVICE_CATALOG.length);
+});
+
+test('P-MESH / P-TRUTH (issue 11 #1): with Service Connect TLS, target groups and their health checks speak HTTPS to the proxied container port', () => {
+  // AWS: Service Connect and ALB health checks (service-connect-tls.html): HTTPS target group,
+  // health check on the container port, no ingressPortOverride.
+  for (const service of publicServices) {
+    const t = stackOf(service);
+    assert.equal(t.Conditions?.['TlsEnabled'], { 'Fn::Equals': [{ Ref: 'ServiceConnectTls' }, 'enabled'] });
+    for (const tg of ['TargetGroupA', 'TargetGroupB']) {
+      const p = properties(t, tg);
+      assert.equal(p['Protocol'], { 'Fn::If': ['TlsEnabled', 'HTTPS', 'HTTP'] }, `${service.name} ${tg}`);
+      assert.equal(p['HealthCheckProtocol'], { 'Fn::If': ['TlsEnabled', 'HTTPS', 'HTTP'] }, `${service.name} ${tg}`);
+      assert.equal([p['Port'], p['HealthCheckPort']], [service.containerPort, 'traffic-port']);
+    }
+    const [entry] = ((properties(t, 'Service')['ServiceConnectConfiguration'] as JsonObject)['Services'] as JsonObject[]);
+    assert.is(entry['IngressPortOverride'], undefined, 'the proxy keeps the container port');
+  }
+});
+
+test('P-ECS / P-TRUTH (issue 11 #4): ECS Exec only where the root file system is writable; one parameter decides both', () => {
+  // The SSM agent behind ECS Exec must write into the container (ecs-exec.html, Considerations).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    assert.equal(t.Conditions?.['ExecEnabled'], { 'Fn::Equals': [{ Ref: 'EcsExec' }, 'enabled'] });
+    assert.equal(properties(t, 'Service')['EnableExecuteCommand'], { 'Fn::If': ['ExecEnabled', true, false] }, service.name);
+    assert.equal(container(t)['ReadonlyRootFilesystem'], { 'Fn::If': ['ExecEnabled', false, true] }, service.name);
+    // The session permissions exist only where exec does.
+    const [application, exec] = properties(t, 'TaskRole')['Policies'] as JsonObject[];
+    assert.is(application['PolicyName'], 'application');
+    assert.equal((exec['Fn::If'] as JsonObject[])[0], 'ExecEnabled');
+    assert.equal((exec['Fn::If'] as JsonObject[])[2], { Ref: 'AWS::NoValue' });
+  }
+  assert.is(templateNamed('root').Parameters?.['EcsExec']?.Default, 'disabled');
+});
+
+test('P-OBS / P-TRUTH (issue 11 #5): internal services\' rollback alarms read the dimensions Service Connect publishes for targets', () => {
+  // Target-side metrics come from the calling proxies: (TargetDiscoveryName) or
+  // (TargetDiscoveryName, ServiceName=<caller>, ClusterName); available-metrics.html.
+  for (const service of internalServices) {
+    const t = stackOf(service);
+    const alarm = properties(t, 'Http5xxAlarm');
+    assert.equal([alarm['Namespace'], alarm['MetricName']], ['AWS/ECS', 'HTTPCode_Target_5XX_Count']);
+    const discovery = ((properties(t, 'Service')['ServiceConnectConfiguration'] as JsonObject)['Services'] as JsonObject[])[0]['DiscoveryName'];
+    assert.equal(alarm['Dimensions'], [{ Name: 'TargetDiscoveryName', Value: discovery }], service.name);
+    const deployment = properties(t, 'Service')['DeploymentConfiguration'] as JsonObject;
+    assert.equal((deployment['Alarms'] as JsonObject)['AlarmNames'], [{ Ref: 'Http5xxAlarm' }]);
+  }
+});
+
+test('P-MESH / P-TRUTH (issue 11 #8): a change to a service\'s call list changes its task definition, so new tasks resolve the new callee', () => {
+  // "Existing tasks can't resolve and connect to the new endpoint" (service-connect-concepts-deploy.html).
+  const envOf = (t: TemplateJson, name: string) => (container(t)['Environment'] as JsonObject[]).find((e) => e['Name'] === name)?.['Value'];
+  assert.is(envOf(stackOf(SERVICE_CATALOG[1]), 'SERVICE_CONNECT_CALLEES'), 'analytics-engine:8080,data-ingestion:8080');
+  const frontend = SERVICE_CATALOG[0];
+  const grown = SERVICE_CATALOG.map((s) => (s.name === 'frontend' ? { ...s, calls: [...s.calls, 'data-ingestion'] } : s));
+  const after = renderCatalog(grown).find((t) => t.name === 'services/frontend')?.template as TemplateJson;
+  assert.is(envOf(after, 'SERVICE_CONNECT_CALLEES'), 'api-gateway:8080,data-ingestion:8080');
+  assert.not.equal(properties(after, 'TaskDefinition'), properties(stackOf(frontend), 'TaskDefinition'), 'a new task definition revision, hence a deployment');
+});
+
+test('P-SCALE / P-TRUTH (issue 11 #10): the custom-metric policy scales out only, so a metric never published cannot block scale-in', () => {
+  // Scale-in needs every policy with scale-in enabled to agree (target-tracking-scaling-policy-overview.html).
+  for (const service of SERVICE_CATALOG) {
+    const t = stackOf(service);
+    const custom = properties(t, 'CustomMetricTargetTracking')['TargetTrackingScalingPolicyConfiguration'] as JsonObject;
+    assert.is(custom['DisableScaleIn'], true, service.name);
+    for (const id of ['CpuTargetTracking', 'MemoryTargetTracking']) {
+      const config = properties(t, id)['TargetTrackingScalingPolicyConfiguration'] as JsonObject;
+      assert.not.ok(config['DisableScaleIn'], `${service.name} ${id} decides scale-in`);
+    }
+  }
 });
 
 test.run();
