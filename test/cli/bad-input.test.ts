@@ -15,10 +15,8 @@ import { EXIT } from '../../src/cli/exit-codes';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import { syntheticService } from '../helpers/synthetic-catalog';
 import type { ServiceCatalog } from '../../src/catalog/types';
-import { defaultRuntime } from '../../src/operations/runtime';
-import { sessionFromPort } from '../../src/aws/session';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
 import { runCli, tempWorkspace, type EditableEnvironmentFile, type JsonEdit } from '../helpers/cli';
+import { runtimeAgainst } from '../helpers/bad-input-harness';
 import { FakeAws } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 
@@ -182,17 +180,6 @@ function workspaceFor(row: BadInput): string {
   }
   if (row.devFileText !== undefined) fs.writeFileSync(path.join(root, 'params', 'dev.json'), row.devFileText);
   return root;
-}
-
-/** The real runtime (rendering, params loading), with AWS replaced by a fake that records calls. */
-function runtimeAgainst(aws: FakeAws, clock: FakeClock, catalog: ServiceCatalog | undefined): RuntimeFactory {
-  return (root) => ({
-    ...defaultRuntime(root, catalog ? { catalog } : {}),
-    clock,
-    connect: async (region, _env, onRetry) => sessionFromPort(aws.port, { region, clock, onRetry }),
-    terminal: () => ({ interactive: false, prompt: async () => undefined }),
-    interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
-  });
 }
 
 async function attempt(row: Pick<BadInput, 'argv' | 'catalog'>, root: string) {
