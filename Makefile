@@ -4,6 +4,21 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 ENV ?= dev
+
+# Make variables reach tap as data, never as shell text or extra options (issue 13). Each one
+# named here is exported as TAP_<NAME> with its raw text ($(value): make expands nothing inside
+# it; override: TAP_<NAME>=… on the command line cannot replace it), and is not exported under
+# its own name (exporting would make make expand it). A recipe passes
+# it as one argument bound to its option, "--env=$$TAP_ENV", which the shell never re-reads. ARGS,
+# the one way to pass options, is split at spaces, with globbing off (set -f), and nothing in it
+# runs. A new variable (SERVICE, TAG, FROM, TO) is one more name here and one $(call tap-option,…).
+TAP_VARIABLES := ENV ARGS REVIEW CONFIRM
+$(foreach name,$(TAP_VARIABLES),$(eval override export TAP_$(name) := $$(value $(name))))
+unexport $(TAP_VARIABLES)
+# $(call tap-option,option,VARIABLE): --option=<value> when VARIABLE is set, else nothing.
+tap-option = $(if $(value $(2)),"--$(1)=$$TAP_$(2)")
+# $(call tap,command[,extra options]): tap <command> --env=<ENV> [options], without ARGS.
+tap = set -f; $(TAP) $(1) "--env=$$TAP_ENV" $(2)
 # The pinned AWS SDK announces that releases after January 2027 need Node 22; these pins run on 20.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 NODE_BIN := node_modules/.bin
@@ -52,28 +67,28 @@ test: install .build/tap.js ## Run the whole check suite (what CI runs): types, 
 	@node --import tsx scripts/test.ts
 
 plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
-	@$(TAP) plan --env $(ENV)
+	@$(call tap,plan)
 
 bootstrap: install .build/tap.js ## Create or update ENV's artifact bucket stack (<stackName>-bootstrap)
-	@$(TAP) bootstrap --env $(ENV) $(ARGS)
+	@$(call tap,bootstrap) $$TAP_ARGS
 
 diff: install .build/tap.js ## Create and review ENV's change set (saved to .tap/ENV/review.json); never executes
-	@$(TAP) diff --env $(ENV) $(ARGS)
+	@$(call tap,diff) $$TAP_ARGS
 
 deploy: install .build/tap.js ## Deploy ENV: package, nested change set, review, approve, execute, outputs (REVIEW=file runs a saved review)
-	@$(TAP) deploy --env $(ENV) $(if $(REVIEW),--review $(REVIEW)) $(ARGS)
+	@$(call tap,deploy,$(call tap-option,review,REVIEW)) $$TAP_ARGS
 
 outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/outputs.json
-	@$(TAP) outputs --env $(ENV) $(ARGS)
+	@$(call tap,outputs) $$TAP_ARGS
 
 drift: install .build/tap.js ## Detect drift on ENV's root and every nested stack (exit 11 on drift)
-	@$(TAP) drift --env $(ENV)
+	@$(call tap,drift)
 
 destroy: install .build/tap.js ## Delete ENV's stack tree (type the stack name, or CONFIRM=<stack>); prod also needs ARGS=--force
-	@$(TAP) destroy --env $(ENV) $(if $(CONFIRM),--confirm $(CONFIRM)) $(ARGS)
+	@$(call tap,destroy,$(call tap-option,confirm,CONFIRM)) $$TAP_ARGS
 
 continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='--skip Stack.Resource' for what cannot roll back)
-	@$(TAP) continue-rollback --env $(ENV) $(ARGS)
+	@$(call tap,continue-rollback) $$TAP_ARGS
 
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram

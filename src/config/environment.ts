@@ -8,9 +8,13 @@ import Ajv, { type ErrorObject } from 'ajv';
 import type { TemplateJson } from '../core/template-json';
 import { mustParseCidr, parseCidr, planSubnets, type SubnetPlan } from './cidr';
 import { InputError, quote, type Problem } from '../core/problems';
-import { DERIVED_PARAMETERS, environmentFileSchema, type JsonSchema } from './schema';
+import { describeJsonValue, readJsonFile } from '../core/json-file';
+import { DERIVED_PARAMETERS, environmentFileSchema, EXPECTED_KEYWORD, type JsonSchema } from './schema';
 import { ENVIRONMENT_RULES, type RuleContext } from './rules';
+import { SUBNET_SIZE_RULES } from './subnet-sizes';
+import { identityProblems, type OtherEnvironment } from './identity';
 import { ELB_LOG_DELIVERY_ACCOUNTS } from './regions';
+import { environmentParameter } from '../cfn/parameters';
 
 export type ParameterValue = string | number | readonly string[];
 
@@ -42,6 +46,9 @@ export interface EnvironmentConfig {
 
 export const PARAMS_DIR = 'params';
 
+/** A params file is a few kilobytes; anything near this is not one. */
+export const PARAMS_FILE_MAX_BYTES = 1024 * 1024;
+
 /** Environments are the params/*.json files. */
 export function listEnvironments(root: string): string[] {
   const dir = path.join(root, PARAMS_DIR);
@@ -57,9 +64,19 @@ export function environmentFilePath(name: string): string {
   return `${PARAMS_DIR}/${name}.json`;
 }
 
-/** Checks the ENV name before anything else, naming the valid ones. */
+/** The same rule as the Environment parameter, so a name is checked before anything renders. */
+const ENVIRONMENT_NAME = new RegExp(environmentParameter.AllowedPattern);
+
+/**
+ * Checks the ENV name before anything else: it must be a name (never a path, options or shell
+ * text: `make` passes whatever it was given) and one of the params files.
+ */
 export function requireKnownEnvironment(root: string, name: string): void {
   const known = listEnvironments(root);
+  const files = `the name of a file in ${PARAMS_DIR}/: ${known.join(', ')}`;
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new InputError([{ file: 'command line', path: 'ENV', message: `${quote(name)} is not an environment name: ${environmentParameter.ConstraintDescription} (${files})` }]);
+  }
   if (!known.includes(name)) {
     throw new InputError([{
       file: 'command line',
@@ -69,16 +86,8 @@ export function requireKnownEnvironment(root: string, name: string): void {
   }
 }
 
-function readJson(root: string, file: string): { ok: true; value: unknown } | { ok: false; problem: Problem } {
-  const text = fs.readFileSync(path.join(root, file), 'utf8');
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, problem: { file, path: '', message: `is not valid JSON (${(error as Error).message})` } };
-  }
-}
-
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false });
+ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 /** One compiled validator per distinct set of root parameters. */
@@ -102,10 +111,32 @@ function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | undefined {
   return node;
 }
 
-function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string): Problem {
+/** The value at a JSON pointer of `document`, or undefined. */
+function valueAt(document: unknown, pointer: string): unknown {
+  let node = document;
+  for (const segment of pointer.split('/').slice(1)) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'an object',
+  array: 'an array of strings',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+};
+
+function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string, document: unknown): Problem {
   const at = error.instancePath;
   const described = schemaAt(schema, at);
   const hint = typeof described?.['description'] === 'string' ? ` (${described['description']})` : '';
+  const value = valueAt(document, at);
+  const got = ` (got ${quote(value)})`;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -121,11 +152,28 @@ function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string):
       return { file, path: `${at}/${key}`, message: `is required${what}` };
     }
     case 'enum':
-      return { file, path: at, message: `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => quote(v)).join(', ')}` };
-    case 'type':
-      return { file, path: at, message: `must be ${(error.params as { type: string }).type === 'array' ? 'an array of strings' : `a ${(error.params as { type: string }).type}`}${hint}` };
-    case 'pattern':
-      return { file, path: at, message: `must match ${(error.params as { pattern: string }).pattern}${hint}` };
+      return { file, path: at, message: `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => quote(v)).join(', ')}${got}` };
+    case 'type': {
+      const expected = (error.params as { type: string }).type;
+      // 1.5 where a whole number is wanted is a value mistake, not a type mistake.
+      if (expected === 'integer' && typeof value === 'number') return { file, path: at, message: `must be a whole number${got}` };
+      const about = typeof described?.['description'] === 'string' ? ` — ${described['description']}` : '';
+      return { file, path: at, message: `must be ${TYPE_WORDS[expected] ?? expected} (got ${describeJsonValue(value)})${about}` };
+    }
+    case 'pattern': {
+      const expected = described?.[EXPECTED_KEYWORD];
+      return { file, path: at, message: `must be ${typeof expected === 'string' ? expected : 'in the documented format'}${got}` };
+    }
+    case 'minimum':
+      return { file, path: at, message: `must be at least ${String((error.params as { limit: number }).limit)}${got}` };
+    case 'maximum':
+      return { file, path: at, message: `must be at most ${String((error.params as { limit: number }).limit)}${got}` };
+    case 'minLength':
+      return { file, path: at, message: (error.params as { limit: number }).limit === 1 ? 'must not be empty' : `must be at least ${String((error.params as { limit: number }).limit)} characters${got}` };
+    case 'maxLength':
+      return { file, path: at, message: `must be at most ${String((error.params as { limit: number }).limit)} characters (got ${typeof value === 'string' ? value.length : '?'})` };
+    case 'maxProperties':
+      return { file, path: at, message: `has ${Object.keys(value ?? {}).length} entries; at most ${String((error.params as { limit: number }).limit)}${hint}` };
     case 'propertyNames':
       return { file, path: `${at}/${String((error.params as { propertyName: string }).propertyName)}`, message: 'is not a valid tag key (1-128 characters, not starting with "aws:")' };
     default:
@@ -140,20 +188,7 @@ function schemaProblems(value: unknown, rootTemplate: TemplateJson, file: string
   return (validate.errors ?? [])
     // ajv reports the failing sub-schema of a propertyNames check twice; keep the specific one.
     .filter((error) => !(error.keyword === 'pattern' && error.propertyName !== undefined))
-    .map((error) => describeAjvError(error, schema, file));
-}
-
-/** The VPC CIDR of every other environment file that parses, for the overlap rule. */
-function otherVpcCidrs(root: string, name: string): { environment: string; cidr: string }[] {
-  const others: { environment: string; cidr: string }[] = [];
-  for (const other of listEnvironments(root)) {
-    if (other === name) continue;
-    const parsed = readJson(root, environmentFilePath(other));
-    if (!parsed.ok) continue;
-    const cidr = (parsed.value as { parameters?: { VpcCidr?: unknown } }).parameters?.VpcCidr;
-    if (typeof cidr === 'string') others.push({ environment: other, cidr });
-  }
-  return others;
+    .map((error) => describeAjvError(error, schema, file, value));
 }
 
 function toStackValue(value: ParameterValue): string {
@@ -165,29 +200,56 @@ export interface LoadOptions {
   readonly templates: readonly { file: string; template: TemplateJson }[];
 }
 
+/** A params file checked on its own: parsed, schema-valid, and its own rules' problems. */
+interface CheckedFile {
+  readonly settings: EnvironmentFile;
+  readonly vpc: ReturnType<typeof parseCidr>;
+  readonly problems: readonly Problem[];
+}
+
+/** Reads and checks one params file by itself; a file that does not parse or fit the schema throws. */
+function checkFile(root: string, name: string, templates: LoadOptions['templates']): CheckedFile {
+  const file = environmentFilePath(name);
+  const rootTemplate = templates[0]?.template;
+  if (!rootTemplate) throw new Error('loadEnvironment needs the rendered root template first');
+  const document = readJsonFile(path.join(root, file), file, { maxBytes: PARAMS_FILE_MAX_BYTES, what: 'a params file' });
+  const problems = schemaProblems(document, rootTemplate, file);
+  if (problems.length > 0) throw new InputError(problems);
+  const settings = document as EnvironmentFile;
+  const vpc = parseCidr(String(settings.parameters['VpcCidr']));
+  const context: RuleContext = { name, file, settings, vpc: vpc.ok ? vpc.cidr : undefined, templates };
+  return { settings, vpc, problems: [...ENVIRONMENT_RULES, ...SUBNET_SIZE_RULES].flatMap((rule) => rule(context)) };
+}
+
+/**
+ * The other environments, for the checks that compare environments. Only files that are valid on
+ * their own count: a half-written or broken params file is that file's problem (reported when it
+ * is used) and never blocks another environment.
+ */
+function validOtherEnvironments(root: string, name: string, templates: LoadOptions['templates']): OtherEnvironment[] {
+  const others: OtherEnvironment[] = [];
+  for (const other of listEnvironments(root)) {
+    if (other === name || !ENVIRONMENT_NAME.test(other)) continue;
+    try {
+      const checked = checkFile(root, other, templates);
+      if (checked.problems.length === 0) others.push({ file: environmentFilePath(other), name: other, settings: checked.settings });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+    }
+  }
+  return others;
+}
+
 export function loadEnvironment(name: string, { root, templates }: LoadOptions): EnvironmentConfig {
   requireKnownEnvironment(root, name);
   const file = environmentFilePath(name);
   const rootTemplate = templates[0]?.template;
   if (!rootTemplate) throw new Error('loadEnvironment needs the rendered root template first');
 
-  const parsed = readJson(root, file);
-  if (!parsed.ok) throw new InputError([parsed.problem]);
-  const problems = schemaProblems(parsed.value, rootTemplate, file);
-  if (problems.length > 0) throw new InputError(problems);
-
-  const settings = parsed.value as EnvironmentFile;
-  const vpc = parseCidr(String(settings.parameters['VpcCidr']));
-  const context: RuleContext = {
-    name,
-    file,
-    settings,
-    vpc: vpc.ok ? vpc.cidr : undefined,
-    otherVpcCidrs: otherVpcCidrs(root, name),
-    templates,
-  };
-  const ruleProblems = ENVIRONMENT_RULES.flatMap((rule) => rule(context));
-  if (ruleProblems.length > 0) throw new InputError(ruleProblems);
+  const { settings, problems } = checkFile(root, name, templates);
+  const others = validOtherEnvironments(root, name, templates);
+  const allProblems = [...problems, ...identityProblems({ file, name, settings }, others)];
+  if (allProblems.length > 0) throw new InputError(allProblems);
 
   const subnets = planSubnets(mustParseCidr(String(settings.parameters['VpcCidr'])));
   const stackParameters: Record<string, string> = {};

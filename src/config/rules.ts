@@ -1,6 +1,7 @@
 /**
  * Cross-field rules a JSON Schema cannot express. Each rule returns the problems it finds, with
- * the file, the JSON path and what was expected. They run only on schema-valid files.
+ * the file, the JSON path and what was expected. They run only on schema-valid files, and look at
+ * one file: the rules that compare environments are in identity.ts.
  */
 import type { TemplateJson } from '../core/template-json';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
@@ -16,7 +17,6 @@ export interface RuleContext {
   readonly settings: EnvironmentFile;
   /** Parsed VpcCidr, or undefined when it does not parse (the VPC rule reports that). */
   readonly vpc: Cidr | undefined;
-  readonly otherVpcCidrs: readonly { environment: string; cidr: string }[];
   readonly templates: readonly { file: string; template: TemplateJson }[];
 }
 
@@ -65,17 +65,6 @@ const subnetsFitTheVpc: EnvironmentRule = ({ file, settings, vpc }) => {
     });
   }
   return problems;
-};
-
-/** Environments may be peered or joined by a transit gateway later; their VPCs must not overlap. */
-const vpcDoesNotOverlapOtherEnvironments: EnvironmentRule = ({ file, settings, vpc, otherVpcCidrs }) => {
-  if (!vpc) return [];
-  return otherVpcCidrs.flatMap(({ environment, cidr }) => {
-    const other = parseCidr(cidr);
-    return other.ok && overlaps(vpc, other.cidr)
-      ? [{ file, path: parameterPath('VpcCidr'), message: `${quote(settings.parameters['VpcCidr'])} overlaps the ${environment} VPC ${quote(cidr)} (params/${environment}.json); environments need disjoint ranges` }]
-      : [];
-  });
 };
 
 /** P-DATA: production data is retained, whatever else the file says. */
@@ -145,7 +134,6 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   cidrIsANetwork('VpcCidr'),
   cidrIsANetwork('DatabaseCidr'),
   subnetsFitTheVpc,
-  vpcDoesNotOverlapOtherEnvironments,
   productionRetainsData,
   tagsDoNotShadowPlatformTags,
   desiredCountWithinCapacity,

@@ -21,12 +21,21 @@ export type JsonSchema = { [key: string]: unknown };
 export const STACK_NAME_PATTERN = '^[a-zA-Z][-a-zA-Z0-9]{0,127}$';
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 
+/**
+ * `expected` (an annotation keyword; the loader registers it) says in words what a pattern means,
+ * so a message reads "must be an IPv4 CIDR block …", never the regular expression.
+ */
+export const EXPECTED_KEYWORD = 'expected';
+
 function parameterSchema(spec: ParameterJson): JsonSchema {
   const description = spec.ConstraintDescription ? `${spec.Description ?? ''} (${spec.ConstraintDescription})` : spec.Description;
   switch (spec.Type) {
     case 'Number':
+      // The root's Number parameters are counts and a port, which AWS takes as integers only
+      // (ECS DesiredCount, Application Auto Scaling MinCapacity/MaxCapacity, a TCP port);
+      // CloudFormation itself would pass 1.5 on. A fractional one would need an exception here.
       return {
-        type: 'number',
+        type: 'integer',
         ...(description ? { description } : {}),
         ...(spec.AllowedValues ? { enum: spec.AllowedValues } : {}),
         ...(spec.MinValue !== undefined ? { minimum: spec.MinValue } : {}),
@@ -39,7 +48,7 @@ function parameterSchema(spec: ParameterJson): JsonSchema {
         type: 'string',
         ...(description ? { description } : {}),
         ...(spec.AllowedValues ? { enum: spec.AllowedValues } : {}),
-        ...(spec.AllowedPattern ? { pattern: spec.AllowedPattern } : {}),
+        ...(spec.AllowedPattern ? { pattern: spec.AllowedPattern, [EXPECTED_KEYWORD]: spec.ConstraintDescription ?? `text matching ${spec.AllowedPattern}` } : {}),
         ...(spec.MinLength !== undefined ? { minLength: spec.MinLength } : {}),
         ...(spec.MaxLength !== undefined ? { maxLength: spec.MaxLength } : {}),
       };
@@ -66,10 +75,10 @@ export function environmentFileSchema(rootParameters: Readonly<Record<string, Pa
         additionalProperties: false,
         required: ['accountId', 'region', 'stackName', 'artifactBucket'],
         properties: {
-          accountId: { type: 'string', pattern: '^[0-9]{12}$', description: 'the AWS account id: 12 digits' },
+          accountId: { type: 'string', pattern: '^[0-9]{12}$', [EXPECTED_KEYWORD]: 'an AWS account id: 12 digits', description: 'the AWS account id: 12 digits' },
           region: { type: 'string', enum: KNOWN_REGIONS, description: 'a commercial AWS region' },
-          stackName: { type: 'string', pattern: STACK_NAME_PATTERN, description: 'the root stack name: a letter, then letters, digits or hyphens (at most 128)' },
-          artifactBucket: { type: 'string', pattern: BUCKET_NAME_PATTERN, description: 'the S3 bucket `make bootstrap` creates for templates and code' },
+          stackName: { type: 'string', pattern: STACK_NAME_PATTERN, [EXPECTED_KEYWORD]: 'a stack name: a letter, then letters, digits or hyphens (at most 128)', description: 'the root stack name: a letter, then letters, digits or hyphens (at most 128)' },
+          artifactBucket: { type: 'string', pattern: BUCKET_NAME_PATTERN, [EXPECTED_KEYWORD]: 'an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit', description: 'the S3 bucket `make bootstrap` creates for templates and code' },
         },
       },
       parameters: { type: 'object', additionalProperties: false, required, properties },
@@ -77,7 +86,7 @@ export function environmentFileSchema(rootParameters: Readonly<Record<string, Pa
         type: 'object',
         maxProperties: 47,
         propertyNames: { pattern: '^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$' },
-        additionalProperties: { type: 'string', maxLength: 256, pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$' },
+        additionalProperties: { type: 'string', maxLength: 256, pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$', [EXPECTED_KEYWORD]: 'a tag value: letters, digits, spaces and _ . : / = + @ -' },
         description: 'extra tags for the root stack (propagated to every resource); at most 47 beside project/environment/service',
       },
     },

@@ -1,10 +1,17 @@
 /**
  * The architecture diagram, derived from the rendered templates only (so it cannot drift from
- * them): stacks and their wiring from the root's and the services stack's `Outputs.X` reads,
- * internet routes from listener rules, service-to-service paths from security-group rules, and
- * database access from egress rules. Output is Graphviz DOT; `make diagram` renders the SVG.
+ * them): stacks and their wiring from the root's `Outputs.X` reads, internet routes from listener
+ * rules, service-to-service paths from security-group rules, and database access from egress
+ * rules. Output is Graphviz DOT; `renderArchitectureSvg` renders it with WebAssembly Graphviz.
+ *
+ * Made to be read at README width (about 880 px): top to bottom, one row per layer (foundation
+ * stacks, the cluster stack, public services, internal services in rows of at most
+ * SERVICES_PER_ROW, the database), each row in catalog order, so a new service adds a node to
+ * its row and moves nothing else. Wiring edges end at the stack that receives the outputs (the
+ * cluster or services box), not at a node inside it.
  */
 import path from 'node:path';
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { Json, JsonObject, TemplateJson } from '../core/template-json';
 import { isJsonObject } from '../core/template-json';
 
@@ -13,8 +20,20 @@ export interface DiagramInput {
   readonly template: TemplateJson;
 }
 
+/** Services per row: four rows of boxes fit README width at a readable size. */
+export const SERVICES_PER_ROW = 4;
+
+/**
+ * Labels are measured with DejaVu Sans, the widest common sans-serif (Graphviz knows its
+ * metrics); the SVG then asks for Helvetica or Arial first, which are narrower, so a label fits
+ * its box in whichever of these fonts a reader's browser has.
+ */
+export const LAYOUT_FONT = 'DejaVu Sans';
+export const SVG_FONT_FAMILY = `Helvetica,Arial,${LAYOUT_FONT},sans-serif`;
+
 const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 const nodeId = (file: string): string => quote(file.replace(/\.json$/, ''));
+const stackName = (file: string): string => file.replace(/\.json$/, '');
 
 function* values(node: Json | undefined): Generator<Json> {
   if (node === undefined) return;
@@ -44,109 +63,182 @@ function nestedStacks(parent: DiagramInput): Map<string, string> {
   return children;
 }
 
-function summary(template: TemplateJson): string {
+/** What a stack holds, as short parts ("6 subnets", "1 ALB"). */
+function contents(template: TemplateJson): string[] {
   const count = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).length;
   const parts: string[] = [];
   const add = (type: string, one: string, many: string) => { const n = count(type); if (n > 0) parts.push(`${n} ${n === 1 ? one : many}`); };
   add('AWS::EC2::Subnet', 'subnet', 'subnets');
   add('AWS::EC2::NatGateway', 'NAT gateway', 'NAT gateways');
   add('AWS::EC2::VPCEndpoint', 'endpoint', 'endpoints');
-  add('AWS::ECR::Repository', 'ECR repository', 'ECR repositories');
+  add('AWS::ECR::Repository', 'repository', 'repositories');
   add('AWS::ECS::Cluster', 'ECS cluster', 'ECS clusters');
   add('AWS::ElasticLoadBalancingV2::LoadBalancer', 'ALB', 'ALBs');
-  add('AWS::ServiceDiscovery::HttpNamespace', 'Cloud Map namespace', 'Cloud Map namespaces');
+  add('AWS::ServiceDiscovery::HttpNamespace', 'namespace', 'namespaces');
   add('AWS::ACMPCA::CertificateAuthority', 'private CA', 'private CAs');
   add('AWS::Lambda::Function', 'function', 'functions');
   add('AWS::SecretsManager::Secret', 'secret', 'secrets');
   add('AWS::CloudWatch::Alarm', 'alarm', 'alarms');
-  return `${Object.keys(template.Resources).length} resources${parts.length ? `\\n${parts.join(', ')}` : ''}`;
+  return parts;
 }
+
+/** Lines of a node label: the parts two to a line, so boxes stay narrow. */
+function lines(head: readonly string[], parts: readonly string[]): string {
+  const rows = [...head];
+  for (let i = 0; i < parts.length; i += 2) rows.push(parts.slice(i, i + 2).join(' · '));
+  return rows.join('\\n');
+}
+
+/** The ALB lives in the cluster stack; routes start at that stack's node. */
+const ALB = nodeId('cluster.json');
+
+const resources = (template: TemplateJson): string => `${Object.keys(template.Resources).length} resources`;
 
 function serviceLabel(name: string, template: TemplateJson): string {
   const service = Object.values(template.Resources).find((r) => r.Type === 'AWS::ECS::Service');
   const deployment = isJsonObject(service?.Properties?.['DeploymentConfiguration']) ? service?.Properties?.['DeploymentConfiguration'] as JsonObject : {};
   const strategy = String(deployment['Strategy'] ?? 'ROLLING').toLowerCase().replace('_', '/');
-  const exposure = Object.values(template.Resources).some((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule') ? 'public' : 'internal';
-  return `${name}\\n${exposure} · ${strategy}\\n${summary(template).replace('\\n', ' · ')}`;
+  return lines([name, `${isPublic(template) ? 'public' : 'internal'} · ${strategy}`, resources(template)], contents(template));
 }
 
-function wiringEdges(parent: DiagramInput, byFile: ReadonlyMap<string, TemplateJson>, lines: string[]): void {
-  const children = nestedStacks(parent);
-  for (const [logicalId, childFile] of children) {
-    if (!byFile.has(childFile)) continue;
-    const inputs = parent.template.Resources[logicalId].Properties?.['Parameters'];
+const isPublic = (template: TemplateJson): boolean =>
+  Object.values(template.Resources).some((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule');
+
+/**
+ * Stacks drawn as a box of their children (services): outputs passed to them end on the box's
+ * edge (Graphviz clips an `lhead` edge where it crosses the box), not on a node inside.
+ */
+const BOXES: Readonly<Record<string, string>> = { 'services.json': 'cluster_services' };
+
+interface Wiring {
+  readonly source: string;
+  readonly target: string;
+  readonly outputs: readonly string[];
+}
+
+function wiring(root: DiagramInput, byFile: ReadonlyMap<string, TemplateJson>): Wiring[] {
+  const found: Wiring[] = [];
+  const children = nestedStacks(root);
+  for (const [logicalId, target] of children) {
+    if (!byFile.has(target)) continue;
     const bySource = new Map<string, string[]>();
-    for (const [source, output] of outputReads(inputs)) {
+    for (const [source, output] of outputReads(root.template.Resources[logicalId].Properties?.['Parameters'])) {
       const sourceFile = children.get(source);
-      if (!sourceFile) continue;
-      bySource.set(sourceFile, [...(bySource.get(sourceFile) ?? []), output]);
+      if (sourceFile) bySource.set(sourceFile, [...(bySource.get(sourceFile) ?? []), output]);
     }
-    for (const [sourceFile, outputs] of bySource) {
-      // Service-to-service reads are drawn as traffic below; stack wiring is drawn here.
-      if (sourceFile.startsWith('services/') && childFile.startsWith('services/')) continue;
-      const shown = outputs.length > 3 ? `${outputs.slice(0, 3).join(', ')}, +${outputs.length - 3}` : outputs.join(', ');
-      lines.push(`  ${nodeId(sourceFile)} -> ${nodeId(childFile)} [label=${quote(shown)}, color="#7a7a7a", fontcolor="#555555"];`);
-    }
+    for (const [source, outputs] of bySource) found.push({ source, target, outputs });
   }
+  return found;
 }
 
-function trafficEdges(services: readonly DiagramInput[], lines: string[]): void {
+function wiringEdges(wires: readonly Wiring[]): string[] {
+  return wires.map(({ source, target, outputs }) => {
+    // As many names as fit in about 24 characters, then how many more.
+    let count = 1;
+    while (count < outputs.length && outputs.slice(0, count + 1).join(', ').length <= 24) count += 1;
+    const shown = count < outputs.length ? `${outputs.slice(0, count).join(', ')}, +${outputs.length - count}` : outputs.join(', ');
+    const box = BOXES[target];
+    const head = box ? `${nodeId(target)} [lhead=${box}, ` : `${nodeId(target)} [`;
+    return `  ${nodeId(source)} -> ${head}label=${quote(shown)}, color="#8a8a8a", fontcolor="#555555"];`;
+  });
+}
+
+function trafficEdges(services: readonly DiagramInput[]): string[] {
+  const edges: string[] = [];
   const byDiscovery = new Map(services.map((s) => [path.posix.basename(s.file, '.json'), s]));
   const pascal = (name: string) => name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
   for (const service of services) {
-    const resources = Object.values(service.template.Resources);
-    for (const rule of resources.filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
-      const listener = JSON.stringify(rule.Properties?.['ListenerArn']);
-      if (!listener.includes('ProductionListenerArn')) continue;
+    const all = Object.values(service.template.Resources);
+    for (const rule of all.filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      if (!JSON.stringify(rule.Properties?.['ListenerArn']).includes('ProductionListenerArn')) continue;
       const paths = [...values(rule.Properties?.['Conditions'])].filter((v): v is string => typeof v === 'string' && v.startsWith('/'));
-      lines.push(`  alb -> ${nodeId(service.file)} [label=${quote(`${paths.join(' ')} (priority ${String(rule.Properties?.['Priority'])})`)}, color="#1f6fb2", fontcolor="#1f6fb2", penwidth=1.6];`);
+      edges.push(`  ${ALB} -> ${nodeId(service.file)} [label=${quote(`${paths.join(' ')} (priority ${String(rule.Properties?.['Priority'])})`)}, color="#1f6fb2", fontcolor="#1f6fb2", penwidth=1.6];`);
     }
-    for (const rule of resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress')) {
+    for (const rule of all.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress')) {
       const target = String((rule.Properties?.['GroupId'] as JsonObject)['Ref']).replace(/SecurityGroupId$/, '');
       const callee = [...byDiscovery.keys()].find((name) => pascal(name) === target);
       if (!callee) continue;
-      lines.push(`  ${nodeId(service.file)} -> ${nodeId(`services/${callee}.json`)} [label=${quote(`Service Connect :${String(rule.Properties?.['FromPort'])}`)}, color="#2e7d32", fontcolor="#2e7d32", penwidth=1.4];`);
+      edges.push(`  ${nodeId(service.file)} -> ${nodeId(`services/${callee}.json`)} [label=${quote(`:${String(rule.Properties?.['FromPort'])}`)}, color="#2e7d32", fontcolor="#2e7d32", penwidth=1.4];`);
     }
-    const group = resources.find((r) => r.Type === 'AWS::EC2::SecurityGroup');
-    const egress = JSON.stringify(group?.Properties?.['SecurityGroupEgress'] ?? []);
-    if (egress.includes('DatabaseCidr')) lines.push(`  ${nodeId(service.file)} -> database [label="PostgreSQL", color="#8d6e63", fontcolor="#8d6e63", style=dashed];`);
+    const group = all.find((r) => r.Type === 'AWS::EC2::SecurityGroup');
+    if (JSON.stringify(group?.Properties?.['SecurityGroupEgress'] ?? []).includes('DatabaseCidr')) {
+      edges.push(`  ${nodeId(service.file)} -> database [label="PostgreSQL", color="#8d6e63", fontcolor="#8d6e63", style=dashed];`);
+    }
   }
+  return edges;
+}
+
+/** `{rank=same; a; b}` in order, held left to right by invisible edges. */
+function row(indent: string, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  const order = ids.length > 1 ? ` ${ids.join(' -> ')} [style=invis];` : '';
+  return [`${indent}{ rank=same; ${ids.join('; ')};${order} }`];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export function architectureDot(templates: readonly DiagramInput[]): string {
   const byFile = new Map(templates.map((t) => [t.file, t.template]));
   const root = templates[0];
   const topLevel = [...nestedStacks(root).values()].filter((file) => byFile.has(file));
+  const foundation = topLevel.filter((file) => file !== 'cluster.json' && !BOXES[file]);
   const services = templates.filter((t) => t.file.startsWith('services/'));
-  const servicesParent = templates.find((t) => t.file === 'services.json');
+  const servicesParent = byFile.get('services.json');
+  const cluster = byFile.get('cluster.json');
+  const wires = wiring(root, byFile);
+  const publicRows = chunks(services.filter((s) => isPublic(s.template)).map((s) => nodeId(s.file)), SERVICES_PER_ROW);
+  const internalRows = chunks(services.filter((s) => !isPublic(s.template)).map((s) => nodeId(s.file)), SERVICES_PER_ROW);
 
-  const lines = [
+  const out = [
     'digraph tap {',
-    '  graph [rankdir=LR, fontname="Helvetica", fontsize=12, compound=true, nodesep=0.35, ranksep=0.9, labelloc=t, label="TAP platform: stacks, wiring and traffic (generated from templates/ by make diagram)"];',
-    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#9e9e9e", fontname="Helvetica", fontsize=10];',
-    '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];',
+    `  graph [rankdir=TB, newrank=true, compound=true, remincross=false, fontname=${quote(LAYOUT_FONT)}, fontsize=16, labelloc=t, nodesep=0.25, ranksep=0.5, pad=0.15, label="TAP platform: stacks, wiring and traffic (generated from templates/ by make diagram)\\nblue: internet routes through the ALB · green: Service Connect · brown: PostgreSQL · grey: stack outputs passed on"];`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#9e9e9e", fontname=${quote(LAYOUT_FONT)}, fontsize=14, margin="0.14,0.07"];`,
+    `  edge [fontname=${quote(LAYOUT_FONT)}, fontsize=12, arrowsize=0.7];`,
     '  internet [label="Internet", shape=ellipse, fillcolor="#e3f2fd"];',
     '  database [label="PostgreSQL\\n(DatabaseHost, outside the stacks)", shape=cylinder, fillcolor="#efebe9"];',
     `  subgraph cluster_root { label=${quote(`root (${root.file}): ${Object.keys(root.template.Resources).length} nested stacks`)}; style="rounded"; color="#bdbdbd";`,
   ];
-  for (const file of topLevel.filter((f) => f !== 'services.json')) {
-    const template = byFile.get(file) as TemplateJson;
-    lines.push(`    ${nodeId(file)} [label=${quote(`${file.replace(/\.json$/, '')}\\n${summary(template)}`)}, fillcolor="#f5f5f5"];`);
+  for (const file of foundation) {
+    out.push(`    ${nodeId(file)} [label=${quote(lines([stackName(file), resources(byFile.get(file) as TemplateJson)], contents(byFile.get(file) as TemplateJson)))}, fillcolor="#f5f5f5"];`);
   }
-  lines.push('    alb [label="ALB (cluster stack)\\nHTTPS :443, HTTP :80, test listener", fillcolor="#e3f2fd"];');
+  out.push(...row('    ', foundation.map(nodeId)));
+  if (cluster) {
+    out.push(`    ${ALB} [label=${quote(lines(['cluster', resources(cluster)], [...contents(cluster), 'HTTPS :443', 'HTTP :80']))}, fillcolor="#e3f2fd"];`);
+  }
   if (servicesParent) {
-    lines.push(`    subgraph cluster_services { label=${quote(`services (services.json): ${summary(servicesParent.template).replace('\\n', ', ')}`)}; style="rounded,filled"; fillcolor="#fafafa"; color="#bdbdbd";`);
-    lines.push(`      ${nodeId('services.json')} [label="rotation functions\\ndashboard", fillcolor="#f5f5f5"];`);
+    out.push(`    subgraph cluster_services { label=${quote(`services (services.json): ${resources(servicesParent)}, one nested stack per service`)}; style="rounded,filled"; fillcolor="#fafafa"; color="#bdbdbd";`);
+    out.push(`      ${nodeId('services.json')} [label=${quote(lines(['rotation functions', 'dashboard'], []))}, fillcolor="#f5f5f5"];`);
     for (const service of services) {
-      lines.push(`      ${nodeId(service.file)} [label=${quote(serviceLabel(path.posix.basename(service.file, '.json'), service.template))}, fillcolor="#e8f5e9"];`);
+      out.push(`      ${nodeId(service.file)} [label=${quote(serviceLabel(path.posix.basename(service.file, '.json'), service.template))}, fillcolor=${isPublic(service.template) ? '"#e3f2fd"' : '"#e8f5e9"'}];`);
     }
-    lines.push('    }');
+    const [firstPublic = [], ...morePublic] = publicRows;
+    for (const ids of [[nodeId('services.json'), ...firstPublic], ...morePublic, ...internalRows]) out.push(...row('      ', ids));
+    out.push('    }');
   }
-  lines.push('  }');
-  lines.push('  internet -> alb [label="HTTP(S)", color="#1f6fb2", fontcolor="#1f6fb2", penwidth=1.6];');
-  wiringEdges(root, byFile, lines);
-  if (servicesParent) wiringEdges(servicesParent, byFile, lines);
-  trafficEdges(services, lines);
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
+  out.push('  }');
+  // Rows top to bottom: foundation, cluster, public services, internal services, database.
+  const firsts = [foundation.map(nodeId)[0], cluster ? nodeId('cluster.json') : undefined, ...publicRows.map((r) => r[0]), ...internalRows.map((r) => r[0]), 'database']
+    .filter((id): id is string => id !== undefined);
+  if (servicesParent && publicRows.length === 0) firsts.splice(2, 0, nodeId('services.json'));
+  for (let i = 1; i < firsts.length; i += 1) out.push(`  ${firsts[i - 1]} -> ${firsts[i]} [style=invis];`);
+  if (cluster) out.push(...row('  ', ['internet', ALB]));
+  // No label: on one rank with the ALB, Graphviz would draw it over the Internet node; the legend says it.
+  out.push(`  internet -> ${ALB} [color="#1f6fb2", penwidth=1.6];`);
+  out.push(...wiringEdges(wires));
+  out.push(...trafficEdges(services));
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}
+
+/** Graphviz SVG without the version comment (only a template change changes the file), in the reader's font. */
+export async function renderArchitectureSvg(dot: string): Promise<string> {
+  const graphviz = await Graphviz.load();
+  return graphviz
+    .dot(dot)
+    .replace(/<!-- Generated by graphviz[^>]*-->\n/, '')
+    .replaceAll(`font-family="${LAYOUT_FONT}"`, `font-family="${SVG_FONT_FAMILY}"`);
 }

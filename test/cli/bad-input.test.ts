@@ -15,10 +15,8 @@ import { EXIT } from '../../src/cli/exit-codes';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
 import { syntheticService } from '../helpers/synthetic-catalog';
 import type { ServiceCatalog } from '../../src/catalog/types';
-import { defaultRuntime } from '../../src/operations/runtime';
-import { sessionFromPort } from '../../src/aws/session';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
 import { runCli, tempWorkspace, type EditableEnvironmentFile, type JsonEdit } from '../helpers/cli';
+import { runtimeAgainst } from '../helpers/bad-input-harness';
 import { FakeAws } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 
@@ -60,23 +58,23 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'T-5', mistake: 'required deployment setting missing', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: (d) => { delete d.deployment['region']; } },
     expect: ['params/dev.json: /deployment/region: is required: a commercial AWS region'] },
   { id: 'T-5', mistake: 'number given as a string', argv: DEPLOY_DEV, edit: { dev: set('DesiredCount', '2') },
-    expect: ['params/dev.json: /parameters/DesiredCount: must be a number'] },
+    expect: ['params/dev.json: /parameters/DesiredCount: must be a whole number (got the string "2")'] },
   { id: 'T-5', mistake: 'list given as one comma-separated string', argv: DEPLOY_DEV, edit: { dev: set('PublicSubnetCidrs', '10.10.192.0/20,10.10.208.0/20,10.10.224.0/20') },
     expect: ['params/dev.json: /parameters/PublicSubnetCidrs: must be an array of strings'] },
   { id: 'T-5', mistake: 'value outside AllowedValues', argv: DEPLOY_DEV, edit: { dev: set('NatGatewayMode', 'per-subnet') },
     expect: ['params/dev.json: /parameters/NatGatewayMode: must be one of: "single", "per-az"'] },
   { id: 'T-5', mistake: 'count above the parameter maximum', argv: DEPLOY_DEV, edit: { dev: set('MaxCapacity', 500) },
-    expect: ['params/dev.json: /parameters/MaxCapacity: must be <= 100'] },
+    expect: ['params/dev.json: /parameters/MaxCapacity: must be at most 100 (got 500)'] },
 
   // ── params files: networks ───────────────────────────────────────────────────────────────────
   { id: 'T-5', mistake: 'VPC prefix longer than /24', argv: DEPLOY_DEV, edit: { dev: set('VpcCidr', '10.10.0.0/28') },
-    expect: ['params/dev.json: /parameters/VpcCidr: must match', 'prefix length from /16 to /24'] },
+    expect: ['params/dev.json: /parameters/VpcCidr: must be an IPv4 CIDR block', 'prefix length from /16 to /24 (got "10.10.0.0/28")'] },
   { id: 'T-5', mistake: 'VPC CIDR that is not an address', argv: DEPLOY_DEV, edit: { dev: set('VpcCidr', '10.10.0/16') },
-    expect: ['params/dev.json: /parameters/VpcCidr: must match'] },
+    expect: ['params/dev.json: /parameters/VpcCidr: must be an IPv4 CIDR block with a prefix length from /16 to /24 (got "10.10.0/16")'] },
   { id: 'T-5', mistake: 'VPC CIDR with host bits set', argv: DEPLOY_DEV, edit: { dev: set('VpcCidr', '10.10.4.0/16') },
     expect: ['params/dev.json: /parameters/VpcCidr: "10.10.4.0/16" has host bits set (the network address is 10.10.0.0/16)'] },
   { id: 'T-5', mistake: 'VPC overlaps another environment', argv: DEPLOY_DEV, edit: { dev: set('VpcCidr', '10.30.0.0/16') },
-    expect: ['params/dev.json: /parameters/VpcCidr: "10.30.0.0/16" overlaps the prod VPC "10.30.0.0/16" (params/prod.json); environments need disjoint ranges'] },
+    expect: ['params/dev.json: /parameters/VpcCidr: "10.30.0.0/16" overlaps "10.30.0.0/16", the VPC of params/prod.json; environments need disjoint ranges'] },
   { id: 'T-5', mistake: 'subnet outside the VPC', argv: DEPLOY_DEV, edit: { dev: set('PrivateSubnetCidrs', ['10.10.0.0/18', '10.10.64.0/18', '10.11.0.0/18']) },
     expect: ['params/dev.json: /parameters/PrivateSubnetCidrs/2: "10.11.0.0/18" is outside the VPC CIDR "10.10.0.0/16"'] },
   { id: 'T-5', mistake: 'public and private subnets overlap', argv: DEPLOY_DEV,
@@ -101,30 +99,30 @@ const BAD_INPUTS: readonly BadInput[] = [
     } },
     expect: ['params/loadtest20261121.json: /parameters/Environment: makes AWS::ElasticLoadBalancingV2::TargetGroup Name "tg-a-api-gateway-loadtest20261121"', '(services/api-gateway.json TargetGroupA) invalid: it is 33 characters; AWS allows at most 32'] },
   { id: 'T-5', mistake: 'Environment with an upper-case letter and a hyphen', argv: DEPLOY_DEV, edit: { dev: set('Environment', 'Dev-1') },
-    expect: ['params/dev.json: /parameters/Environment: must match ^[a-z][a-z0-9]{1,15}$', '2-16 lower-case letters or digits'] },
+    expect: ['params/dev.json: /parameters/Environment: must be 2-16 lower-case letters or digits, starting with a letter (got "Dev-1")'] },
   { id: 'P-SVC', mistake: 'desired count outside min..max', argv: DEPLOY_DEV, edit: { dev: set('DesiredCount', 5) },
     expect: ['params/dev.json: /parameters/DesiredCount: must be between MinCapacity and MaxCapacity (1..3; got 5)'] },
   { id: 'P-SVC', mistake: 'minimum above maximum', argv: DEPLOY_DEV, edit: { dev: (d) => { d.parameters['MinCapacity'] = 4; d.parameters['DesiredCount'] = 4; } },
     expect: ['params/dev.json: /parameters/MinCapacity: must not exceed MaxCapacity (4 > 3)'] },
   { id: 'T-5', mistake: 'certificate ARN from the wrong service', argv: DEPLOY_DEV, edit: { dev: set('CertificateArn', 'arn:aws:iam::111122223333:server-certificate/tap') },
-    expect: ['params/dev.json: /parameters/CertificateArn: must match', 'arn:aws[a-z-]*:acm:'] },
+    expect: ['params/dev.json: /parameters/CertificateArn: must be empty, or an ACM certificate ARN', '(got "arn:aws:iam::111122223333:server-certificate/tap")'] },
   { id: 'T-5', mistake: 'certificate from another region (eu-west-1) for an ALB in us-east-1', argv: DEPLOY_DEV,
     edit: { dev: set('CertificateArn', 'arn:aws:acm:eu-west-1:111122223333:certificate/0f3a5b7c-1d2e-4f60-8a9b-0c1d2e3f4a5b') },
     expect: ['params/dev.json: /parameters/CertificateArn: must be in account 111122223333, region us-east-1 (got 111122223333, eu-west-1): an ALB certificate must be in the ALB\'s account and region'] },
   { id: 'T-5', mistake: 'database host given with its port', argv: DEPLOY_DEV, edit: { dev: set('DatabaseHost', 'tap-dev.cluster-c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com:5432') },
-    expect: ['params/dev.json: /parameters/DatabaseHost: must match', 'without scheme or port'] },
+    expect: ['params/dev.json: /parameters/DatabaseHost: must be a DNS host name or IPv4 address', 'without scheme or port'] },
   { id: 'T-5', mistake: 'database name with a hyphen', argv: DEPLOY_DEV, edit: { dev: set('DatabaseName', 'tap-dev') },
-    expect: ['params/dev.json: /parameters/DatabaseName: must match', 'a PostgreSQL identifier'] },
+    expect: ['params/dev.json: /parameters/DatabaseName: must be a PostgreSQL identifier', '(got "tap-dev")'] },
   { id: 'T-5 / D-2', mistake: 'account id of 11 digits', argv: DEPLOY_DEV, edit: { dev: setDeployment('accountId', '11112222333') },
-    expect: ['params/dev.json: /deployment/accountId: must match ^[0-9]{12}$ (the AWS account id: 12 digits)'] },
+    expect: ['params/dev.json: /deployment/accountId: must be an AWS account id: 12 digits (got "11112222333")'] },
   { id: 'T-5 / D-2', mistake: 'account id as a number (leading zeros would be lost)', argv: ['outputs', '--env', 'dev'], edit: { dev: setDeployment('accountId', 111122223333) },
-    expect: ['params/dev.json: /deployment/accountId: must be a string (the AWS account id: 12 digits)'] },
+    expect: ['params/dev.json: /deployment/accountId: must be a string (got the number 111122223333) — the AWS account id: 12 digits'] },
   { id: 'T-5 / D-2', mistake: 'unknown region', argv: ['drift', '--env', 'dev'], edit: { dev: setDeployment('region', 'eu-west-4') },
     expect: ['params/dev.json: /deployment/region: must be one of: "af-south-1"', '"eu-west-1", "eu-west-2", "eu-west-3"'] },
   { id: 'T-5', mistake: 'artifact bucket name with capitals', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: setDeployment('artifactBucket', 'TAP-Artifacts') },
-    expect: ['params/dev.json: /deployment/artifactBucket: must match ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'] },
+    expect: ['params/dev.json: /deployment/artifactBucket: must be an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit (got "TAP-Artifacts")'] },
   { id: 'T-5', mistake: 'stack name starting with a digit', argv: DEPLOY_DEV, edit: { dev: setDeployment('stackName', '1tap-dev') },
-    expect: ['params/dev.json: /deployment/stackName: must match ^[a-zA-Z][-a-zA-Z0-9]{0,127}$'] },
+    expect: ['params/dev.json: /deployment/stackName: must be a stack name: a letter, then letters, digits or hyphens (at most 128) (got "1tap-dev")'] },
   { id: 'T-5', mistake: 'tag that shadows a platform tag', argv: DEPLOY_DEV, edit: { dev: (d) => { d.tags = { environment: 'development' }; } },
     expect: ['params/dev.json: /tags/environment: is set by the templates on every resource; choose another key (reserved: project, environment, service)'] },
   { id: 'T-5', mistake: 'tag key in the aws: namespace', argv: DEPLOY_DEV, edit: { dev: (d) => { d.tags = { 'aws:team': 'platform' }; } },
@@ -189,17 +187,6 @@ function workspaceFor(row: BadInput): string {
   }
   if (row.devFileText !== undefined) fs.writeFileSync(path.join(root, 'params', 'dev.json'), row.devFileText);
   return root;
-}
-
-/** The real runtime (rendering, params loading), with AWS replaced by a fake that records calls. */
-function runtimeAgainst(aws: FakeAws, clock: FakeClock, catalog: ServiceCatalog | undefined): RuntimeFactory {
-  return (root) => ({
-    ...defaultRuntime(root, catalog ? { catalog } : {}),
-    clock,
-    connect: async (region, _env, onRetry) => sessionFromPort(aws.port, { region, clock, onRetry }),
-    terminal: () => ({ interactive: false, prompt: async () => undefined }),
-    interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
-  });
 }
 
 async function attempt(row: Pick<BadInput, 'argv' | 'catalog'>, root: string) {

@@ -6,9 +6,9 @@
  * NoEcho parameter values are left out of the parameter hash: a hash of a short secret can be
  * guessed. The reviewed change set carries the values it was created with.
  */
-import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/problems';
+import { readJsonFile } from '../../core/json-file';
 import type { TemplateJson } from '../../core/template-json';
 import type { StackDescription } from '../../aws/port';
 import type { PackagedStack } from '../package/package';
@@ -103,15 +103,12 @@ export function artifactMarkdown(artifact: ReviewArtifact): string {
   ].join('\n');
 }
 
+/** Far above any review (its templates are hashes, its findings text); a bound, so REVIEW=/dev/zero-like paths stop at once. */
+export const REVIEW_FILE_MAX_BYTES = 32 * 1024 * 1024;
+
 /** Reads and shape-checks a review file; a wrong file is an input error (exit 2). */
 export function readArtifact(file: string, displayName: string): ReviewArtifact {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist; run `make diff` first' : `is not valid JSON (${(error as Error).message})`;
-    throw new InputError([{ file: displayName, path: '', message: reason }]);
-  }
+  const parsed = readJsonFile(file, displayName, { maxBytes: REVIEW_FILE_MAX_BYTES, what: 'a review file', missingHint: '; run `make diff` first' });
   const candidate = parsed as Partial<ReviewArtifact>;
   if (candidate?.schema !== REVIEW_SCHEMA || typeof candidate.changeSet?.id !== 'string' || !Array.isArray(candidate.templates)) {
     throw new InputError([{ file: displayName, path: '/schema', message: `is not a ${REVIEW_SCHEMA} review file` }]);
