@@ -8,6 +8,8 @@
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
  *   never be repeated by the SDK after an ambiguous 500.
  * - Every SDK error is classified into `AwsError`.
+ * - Every enumeration is converted to the port's unions (`recognize`): a value AWS adds later is
+ *   passed on as `unrecognized:<value>`, never dropped and never mistaken for a known one.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +18,18 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   AwsError,
+  CHANGE_ACTIONS,
+  CHANGE_SET_STATUSES,
+  DIFFERENCE_TYPES,
+  DRIFT_DETECTION_STATUSES,
+  EVALUATIONS,
+  EXECUTION_STATUSES,
+  RECREATIONS,
+  REPLACEMENTS,
+  RESOURCE_DRIFT_STATUSES,
+  RESOURCE_STATUSES,
+  STACK_DRIFT_STATUSES,
+  STACK_STATUSES,
   type AwsErrorKind,
   type AwsPort,
   type ChangeSetPage,
@@ -25,7 +39,9 @@ import {
   type S3Port,
   type SecretsPort,
   type StackDescription,
+  type StackEvent,
   type StsPort,
+  type Unrecognized,
 } from './port';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,6 +94,15 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
     return 'other';
   })();
   return new AwsError(kind, code, message, operation, status);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Enumerations (pure, unit-tested)                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** A documented value as it is; anything else (added by AWS later, or absent) as `unrecognized:<value>`. */
+export function recognize<T extends string>(known: readonly T[], value: string | undefined): T | Unrecognized {
+  return value !== undefined && (known as readonly string[]).includes(value) ? (value as T) : `unrecognized:${value ?? '(none)'}`;
 }
 
 const notFoundStack = (error: AwsError): boolean => error.kind === 'validation' && /does not exist/i.test(error.message);
@@ -211,7 +236,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
   const toStack = (stack: import('@aws-sdk/client-cloudformation').Stack): StackDescription => ({
     stackId: stack.StackId ?? '',
     stackName: stack.StackName ?? '',
-    status: stack.StackStatus ?? 'UNKNOWN',
+    status: recognize(STACK_STATUSES, stack.StackStatus),
     ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
     creationTime: stack.CreationTime ?? new Date(0),
     ...(stack.LastUpdatedTime ? { lastUpdatedTime: stack.LastUpdatedTime } : {}),
@@ -232,20 +257,20 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     const rc = change.ResourceChange;
     if (!rc) return undefined;
     return {
-      action: rc.Action ?? 'Unknown',
+      action: recognize(CHANGE_ACTIONS, rc.Action),
       logicalId: rc.LogicalResourceId ?? '',
       ...(rc.PhysicalResourceId ? { physicalId: rc.PhysicalResourceId } : {}),
       resourceType: rc.ResourceType ?? '',
-      ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+      ...(rc.Replacement ? { replacement: recognize(REPLACEMENTS, rc.Replacement) } : {}),
       scope: rc.Scope ?? [],
       details: (rc.Details ?? []).map((d) => ({
-        ...(d.Evaluation ? { evaluation: d.Evaluation } : {}),
+        ...(d.Evaluation ? { evaluation: recognize(EVALUATIONS, d.Evaluation) } : {}),
         ...(d.ChangeSource ? { changeSource: d.ChangeSource } : {}),
         ...(d.CausingEntity ? { causingEntity: d.CausingEntity } : {}),
         target: {
           ...(d.Target?.Attribute ? { attribute: d.Target.Attribute } : {}),
           ...(d.Target?.Name ? { name: d.Target.Name } : {}),
-          ...(d.Target?.RequiresRecreation ? { requiresRecreation: d.Target.RequiresRecreation } : {}),
+          ...(d.Target?.RequiresRecreation ? { requiresRecreation: recognize(RECREATIONS, d.Target.RequiresRecreation) } : {}),
           ...(d.Target?.Path ? { path: d.Target.Path } : {}),
           ...(d.Target?.BeforeValue !== undefined ? { beforeValue: d.Target.BeforeValue } : {}),
           ...(d.Target?.AfterValue !== undefined ? { afterValue: d.Target.AfterValue } : {}),
@@ -304,9 +329,10 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
           name: answer.ChangeSetName ?? '',
           stackId: answer.StackId ?? '',
           stackName: answer.StackName ?? '',
-          status: answer.Status ?? 'UNKNOWN',
+          status: recognize(CHANGE_SET_STATUSES, answer.Status),
           ...(answer.StatusReason ? { statusReason: answer.StatusReason } : {}),
-          executionStatus: answer.ExecutionStatus ?? 'UNAVAILABLE',
+          // Absent while the change set is being computed: not executable (API reference: ExecutionStatus).
+          executionStatus: answer.ExecutionStatus === undefined ? 'UNAVAILABLE' : recognize(EXECUTION_STATUSES, answer.ExecutionStatus),
           ...(answer.ParentChangeSetId ? { parentChangeSetId: answer.ParentChangeSetId } : {}),
           ...(answer.RootChangeSetId ? { rootChangeSetId: answer.RootChangeSetId } : {}),
           creationTime: answer.CreationTime ?? new Date(0),
@@ -345,7 +371,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
             logicalId: e.LogicalResourceId ?? '',
             ...(e.PhysicalResourceId ? { physicalId: e.PhysicalResourceId } : {}),
             resourceType: e.ResourceType ?? '',
-            status: e.ResourceStatus ?? '',
+            status: recognize<string>([...RESOURCE_STATUSES, ...STACK_STATUSES], e.ResourceStatus) as StackEvent['status'],
             ...(e.ResourceStatusReason ? { reason: e.ResourceStatusReason } : {}),
             timestamp: e.Timestamp ?? new Date(0),
           })),
@@ -363,7 +389,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
               logicalId: r.LogicalResourceId ?? '',
               ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
               resourceType: r.ResourceType ?? '',
-              status: r.ResourceStatus ?? '',
+              status: recognize(RESOURCE_STATUSES, r.ResourceStatus),
               ...(r.ResourceStatusReason ? { reason: r.ResourceStatusReason } : {}),
             })),
           ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
@@ -399,8 +425,9 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
       call('cfn.describeStackDriftDetectionStatus', async () => {
         const answer = await clients.cfn.send(new cfnSdk.DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
         return {
-          status: answer.DetectionStatus ?? 'DETECTION_FAILED',
-          ...(answer.StackDriftStatus ? { stackDriftStatus: answer.StackDriftStatus } : {}),
+          // No status is no answer: treated as a failed detection, so a report never claims "in sync" for it.
+          status: answer.DetectionStatus === undefined ? 'DETECTION_FAILED' : recognize(DRIFT_DETECTION_STATUSES, answer.DetectionStatus),
+          ...(answer.StackDriftStatus ? { stackDriftStatus: recognize(STACK_DRIFT_STATUSES, answer.StackDriftStatus) } : {}),
           ...(answer.DetectionStatusReason ? { reason: answer.DetectionStatusReason } : {}),
         };
       }),
@@ -416,12 +443,12 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
             logicalId: d.LogicalResourceId ?? '',
             ...(d.PhysicalResourceId ? { physicalId: d.PhysicalResourceId } : {}),
             resourceType: d.ResourceType ?? '',
-            status: d.StackResourceDriftStatus ?? 'NOT_CHECKED',
+            status: d.StackResourceDriftStatus === undefined ? 'NOT_CHECKED' : recognize(RESOURCE_DRIFT_STATUSES, d.StackResourceDriftStatus),
             differences: (d.PropertyDifferences ?? []).map((p) => ({
               path: p.PropertyPath ?? '',
               ...(p.ExpectedValue !== undefined ? { expected: p.ExpectedValue } : {}),
               ...(p.ActualValue !== undefined ? { actual: p.ActualValue } : {}),
-              type: p.DifferenceType ?? 'NOT_EQUAL',
+              type: p.DifferenceType === undefined ? 'NOT_EQUAL' : recognize(DIFFERENCE_TYPES, p.DifferenceType),
             })),
           })),
           ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),

@@ -4,7 +4,7 @@
  * failure names the nested change set that really failed, not "Nested change set … FAILED".
  */
 import { createHash } from 'node:crypto';
-import { AwsError, type ChangeSetPage, type ChangeSetType, type CloudFormationPort } from '../aws/port';
+import { AwsError, type ChangeSetPage, type ChangeSetStatus, type ChangeSetType, type CloudFormationPort } from '../aws/port';
 import type { Clock } from '../core/clock';
 
 /** IAM roles (named and unnamed) and the AWS::LanguageExtensions transform. */
@@ -48,13 +48,15 @@ export function pollDelay(attempt: number, firstMs = 1000, maxMs = 5000): number
   return Math.min(maxMs, Math.round(firstMs * 1.5 ** attempt));
 }
 
-const SETTLED = new Set(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);
+/** Statuses in which CloudFormation is done with a change set; an unrecognised one counts as done (never waited on for 30 minutes). */
+const SETTLED: ReadonlySet<ChangeSetStatus> = new Set<ChangeSetStatus>(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);
+const isSettledChangeSet = (status: ChangeSetStatus): boolean => SETTLED.has(status) || status.startsWith('unrecognized:');
 
 export async function waitForChangeSet(cfn: CloudFormationPort, id: string, { clock, signal, timeoutMs = 30 * 60_000 }: WaitOptions): Promise<ChangeSetPage | undefined> {
   const started = clock.now();
   for (let attempt = 0; ; attempt += 1) {
     const page = await cfn.describeChangeSet(id, { includePropertyValues: false });
-    if (!page || SETTLED.has(page.status)) return page;
+    if (!page || isSettledChangeSet(page.status)) return page;
     if (signal?.aborted) return page;
     if (clock.now() - started > timeoutMs) {
       throw new AwsError('other', 'ChangeSetTimeout', `change set ${id} still ${page.status} after ${Math.round(timeoutMs / 60_000)} minutes`, 'cfn.describeChangeSet');

@@ -3,7 +3,7 @@
  * started on the root and on every nested stack, polled, and the drifted resources are gathered
  * by stack path. Differences the platform causes on purpose are labelled, not hidden.
  */
-import { AwsError, type CloudFormationPort, type ResourceDrift } from '../aws/port';
+import { AwsError, type CloudFormationPort, type ResourceDrift, type StackDriftStatus } from '../aws/port';
 import { pollDelay } from './changeset';
 import type { Clock } from '../core/clock';
 import { listStackTree } from './protection';
@@ -11,8 +11,7 @@ import { listStackTree } from './protection';
 export interface StackDriftResult {
   readonly path: string;
   readonly stackId: string;
-  /** DRIFTED | IN_SYNC | NOT_CHECKED | UNKNOWN */
-  readonly status: string;
+  readonly status: StackDriftStatus;
   readonly detection: 'complete' | 'failed';
   readonly reason?: string;
 }

@@ -11,6 +11,7 @@ import { serializeTemplate } from '../../synth/render';
 import { ARTIFACT_BUCKET_EXPORT, bootstrapStackName, buildBootstrap } from '../../stacks/bootstrap';
 import { applyProtections, runDeploy, stackTags, type DeployTarget } from '../../operations/deploy';
 import { sha256 } from '../../operations/package/package';
+import type { BootstrapParameterName, ParameterValues, RootParameterName } from '../../aws/port';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
 
 export function createBootstrapCommand(runtimeFor: RuntimeFactory = realRuntime): Command {
@@ -36,6 +37,7 @@ export function createBootstrapCommand(runtimeFor: RuntimeFactory = realRuntime)
           }
         }
         const digest = sha256(body);
+        const rootParameter = (name: RootParameterName): string | undefined => (c.env.stackParameters as ParameterValues<RootParameterName>)[name];
         const target: DeployTarget = {
           command: 'bootstrap',
           stackName,
@@ -43,10 +45,10 @@ export function createBootstrapCommand(runtimeFor: RuntimeFactory = realRuntime)
           template: 'body',
           objects: [],
           parameters: {
-            Environment: c.env.stackParameters['Environment'] ?? c.env.name,
-            DataProtection: c.env.stackParameters['DataProtection'] ?? 'delete',
+            Environment: rootParameter('Environment') ?? c.env.name,
+            DataProtection: rootParameter('DataProtection') ?? 'delete',
             ArtifactBucketName: deployment.artifactBucket,
-          },
+          } satisfies Record<BootstrapParameterName, string>,
           tags: stackTags(c),
           saveReview: false,
           autoReplaceFailedCreate: true,

@@ -16,6 +16,7 @@ import { followOperation } from '../../operations/progress/follow';
 import { sha256 } from '../../operations/package/package';
 import { latestEventId } from '../../operations/progress/watch';
 import { isInProgress } from '../../operations/stack-status';
+import { protectionPlan } from '../../operations/protection';
 import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
 
 /** A --confirm that is not the stack name stops before any AWS call. */
@@ -49,7 +50,7 @@ export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): 
           c.say.fail('error', `${stackName} is ${stack.status}; destroy it after that operation ends (${commandLine('deploy', c.env.name).make} follows it).`);
           return EXIT.precondition;
         }
-        const retain = c.env.stackParameters['DataProtection'] === 'retain' || stack.parameters['DataProtection'] === 'retain';
+        const retain = protectionPlan(c.env.stackParameters).retain || protectionPlan(stack.parameters).retain;
         if (retain && !force) {
           c.say.fail('refused', `${c.env.name} keeps its data (DataProtection=retain): destroy is refused.`);
           c.say.detail(`If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).`);

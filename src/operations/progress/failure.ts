@@ -8,7 +8,7 @@
  * resource(s) failed to …"); the deepest stack wins, then the earliest event. ECS services get
  * their latest service events and stopped-task reasons (`diagnoseEcsService`).
  */
-import type { EcsPort } from '../../aws/port';
+import type { EcsPort, EventStatus } from '../../aws/port';
 import { clockTime } from '../../core/clock';
 import type { OperationState, PathEvent } from './state';
 import { isStackLevel, pathLabel } from './state';
@@ -27,7 +27,7 @@ export interface FailedResource {
   readonly logicalId: string;
   readonly resourceType: string;
   readonly physicalId?: string;
-  readonly status: string;
+  readonly status: EventStatus;
   readonly reason: string;
   readonly at: Date;
 }

@@ -8,7 +8,7 @@ import { commandLine, type AwsCommand } from '../context';
 import { formatDuration } from '../../core/clock';
 import { describeFailed, diagnoseEcsService, failedResources, findRootCause, resourcesToSkip } from './failure';
 import { lineView, liveView } from './render';
-import type { OperationState } from './state';
+import type { OperationState, WatchedStatus } from './state';
 import { watchOperation, type Baseline, type WatchResult } from './watch';
 import { outcomeOf, type Outcome } from '../stack-status';
 
@@ -16,7 +16,7 @@ export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
 
 export interface OperationReport {
   readonly code: ExitCode;
-  readonly status: string;
+  readonly status: WatchedStatus;
   readonly outcome: Outcome | 'interrupted' | 'lost';
   readonly state?: OperationState;
 }
@@ -60,7 +60,7 @@ export function nextStep(status: string, environment: string, stackName: string,
   }
 }
 
-const SUCCESS: Record<OperationKind, (status: string) => boolean> = {
+const SUCCESS: Record<OperationKind, (status: WatchedStatus) => boolean> = {
   deploy: (s) => outcomeOf(s) === 'succeeded',
   attach: (s) => outcomeOf(s) === 'succeeded',
   delete: (s) => s === 'DELETE_COMPLETE',

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/problems';
 import type { TemplateJson } from '../../core/template-json';
-import type { StackDescription } from '../../aws/port';
+import type { ChangeSetStatus, ExecutionStatus, StackDescription, StackStatus } from '../../aws/port';
 import type { PackagedStack } from '../package/package';
 import { allStacks, type Review } from './model';
 import { renderReview } from './render';
@@ -33,7 +33,7 @@ export interface ReviewArtifact {
     readonly nested: readonly { readonly path: string; readonly id: string }[];
   };
   /** The stack as it was when reviewed (after the change set was created). */
-  readonly stackState: { readonly status: string; readonly lastUpdatedTime?: string };
+  readonly stackState: { readonly status: StackStatus; readonly lastUpdatedTime?: string };
   readonly templates: readonly { readonly path: string; readonly file: string; readonly sha256: string; readonly url: string }[];
   readonly parametersSha256: string;
   readonly tagsSha256: string;
@@ -127,7 +127,7 @@ export interface CurrentState {
   readonly tagsSha256: string;
   readonly stack: StackDescription | undefined;
   /** Status and execution status of the reviewed change set now (undefined: it is gone). */
-  readonly changeSet: { readonly status: string; readonly executionStatus: string } | undefined;
+  readonly changeSet: { readonly status: ChangeSetStatus; readonly executionStatus: ExecutionStatus } | undefined;
 }
 
 /** Pure: every reason the reviewed plan no longer describes what would be executed. */

@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { EventStatus } from '../../../src/aws/port';
 import { findRootCause, resourcesToSkip } from '../../../src/operations/progress/failure';
 import { createState, applyEvent, trackStack, type PathEvent } from '../../../src/operations/progress/state';
 import { ops, Scenario } from '../../helpers/deploy-harness';
@@ -110,7 +111,7 @@ test('D-8: UPDATE_ROLLBACK_FAILED names the resources and the continue-rollback 
 
 test('D-8: findRootCause prefers the deepest stack, then the earliest event, and ignores consequences', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
-  const event = (path: string, logicalId: string, resourceType: string, status: string, reason: string, second: number): PathEvent => ({
+  const event = (path: string, logicalId: string, resourceType: string, status: EventStatus, reason: string, second: number): PathEvent => ({
     path,
     event: { eventId: `${path}-${logicalId}-${second}`, stackId: `arn:${path}`, stackName: path || 'root', logicalId, resourceType, status, reason, timestamp: at(second) },
   });
@@ -132,7 +133,7 @@ test('D-8: resources to skip are named LogicalId in the root and Nested.LogicalI
   const state = createState('arn:root', 'tap-dev', 0);
   trackStack(state, 'arn:svc', 'Services', 'Services');
   trackStack(state, 'arn:fe', 'Services/Frontend', 'Frontend');
-  const ev = (stackId: string, logicalId: string, resourceType: string, status: string): PathEvent => ({
+  const ev = (stackId: string, logicalId: string, resourceType: string, status: EventStatus): PathEvent => ({
     path: '',
     event: { eventId: `${stackId}${logicalId}${status}`, stackId, stackName: 'x', logicalId, resourceType, status, timestamp: new Date(0), ...(resourceType === 'AWS::CloudFormation::Stack' && logicalId === 'x' ? { physicalId: stackId } : {}) },
   });

@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { EventStatus } from '../../../src/aws/port';
 import { createMasker } from '../../../src/operations/mask';
 import { liveFrame } from '../../../src/operations/progress/render';
 import { applyEvent, createState, trackStack } from '../../../src/operations/progress/state';
@@ -43,7 +44,7 @@ test('D-7: the live frame lists running resources and failures', () => {
   const masker = createMasker([], ['s3cr3t-value']);
   const state = createState('arn:root', 'tap-dev', 0);
   trackStack(state, 'arn:fe', 'Services/Frontend', 'Frontend');
-  const event = (stackId: string, logicalId: string, resourceType: string, status: string, at: number) =>
+  const event = (stackId: string, logicalId: string, resourceType: string, status: EventStatus, at: number) =>
     applyEvent(state, { path: '', event: { eventId: `${logicalId}${status}`, stackId, stackName: 'x', logicalId, resourceType, status, timestamp: new Date(at) } });
   event('arn:fe', 'Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', 1000);
   event('arn:fe', 'LogGroup', 'AWS::Logs::LogGroup', 'UPDATE_COMPLETE', 2000);
