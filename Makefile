@@ -4,8 +4,6 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 ENV ?= dev
-# The pinned AWS SDK announces that releases after January 2027 need Node 22; these pins run on 20.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 NODE_BIN := node_modules/.bin
 TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')

@@ -43,8 +43,9 @@ import {
   type StsPort,
   type Unrecognized,
 } from './port';
+import { endpointFor, type EnvironmentVariables } from './endpoint';
 
-type Env = Readonly<Record<string, string | undefined>>;
+type Env = EnvironmentVariables;
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Error classification (pure, unit-tested)                                                        */
@@ -108,12 +109,18 @@ export function recognize<T extends string>(known: readonly T[], value: string |
 const notFoundStack = (error: AwsError): boolean => error.kind === 'validation' && /does not exist/i.test(error.message);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Endpoint and region configuration                                                               */
+/* The SDK's Node-version notice                                                                   */
 /* ---------------------------------------------------------------------------------------------- */
 
-/** `AWS_ENDPOINT_URL_<SERVICE>` wins over `AWS_ENDPOINT_URL`, as in the SDKs' shared config. */
-export function endpointFor(env: Env, serviceEnvKey: string): string | undefined {
-  return env[`AWS_ENDPOINT_URL_${serviceEnvKey}`] || env['AWS_ENDPOINT_URL'] || undefined;
+export const SDK_NODE_NOTICE_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * The pinned SDK warns, on the first client it builds, that its releases after January 2027 need
+ * Node 22; the toolkit pins both and runs on Node 20. Call before building a client (every client
+ * of the toolkit is built by `createSdkPort`, which does).
+ */
+export function silenceSdkNodeNotice(): void {
+  process.env[SDK_NODE_NOTICE_VARIABLE] ??= 'true';
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -132,7 +139,7 @@ const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
 /** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
 export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  silenceSdkNodeNotice();
   const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-s3'),

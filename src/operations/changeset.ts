@@ -3,9 +3,9 @@
  * wait for CloudFormation to compute it, and classify the result. "No changes" is a success; a
  * failure names the nested change set that really failed, not "Nested change set … FAILED".
  */
-import { createHash } from 'node:crypto';
 import { AwsError, type ChangeSetPage, type ChangeSetStatus, type ChangeSetType, type CloudFormationPort } from '../aws/port';
 import type { Clock } from '../core/clock';
+import { clientToken } from './client-token';
 
 /** IAM roles (named and unnamed) and the AWS::LanguageExtensions transform. */
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
@@ -16,8 +16,6 @@ export function isNoChangeReason(reason: string | undefined): boolean {
   return text.includes("didn't contain changes") || text.includes('did not contain changes') || text.includes('no updates are to be performed');
 }
 
-const shortHash = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
-
 /**
  * Deterministic-ish name: the environment, the UTC time and a hash of what is deployed, so
  * people can tell change sets apart in the console and retries of the same request reuse the
@@ -26,7 +24,7 @@ const shortHash = (text: string, length: number): string => createHash('sha256')
 export function changeSetIdentity(environment: string, contentHash: string, now: number): { name: string; clientToken: string } {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const name = `tap-${environment}-${stamp}-${contentHash.slice(0, 8)}`;
-  return { name, clientToken: `tap-${shortHash(name, 32)}` };
+  return { name, clientToken: clientToken('create', name) };
 }
 
 export type ChangeSetResult =

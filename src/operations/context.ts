@@ -12,6 +12,7 @@ import { createMasker, secretParameterValues, type SecretMasker } from './mask';
 import { packagePlatform, PackagingError, type PackagedPlatform } from './package/package';
 import { CheckFailedError, InputError, type Problem } from '../core/problems';
 import type { RetryNotice } from '../aws/retry';
+import { endpointFor } from '../aws/endpoint';
 import type { DeployRuntime, Terminal, Workspace } from './runtime';
 import { formatDuration } from '../core/clock';
 
@@ -82,7 +83,7 @@ export async function openAwsCommand(context: CommandContext, runtime: DeployRun
 
   // Packaging is pure; URLs need only the bucket, region and endpoint. A template over
   // CloudFormation's 1 MB limit is a failed check (exit 3), found before any AWS call.
-  const endpoint = context.env['AWS_ENDPOINT_URL_S3'] || context.env['AWS_ENDPOINT_URL'] || undefined;
+  const endpoint = endpointFor(context.env, 'S3');
   let packaged: PackagedPlatform;
   try {
     packaged = packagePlatform(workspace.platform, { bucket: deployment.artifactBucket, region: deployment.region, ...(endpoint ? { endpoint } : {}) });

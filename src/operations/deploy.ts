@@ -17,6 +17,7 @@ import { table } from '../cli/terminal';
 import { PROJECT } from '../catalog/platform';
 import { AwsError, type StackDescription } from '../aws/port';
 import { CAPABILITIES, changeSetIdentity, createChangeSet, discardChangeSet } from './changeset';
+import { clientToken } from './client-token';
 import { commandLine, type AwsCommand } from './context';
 import { collectOutputs, type OutputsDocument } from './outputs';
 import { explainLastOperation, followOperation } from './progress/follow';
@@ -113,7 +114,7 @@ export async function runDeploy(c: AwsCommand, options: DeployOptions, target: D
       if (!(options.replaceFailedStack || target.autoReplaceFailedCreate) || options.mode === 'diff') return stuckFailedCreate(c, action.stack);
       c.say.line(`${stackName} is ${action.stack.status} after a failed first create: deleting it before creating it again${target.autoReplaceFailedCreate ? '' : ' (--replace-failed-stack)'}.`);
       const baseline = await latestEventId(cfn, action.stack.stackId);
-      await cfn.deleteStack(action.stack.stackId, `tap-replace-${sha256(action.stack.stackId).slice(0, 24)}`);
+      await cfn.deleteStack(action.stack.stackId, clientToken('replace', action.stack.stackId));
       const report = await followOperation(c, action.stack, { kind: 'after-event', eventId: baseline }, 'delete');
       if (report.code !== EXIT.ok) return report.code;
       stack = undefined;
@@ -169,7 +170,7 @@ export async function runDeploy(c: AwsCommand, options: DeployOptions, target: D
     description: `tap ${c.runtime.toolkitVersion}: ${c.env.name}, root template ${root.sha256.slice(0, 12)}`,
   }, { clock: c.runtime.clock });
 
-  const cleanupToken = `tap-discard-${identity.clientToken.slice(4, 36)}`;
+  const cleanupToken = clientToken('discard', identity.name);
   switch (result.type) {
     case 'rejected': {
       c.say.fail('error', `CloudFormation rejected the change set: ${result.reason}`);
@@ -296,7 +297,7 @@ async function executeReviewed(c: AwsCommand, options: DeployOptions, file: stri
     stackId: artifact.stackId,
     createdStack: artifact.changeSet.type === 'CREATE',
     fromReviewFile: true,
-    cleanupToken: `tap-discard-${sha256(artifact.changeSet.id).slice(0, 32)}`,
+    cleanupToken: clientToken('discard', artifact.changeSet.id),
   }, options);
 }
 
@@ -399,7 +400,7 @@ async function approveAndExecute(c: AwsCommand, target: DeployTarget, review: Re
  */
 async function executeOnce(c: AwsCommand, id: string): Promise<'started' | { reason: string; conflict?: boolean }> {
   const { cfn } = c.session.port;
-  const token = `tap-exec-${sha256(id).slice(0, 32)}`;
+  const token = clientToken('execute', id);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await cfn.executeChangeSet(id, token);

@@ -10,6 +10,7 @@ import type { AwsSession } from '../aws/port';
 import { systemClock, type Clock } from '../core/clock';
 import type { RetryNotice } from '../aws/retry';
 import { sessionFromPort } from '../aws/session';
+import { endpointFor } from '../aws/endpoint';
 import type { Output } from '../cli/terminal';
 import { loadEnvironment, requireKnownEnvironment, type EnvironmentConfig } from '../config/environment';
 import type { RenderedPlatform } from '../synth/render';
@@ -123,7 +124,7 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
     async connect(region, env, onRetry) {
       const { createSdkPort } = await import('../aws/sdk');
       const port = await createSdkPort(region, env);
-      const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined;
+      const endpoint = endpointFor(env, 'S3');
       return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
     },
     terminal: processTerminal,

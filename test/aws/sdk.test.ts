@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHANGE_ACTIONS, STACK_STATUSES, type ChangeAction, type RootParameterName, type StackStatus } from '../../src/aws/port';
-import { classifySdkError, endpointFor, recognize } from '../../src/aws/sdk';
+import { endpointFor } from '../../src/aws/endpoint';
+import { classifySdkError, recognize } from '../../src/aws/sdk';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...extra });

@@ -14,6 +14,7 @@ import type { Output } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
 import type { TemplateJson } from '../../src/core/template-json';
 import { createSdkPort } from '../../src/aws/sdk';
+import { endpointFor } from '../../src/aws/endpoint';
 import { systemClock } from '../../src/core/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
@@ -76,7 +77,8 @@ export class WireWorkspace {
         };
       },
       async connect(region, env, onRetry) {
-        const session = sessionFromPort(await createSdkPort(region, env), { region, endpoint: env['AWS_ENDPOINT_URL'], clock: systemClock, onRetry });
+        const endpoint = endpointFor(env, 'S3');
+        const session = sessionFromPort(await createSdkPort(region, env), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
         calls.current = () => session.apiCalls();
         return session;
       },

@@ -21,8 +21,6 @@ export async function withAwsCommand(
   options: OpenOptions,
   run: (command: AwsCommand) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  // AWS SDK v3 warns about Node 20 on every client; the toolkit pins its Node version itself.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const environment = valueOf(context.args, 'env') ?? 'dev';
   const opened = await openAwsCommand(context, runtimeFor(context.root), environment, options);
   if (opened.type === 'exit') return opened.code;

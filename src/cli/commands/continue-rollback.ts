@@ -8,7 +8,7 @@ import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
 import { commandLine } from '../../operations/context';
 import { explainLastOperation, followOperation } from '../../operations/progress/follow';
-import { sha256 } from '../../operations/package/package';
+import { clientToken } from '../../operations/client-token';
 import { latestEventId } from '../../operations/progress/watch';
 import { approvalMode } from '../../operations/deploy';
 import { realRuntime, withAwsCommand, yesOption, type RuntimeFactory } from './aws-command';
@@ -52,7 +52,7 @@ export function createContinueRollbackCommand(runtimeFor: RuntimeFactory = realR
           }
         }
         const baseline = await latestEventId(cfn, stack.stackId);
-        await cfn.continueUpdateRollback(stack.stackId, skip, `tap-continue-${sha256(stack.stackId + (stack.lastUpdatedTime?.toISOString() ?? '') + skip.join(',')).slice(0, 32)}`);
+        await cfn.continueUpdateRollback(stack.stackId, skip, clientToken('continue', stack.stackId, stack.lastUpdatedTime?.toISOString() ?? '', ...skip));
         return (await followOperation(c, stack, { kind: 'after-event', eventId: baseline }, 'rollback')).code;
       }),
   };

@@ -13,7 +13,7 @@ import { InputError, quote, type Problem } from '../../core/problems';
 import { commandLine } from '../../operations/context';
 import { emptyBucket, forceDeleteSecrets, inventoryTree } from '../../operations/destroy';
 import { followOperation } from '../../operations/progress/follow';
-import { sha256 } from '../../operations/package/package';
+import { clientToken } from '../../operations/client-token';
 import { latestEventId } from '../../operations/progress/watch';
 import { isInProgress } from '../../operations/stack-status';
 import { protectionPlan } from '../../operations/protection';
@@ -92,7 +92,7 @@ export function createDestroyCommand(runtimeFor: RuntimeFactory = realRuntime): 
           }
         }
         const baseline = await latestEventId(cfn, stack.stackId);
-        await cfn.deleteStack(stack.stackId, `tap-destroy-${sha256(stack.stackId + String(stack.lastUpdatedTime ?? stack.creationTime)).slice(0, 32)}`);
+        await cfn.deleteStack(stack.stackId, clientToken('destroy', stack.stackId, (stack.lastUpdatedTime ?? stack.creationTime).toISOString()));
         const report = await followOperation(c, stack, { kind: 'after-event', eventId: baseline }, 'delete');
         if (report.code !== EXIT.ok) return report.code;
         if (!retain && inventory.secrets.length > 0) {
