@@ -112,7 +112,7 @@ const notFoundStack = (error: AwsError): boolean => error.kind === 'validation' 
 /* The SDK's Node-version notice                                                                   */
 /* ---------------------------------------------------------------------------------------------- */
 
-export const SDK_NODE_NOTICE_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+const SDK_NODE_NOTICE_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 /**
  * The pinned SDK warns, on the first client it builds, that its releases after January 2027 need

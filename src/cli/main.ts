@@ -3,28 +3,29 @@
  * never pays for the AWS SDK.
  */
 import { parseArgs } from './args';
-import type { Command } from './command';
+import type { Command, Hosts, RuntimeFactory } from './command';
 import { EXIT, type ExitCode } from './exit-codes';
-import { consoleOutput, styler, writeLine, type Output } from './terminal';
-import { CheckFailedError, formatProblem, InputError } from '../core/problems';
+import { consoleOutput, processTerminal, styler, writeLine, type Output, type TerminalFactory } from './terminal';
+import { printInputProblems } from './ui';
+import { CheckFailedError, InputError } from '../core/problems';
 import { repoRoot } from '../core/paths';
-import type { RuntimeFactory } from './commands/aws-command';
+import { defaultRuntime } from '../operations/runtime';
 
-/** Loads a command; AWS commands take the runtime (tests inject a fake AWS; undefined = the real one). */
-type LoadCommand = (runtime?: RuntimeFactory) => Promise<Command>;
+/** Loads a command; AWS commands take the hosts (tests inject a fake AWS and terminal). */
+type LoadCommand = (hosts: Hosts) => Promise<Command>;
 
 const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   synth: async () => (await import('./commands/synth')).synthCommand,
   validate: async () => (await import('./commands/validate')).validateCommand,
   lint: async () => (await import('./commands/lint')).lintCommand,
   plan: async () => (await import('./commands/plan')).planCommand,
-  bootstrap: async (runtime) => (await import('./commands/bootstrap')).createBootstrapCommand(runtime),
-  diff: async (runtime) => (await import('./commands/diff')).createDiffCommand(runtime),
-  deploy: async (runtime) => (await import('./commands/deploy')).createDeployCommand(runtime),
-  outputs: async (runtime) => (await import('./commands/outputs')).createOutputsCommand(runtime),
-  drift: async (runtime) => (await import('./commands/drift')).createDriftCommand(runtime),
-  destroy: async (runtime) => (await import('./commands/destroy')).createDestroyCommand(runtime),
-  'continue-rollback': async (runtime) => (await import('./commands/continue-rollback')).createContinueRollbackCommand(runtime),
+  bootstrap: async (hosts) => (await import('./commands/bootstrap')).createBootstrapCommand(hosts),
+  diff: async (hosts) => (await import('./commands/diff')).createDiffCommand(hosts),
+  deploy: async (hosts) => (await import('./commands/deploy')).createDeployCommand(hosts),
+  outputs: async (hosts) => (await import('./commands/outputs')).createOutputsCommand(hosts),
+  drift: async (hosts) => (await import('./commands/drift')).createDriftCommand(hosts),
+  destroy: async (hosts) => (await import('./commands/destroy')).createDestroyCommand(hosts),
+  'continue-rollback': async (hosts) => (await import('./commands/continue-rollback')).createContinueRollbackCommand(hosts),
   diagram: async () => (await import('./commands/diagram')).diagramCommand,
 };
 
@@ -34,6 +35,8 @@ export interface MainOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** How AWS commands reach AWS; tests inject one. */
   readonly runtime?: RuntimeFactory;
+  /** Where questions are asked; tests inject one. */
+  readonly terminal?: TerminalFactory;
 }
 
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<ExitCode> {
@@ -46,13 +49,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return EXIT.invalidInput;
   }
   try {
-    const command = await load(options.runtime);
+    const command = await load({ runtime: options.runtime ?? defaultRuntime, terminal: options.terminal ?? processTerminal });
     const args = parseArgs(name, command.spec, rest);
     return await command.run({ root: options.root ?? repoRoot(), output, args, env: options.env ?? process.env });
   } catch (error) {
     if (error instanceof InputError) {
-      for (const problem of error.problems) writeLine(output.err, `${style('red', 'error')} ${formatProblem(problem)}`);
-      writeLine(output.err, style('dim', 'Nothing was changed in AWS.'));
+      printInputProblems(output, style, error.problems);
       return EXIT.invalidInput;
     }
     if (error instanceof CheckFailedError) {

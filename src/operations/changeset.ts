@@ -6,6 +6,7 @@
 import { AwsError, type ChangeSetPage, type ChangeSetStatus, type ChangeSetType, type CloudFormationPort } from '../aws/port';
 import type { Clock } from '../core/clock';
 import { clientToken } from './client-token';
+import type { NestedCause } from './operation';
 
 /** IAM roles (named and unnamed) and the AWS::LanguageExtensions transform. */
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
@@ -30,7 +31,9 @@ export function changeSetIdentity(environment: string, contentHash: string, now:
 export type ChangeSetResult =
   | { readonly type: 'ready'; readonly id: string; readonly stackId: string; readonly changeSetType: ChangeSetType }
   | { readonly type: 'no-changes'; readonly id: string; readonly stackId: string; readonly reason: string }
-  | { readonly type: 'failed'; readonly id: string; readonly stackId: string; readonly reason: string; readonly causes: readonly string[] }
+  | { readonly type: 'failed'; readonly id: string; readonly stackId: string; readonly reason: string; readonly causes: readonly NestedCause[] }
+  /** It was deleted while CloudFormation computed it (by someone else). */
+  | { readonly type: 'disappeared'; readonly id: string; readonly stackId: string }
   /** CreateChangeSet itself was refused (template, parameters, stack state). */
   | { readonly type: 'rejected'; readonly reason: string; readonly code: string };
 
@@ -64,8 +67,8 @@ export async function waitForChangeSet(cfn: CloudFormationPort, id: string, { cl
 }
 
 /** Follows "Nested change set <arn> was not successfully created" down to the real reasons. */
-export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeSetPage, depth = 0): Promise<string[]> {
-  const causes: string[] = [];
+export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeSetPage, depth = 0): Promise<NestedCause[]> {
+  const causes: NestedCause[] = [];
   const nestedIds = new Set<string>([
     ...(page.statusReason?.match(/arn:aws[a-z-]*:cloudformation:[^\s,]+:changeSet\/[^\s,]+/g) ?? []),
     ...page.changes.map((c) => c.changeSetId).filter((id): id is string => id !== undefined),
@@ -76,7 +79,7 @@ export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeS
     if (!nested || nested.status !== 'FAILED') continue;
     const deeper = await nestedFailureCauses(cfn, nested, depth + 1);
     if (deeper.length > 0) causes.push(...deeper);
-    else if (nested.statusReason) causes.push(`${nested.stackName}: ${nested.statusReason}`);
+    else if (nested.statusReason) causes.push({ stackName: nested.stackName, reason: nested.statusReason });
   }
   return causes;
 }
@@ -97,7 +100,7 @@ export async function createChangeSet(
     throw error;
   }
   const page = await waitForChangeSet(cfn, created.id, options);
-  if (!page) return { type: 'failed', id: created.id, stackId: created.stackId, reason: 'the change set disappeared while CloudFormation was computing it', causes: [] };
+  if (!page) return { type: 'disappeared', id: created.id, stackId: created.stackId };
   if (page.status === 'CREATE_COMPLETE') {
     // moto (and only moto) answers an identical template with an empty CREATE_COMPLETE set.
     return { type: 'ready', id: page.id, stackId: page.stackId || created.stackId, changeSetType: request.changeSetType };

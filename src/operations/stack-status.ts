@@ -6,7 +6,8 @@ import type { StackDescription, StackStatus } from '../aws/port';
 
 export const isInProgress = (status: string): boolean => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 
-export type Outcome = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed';
+/** How a stack operation ended, read from the stack's settled status. */
+export type SettledAs = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed';
 
 /**
  * How an operation ended, from the stack's settled status.
@@ -15,7 +16,7 @@ export type Outcome = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed'
  * - `failed`: ended in a failure status without a rollback (DELETE_FAILED, UPDATE_FAILED with
  *   rollback disabled, CREATE_FAILED).
  */
-export function outcomeOf(status: StackStatus | 'UNKNOWN'): Outcome {
+export function settledAs(status: StackStatus | 'UNKNOWN'): SettledAs {
   switch (status) {
     case 'CREATE_COMPLETE':
     case 'UPDATE_COMPLETE':

@@ -17,7 +17,7 @@ import { syntheticService } from '../helpers/synthetic-catalog';
 import type { ServiceCatalog } from '../../src/catalog/types';
 import { defaultRuntime } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
+import type { RuntimeFactory } from '../../src/cli/command';
 import { runCli, tempWorkspace, type EditableEnvironmentFile, type JsonEdit } from '../helpers/cli';
 import { FakeAws } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';

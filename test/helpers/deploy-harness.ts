@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Capture } from './capture';
 import { main } from '../../src/cli/main';
-import type { Output } from '../../src/cli/terminal';
+import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
@@ -87,8 +87,22 @@ export class Scenario {
     if (options.bucket !== false) this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
   }
 
-  runtime(options: RunOptions, out: Capture): DeployRuntime {
+  /** A terminal that types `options.answers` in order, echoing each prompt and answer to `out`. */
+  terminal(options: RunOptions, out: Capture): Terminal {
     const answers = [...(options.answers ?? [])];
+    return {
+      interactive: options.tty ?? false,
+      prompt: async (question) => {
+        out.write(question);
+        const next = answers.shift();
+        const answer = typeof next === 'function' ? await next() : next;
+        out.write(`${answer ?? '(EOF)'}\n`);
+        return answer;
+      },
+    };
+  }
+
+  runtime(options: RunOptions): DeployRuntime {
     const controller = new AbortController();
     const scenario = this;
     return {
@@ -123,16 +137,6 @@ export class Scenario {
           },
         });
       },
-      terminal: () => ({
-        interactive: options.tty ?? false,
-        prompt: async (question) => {
-          out.write(question);
-          const next = answers.shift();
-          const answer = typeof next === 'function' ? await next() : next;
-          out.write(`${answer ?? '(EOF)'}\n`);
-          return answer;
-        },
-      }),
       interrupts: () => {
         if (options.interruptWhen) {
           const previous = scenario.aws.onCall;
@@ -155,10 +159,11 @@ export class Scenario {
     }
     const output: Output = { out, err, color: false };
     const before = this.aws.calls.length;
-    const runtime = this.runtime(options, out);
+    const runtime = this.runtime(options);
+    const terminal = this.terminal(options, out);
     let code: number;
     try {
-      code = await main(argv, { root: this.root, output, env: options.env ?? {}, runtime: () => runtime });
+      code = await main(argv, { root: this.root, output, env: options.env ?? {}, runtime: () => runtime, terminal: () => terminal });
     } finally {
       this.aws.onCall = undefined;
     }

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { judgeIdentity } from '../../src/operations/guard';
 import { defaultRuntime } from '../../src/operations/runtime';
 import { createDeployCommand } from '../../src/cli/commands/deploy';
+import { processTerminal } from '../../src/cli/terminal';
 import { runCli, tempWorkspace } from '../helpers/cli';
 import { ops, Scenario } from '../helpers/deploy-harness';
 
@@ -48,7 +49,10 @@ test('D-2: judgeIdentity accepts the params file\'s account and region, with or 
 
 test('D-2: an unknown ENV or a bad params file stops before any AWS client is created (exit 2)', async () => {
   let connects = 0;
-  const command = createDeployCommand((root) => ({ ...defaultRuntime(root), connect: async () => { connects += 1; throw new Error('must not connect'); } }));
+  const command = createDeployCommand({
+    runtime: (root) => ({ ...defaultRuntime(root), connect: async () => { connects += 1; throw new Error('must not connect'); } }),
+    terminal: processTerminal,
+  });
   const root = tempWorkspace({ dev: (doc) => { doc.parameters['VpcCidr'] = '10.10.1.0/16'; } });
   const { parseArgs } = await import('../../src/cli/args');
   const { InputError } = await import('../../src/core/problems');

@@ -82,7 +82,6 @@ export class WireWorkspace {
         calls.current = () => session.apiCalls();
         return session;
       },
-      terminal: () => ({ interactive: false, prompt: async () => undefined }),
       interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
     };
   }
@@ -94,7 +93,7 @@ export class WireWorkspace {
     const calls: { current?: () => ReadonlyMap<string, number> } = {};
     const runtime = this.runtime(calls);
     const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' };
-    const code = await main(argv, { root: this.root, output, env, runtime: () => runtime });
+    const code = await main(argv, { root: this.root, output, env, runtime: () => runtime, terminal: () => ({ interactive: false, prompt: async () => undefined }) });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }
 }

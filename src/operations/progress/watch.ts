@@ -20,7 +20,8 @@ export interface WatchListener {
   event(event: PathEvent, state: OperationState): void;
   /** After each poll (and when waiting): for redraws and heartbeats. */
   tick(state: OperationState, now: number): void;
-  warning(message: string): void;
+  /** Reading events failed (once per run of failures); the watch goes on. */
+  warning(error: AwsError): void;
 }
 
 export type WatchResult =
@@ -215,7 +216,7 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
     } catch (error) {
       if (!(error instanceof AwsError) || error.kind === 'credentials' || error.kind === 'access-denied') throw error;
       failures += 1;
-      if (!reported) listener.warning(`could not read stack events (${error.code}: ${error.message}); still trying`);
+      if (!reported) listener.warning(error);
       reported = true;
       if (failures >= maxFailures) return { type: 'lost', status: rootStatus, error, state, events: all };
     }

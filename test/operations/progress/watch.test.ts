@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventStatus } from '../../../src/aws/port';
 import { createMasker } from '../../../src/operations/mask';
-import { liveFrame } from '../../../src/operations/progress/render';
+import { liveFrame } from '../../../src/cli/render/progress';
 import { applyEvent, createState, trackStack } from '../../../src/operations/progress/state';
 import { ops, Scenario } from '../../helpers/deploy-harness';
 import { fixturePlatform, props } from '../../fakes/platform-fixture';
