@@ -9,7 +9,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram bench clean bootstrap diff deploy outputs drift destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench clean bootstrap diff deploy outputs drift destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -29,9 +29,9 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # The CLI, bundled once per source change: starting it costs ~0.1 s instead of a TypeScript compile.
-.build/tap.js: node_modules/.installed $(SOURCES)
-	@$(NODE_BIN)/esbuild scripts/tap.ts --bundle --platform=node --format=cjs --target=node20 \
-		--packages=external --log-level=warning --outfile=$@
+# scripts/cli-bundle.js is the one recipe; `npx tap` (scripts/npx-tap.js) rebuilds with it too.
+.build/tap.js: node_modules/.installed $(SOURCES) scripts/cli-bundle.js
+	@node scripts/cli-bundle.js
 
 synth: .build/tap.js ## Render the root and every nested template into templates/
 	@$(TAP) synth
@@ -42,10 +42,11 @@ typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
 lint: install .build/tap.js typecheck ## Type-check, cfn-lint every template and each environment, checkov scan
 	@$(TAP) lint
 
-test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness, lint, tests
+test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, tests
 	@$(NODE_BIN)/tsc -p .
 	@$(TAP) synth --check
 	@$(TAP) diagram --check
+	@$(TAP) docs --check
 	@$(TAP) lint
 	@node --import tsx scripts/test.ts
 
@@ -75,6 +76,9 @@ continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='
 
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
+
+docs: .build/tap.js ## Render the CLI reference docs/cli.md from the command specs (make test checks it)
+	@$(TAP) docs
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts

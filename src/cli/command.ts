@@ -26,4 +26,4 @@ export interface Hosts {
   readonly terminal: TerminalFactory;
 }
 
-export const envOption = { kind: 'value', description: 'environment name: one of the params/*.json files' } as const;
+export const envOption = { kind: 'value', placeholder: 'name', description: 'environment name: one of the params/*.json files' } as const;

@@ -1,33 +1,17 @@
 /**
- * `tap <command> [options]`: one CLI behind every make target. Commands load lazily, so `synth`
- * never pays for the AWS SDK.
+ * `tap <command> [options]`: one CLI behind every make target (`npx tap` from the checkout).
+ * Commands load lazily (registry.ts), so `synth` never pays for the AWS SDK.
  */
 import { parseArgs } from './args';
-import type { Command, Hosts, RuntimeFactory } from './command';
+import type { Hosts, RuntimeFactory } from './command';
+import { commandHelp, generalHelp } from './help';
+import { COMMANDS, loadAllCommands } from './registry';
 import { EXIT, type ExitCode } from './exit-codes';
 import { consoleOutput, processTerminal, styler, writeLine, type Output, type TerminalFactory } from './terminal';
 import { printInputProblems } from './ui';
 import { CheckFailedError, InputError } from '../core/problems';
 import { repoRoot } from '../core/paths';
 import { defaultRuntime } from '../operations/runtime';
-
-/** Loads a command; AWS commands take the hosts (tests inject a fake AWS and terminal). */
-type LoadCommand = (hosts: Hosts) => Promise<Command>;
-
-const COMMANDS: Readonly<Record<string, LoadCommand>> = {
-  synth: async () => (await import('./commands/synth')).synthCommand,
-  validate: async () => (await import('./commands/validate')).validateCommand,
-  lint: async () => (await import('./commands/lint')).lintCommand,
-  plan: async () => (await import('./commands/plan')).planCommand,
-  bootstrap: async (hosts) => (await import('./commands/bootstrap')).createBootstrapCommand(hosts),
-  diff: async (hosts) => (await import('./commands/diff')).createDiffCommand(hosts),
-  deploy: async (hosts) => (await import('./commands/deploy')).createDeployCommand(hosts),
-  outputs: async (hosts) => (await import('./commands/outputs')).createOutputsCommand(hosts),
-  drift: async (hosts) => (await import('./commands/drift')).createDriftCommand(hosts),
-  destroy: async (hosts) => (await import('./commands/destroy')).createDestroyCommand(hosts),
-  'continue-rollback': async (hosts) => (await import('./commands/continue-rollback')).createContinueRollbackCommand(hosts),
-  diagram: async () => (await import('./commands/diagram')).diagramCommand,
-};
 
 export interface MainOptions {
   readonly root?: string;
@@ -39,17 +23,30 @@ export interface MainOptions {
   readonly terminal?: TerminalFactory;
 }
 
+/** `tap --help` (or `tap help`) lists the commands; `tap <command> --help` describes one. */
+const HELP: ReadonlySet<string> = new Set(['--help', '-h', 'help']);
+const COMMAND_HELP: ReadonlySet<string> = new Set(['--help', '-h']);
+
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<ExitCode> {
   const output = options.output ?? consoleOutput();
   const style = styler(output.color);
   const [name, ...rest] = argv;
+  const hosts: Hosts = { runtime: options.runtime ?? defaultRuntime, terminal: options.terminal ?? processTerminal };
+  if (name !== undefined && HELP.has(name)) {
+    writeLine(output.out, generalHelp(await loadAllCommands(hosts)));
+    return EXIT.ok;
+  }
   const load = name ? COMMANDS[name] : undefined;
   if (!load) {
-    writeLine(output.err, `usage: tap <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    writeLine(output.err, `usage: tap <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')} (tap --help describes them)`);
     return EXIT.invalidInput;
   }
   try {
-    const command = await load({ runtime: options.runtime ?? defaultRuntime, terminal: options.terminal ?? processTerminal });
+    const command = await load(hosts);
+    if (rest.some((arg) => COMMAND_HELP.has(arg))) {
+      writeLine(output.out, commandHelp(name, command.spec));
+      return EXIT.ok;
+    }
     const args = parseArgs(name, command.spec, rest);
     return await command.run({ root: options.root ?? repoRoot(), output, args, env: options.env ?? process.env });
   } catch (error) {

@@ -10,6 +10,7 @@ import { runOperation, yesOption } from './aws-command';
 export function createBootstrapCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: 'make bootstrap ENV=<env> [ARGS=--yes]',
       summary: 'Create or update the artifact bucket stack (<stackName>-bootstrap) that deploy uploads to',
       options: { env: envOption, yes: { ...yesOption, description: 'execute the bootstrap change set without asking (CI)' } },
     },

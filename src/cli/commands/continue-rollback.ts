@@ -11,10 +11,11 @@ import { runOperation, yesOption } from './aws-command';
 export function createContinueRollbackCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: "make continue-rollback ENV=<env> [ARGS='--skip <Stack.Resource> --yes']",
       summary: 'Finish a failed rollback (UPDATE_ROLLBACK_FAILED), optionally skipping resources that cannot roll back',
       options: {
         env: envOption,
-        skip: { kind: 'value', repeatable: true, description: 'a resource to skip: LogicalId in the root, NestedStack.LogicalId in a nested stack' },
+        skip: { kind: 'value', placeholder: 'Stack.Resource', repeatable: true, description: 'a resource to skip: LogicalId in the root, NestedStack.LogicalId in a nested stack' },
         yes: { ...yesOption, description: 'continue the rollback without asking (CI)' },
       },
     },

@@ -32,13 +32,14 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
 export function createDeployCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: "make deploy ENV=<env> [REVIEW=<file>] [ARGS='<options>']",
       summary: 'Deploy the platform: package, create a nested change set, review it, approve, execute, report',
       options: {
         env: envOption,
         yes: yesOption,
-        review: { kind: 'value', description: 'execute exactly the change set of this review file (from `tap diff`), if nothing changed since' },
+        review: { kind: 'value', placeholder: 'file', description: 'execute exactly the change set of this review file (from `tap diff`), if nothing changed since' },
         force: { kind: 'flag', description: 'create a change set even when the deployed templates, parameters and tags are identical' },
-        'allow-replace': { kind: 'value', repeatable: true, description: 'Path/LogicalId of a stateful resource this deploy may replace or delete (prod guardrail)' },
+        'allow-replace': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of a stateful resource this deploy may replace or delete (prod guardrail)' },
         'replace-failed-stack': { kind: 'flag', description: 'delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it' },
       },
       conflicts: [['review', 'force'], ['review', 'replace-failed-stack']],

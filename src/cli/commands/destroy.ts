@@ -20,10 +20,11 @@ function confirmProblems(confirm: string | undefined, stackName: string): Proble
 export function createDestroyCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: 'make destroy ENV=<env> [CONFIRM=<stack>] [ARGS=--force]',
       summary: 'Delete the environment\'s stack tree (type the stack name to confirm); refuses DataProtection=retain without --force',
       options: {
         env: envOption,
-        confirm: { kind: 'value', description: 'the stack name, to confirm without a terminal (CI)' },
+        confirm: { kind: 'value', placeholder: 'stack', description: 'the stack name, to confirm without a terminal (CI)' },
         force: { kind: 'flag', description: 'allow destroying an environment with DataProtection=retain (its stateful resources are kept) or with termination protection on' },
       },
     },

@@ -19,6 +19,7 @@ export async function renderArchitectureSvg(dot: string): Promise<string> {
 
 export const diagramCommand: Command = {
   spec: {
+    make: 'make diagram',
     summary: 'Render the architecture diagram (docs/architecture.svg) from templates/',
     options: { check: { kind: 'flag', description: 'only check that the committed diagram matches templates/' } },
   },

@@ -10,6 +10,7 @@ import { runOperation } from './aws-command';
 export function createDiffCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: 'make diff ENV=<env> [ARGS=--force]',
       summary: 'Create and review a change set (saved to .tap/<env>/review.json); never executes',
       options: {
         env: envOption,

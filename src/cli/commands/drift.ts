@@ -10,7 +10,7 @@ import { runOperation } from './aws-command';
 
 export function createDriftCommand(hosts: Hosts): Command {
   return {
-    spec: { summary: 'Detect drift on the root and every nested stack; exit 11 on unexpected drift', options: { env: envOption } },
+    spec: { make: 'make drift ENV=<env>', summary: 'Detect drift on the root and every nested stack; exit 11 on unexpected drift', options: { env: envOption } },
     run: (context) =>
       runOperation(context, hosts, { command: 'drift', prepare: { requireFresh: false }, preapproved: false, run: (c, io) => drift(c, io) }),
   };

@@ -10,6 +10,7 @@ import { runOperation } from './aws-command';
 export function createOutputsCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: 'make outputs ENV=<env> [ARGS=--json]',
       summary: 'Print the stack outputs (root, per service, nested) and write .tap/<env>/outputs.json',
       options: { env: envOption, json: { kind: 'flag', description: 'print the outputs document as JSON instead of tables' } },
     },
