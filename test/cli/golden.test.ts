@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Scenario, type RunOptions, type RunResult } from '../helpers/deploy-harness';
+import { failFrontendDeployment, Scenario, type RunOptions, type RunResult } from '../helpers/deploy-harness';
 import { fixturePlatform, props, type Templates } from '../fakes/platform-fixture';
 
 const GOLDEN_DIR = path.join(__dirname, 'golden');
@@ -38,31 +38,6 @@ async function golden(name: string, s: Scenario, argv: readonly string[], option
   assert.ok(fs.existsSync(file), `${file} is missing: run with TAP_UPDATE_GOLDEN=1 to write it`);
   assert.fixture(actual, fs.readFileSync(file, 'utf8'));
   return result;
-}
-
-const SERVICE = 'tap-cluster/svc-frontend-dev';
-const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'."';
-
-function failingService(s: Scenario): void {
-  s.aws.ecsServices.set(SERVICE, {
-    status: 'ACTIVE',
-    runningCount: 2,
-    desiredCount: 3,
-    events: [
-      { at: new Date(s.clock.now()), message: '(service svc-frontend-dev) deployment ecs-svc/4521 failed: tasks failed to start.' },
-      { at: new Date(s.clock.now() - 60_000), message: '(service svc-frontend-dev) has started 1 tasks: (task 9f1c2d).' },
-    ],
-  });
-  s.aws.stoppedTasks.set(SERVICE, [{
-    taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/tap-cluster/9f1c2d7e',
-    stoppedReason: 'Essential container in task exited',
-    containers: [{ name: 'web', exitCode: 1, reason: 'CannotPullContainerError: ecr-frontend-dev:1.4.2 not found' }],
-  }]);
-  s.aws.failResource({ path: 'Services/Frontend', logicalId: 'Service', reason: CIRCUIT_BREAKER, phase: 'forward' });
-  s.platform = fixturePlatform((t) => {
-    props(t, 'services/frontend.json', 'Service')['DesiredCount'] = 3;
-    props(t, 'services/frontend.json', 'LogGroup')['RetentionInDays'] = 60;
-  });
 }
 
 const retention = (days: number) => fixturePlatform((t) => {
@@ -111,14 +86,14 @@ test('D-6 (words): declining at the prompt deletes the change set and the empty 
 test('D-8 (words): a failed deploy: root cause from the deepest stack, ECS events and stopped tasks, next step', async () => {
   const s = new Scenario('dev');
   await s.deployed();
-  failingService(s);
+  failFrontendDeployment(s);
   await golden('deploy-rolled-back', s, ['deploy', '--env', 'dev', '--yes']);
 });
 
 test('D-8 (words): a failed rollback names what failed to roll back and the continue-rollback commands with --skip', async () => {
   const s = new Scenario('dev');
   await s.deployed();
-  failingService(s);
+  failFrontendDeployment(s);
   s.aws.failResource({ path: 'Services/Frontend', logicalId: 'LogGroup', reason: 'Resource handler returned message: "Log group /tap/dev/frontend was deleted outside CloudFormation"', phase: 'rollback' });
   await golden('deploy-rollback-failed', s, ['deploy', '--env', 'dev', '--yes']);
 });

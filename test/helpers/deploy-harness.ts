@@ -20,7 +20,7 @@ import type { Answer, OperationEvent, OperationIo, Precondition, Question } from
 import { sessionFromPort } from '../../src/aws/session';
 import { FakeAws, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
-import { CANARY_NOECHO, fixturePlatform } from '../fakes/platform-fixture';
+import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
 
 export const ACCOUNTS = { dev: '111122223333', prod: '777788889999' } as const;
 
@@ -252,3 +252,33 @@ export class Scenario {
 }
 
 export const ops = (calls: readonly RecordedCall[]): string[] => calls.map((c) => c.op);
+
+export const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'."';
+
+/**
+ * The next deploy changes the frontend service, and its ECS deployment fails (circuit breaker):
+ * ECS reports 2 of 3 tasks running, two service events and a stopped task that could not pull
+ * its image. For the root cause and ECS diagnosis (D-8).
+ */
+export function failFrontendDeployment(s: Scenario): void {
+  const service = 'tap-cluster/svc-frontend-dev';
+  s.aws.ecsServices.set(service, {
+    status: 'ACTIVE',
+    runningCount: 2,
+    desiredCount: 3,
+    events: [
+      { at: new Date(s.clock.now()), message: '(service svc-frontend-dev) deployment ecs-svc/4521 failed: tasks failed to start.' },
+      { at: new Date(s.clock.now() - 60_000), message: '(service svc-frontend-dev) has started 1 tasks: (task 9f1c2d).' },
+    ],
+  });
+  s.aws.stoppedTasks.set(service, [{
+    taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/tap-cluster/9f1c2d7e',
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'web', exitCode: 1, reason: 'CannotPullContainerError: ecr-frontend-dev:1.4.2 not found' }],
+  }]);
+  s.aws.failResource({ path: 'Services/Frontend', logicalId: 'Service', reason: CIRCUIT_BREAKER, phase: 'forward' });
+  s.platform = fixturePlatform((t) => {
+    props(t, 'services/frontend.json', 'Service')['DesiredCount'] = 3;
+    props(t, 'services/frontend.json', 'LogGroup')['RetentionInDays'] = 60;
+  });
+}

@@ -8,38 +8,12 @@ import type { EventStatus } from '../../../src/aws/port';
 import { findRootCause, resourcesToSkip } from '../../../src/operations/progress/failure';
 import { createState, applyEvent, trackStack, type PathEvent } from '../../../src/operations/progress/state';
 import { continueRollback } from '../../../src/operations/continue-rollback';
-import { deploying, eventsOf, expectOutcome, ops, Scenario } from '../../helpers/deploy-harness';
-import { fixturePlatform, props } from '../../fakes/platform-fixture';
-
-const SERVICE_ARN_CLUSTER = 'tap-cluster/svc-frontend-dev';
-const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'."';
-
-function withNewImage() {
-  return fixturePlatform((t) => {
-    props(t, 'services/frontend.json', 'Service')['DesiredCount'] = 3;
-    props(t, 'services/frontend.json', 'LogGroup')['RetentionInDays'] = 60;
-  });
-}
+import { CIRCUIT_BREAKER, deploying, eventsOf, expectOutcome, failFrontendDeployment, ops, Scenario } from '../../helpers/deploy-harness';
 
 test('D-8: a failure inside a nested stack reports the root cause, not "Embedded stack …", with ECS details', async () => {
   const s = new Scenario('dev');
   await s.deployed();
-  s.aws.ecsServices.set(SERVICE_ARN_CLUSTER, {
-    status: 'ACTIVE',
-    runningCount: 2,
-    desiredCount: 3,
-    events: [
-      { at: new Date(s.clock.now()), message: '(service svc-frontend-dev) deployment ecs-svc/123 deployment failed: tasks failed to start.' },
-      { at: new Date(s.clock.now() - 60_000), message: '(service svc-frontend-dev) has started 1 tasks: (task 9f1c).' },
-    ],
-  });
-  s.aws.stoppedTasks.set(SERVICE_ARN_CLUSTER, [{
-    taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/tap-cluster/9f1c2d',
-    stoppedReason: 'Essential container in task exited',
-    containers: [{ name: 'web', exitCode: 1, reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' }],
-  }]);
-  s.aws.failResource({ path: 'Services/Frontend', logicalId: 'Service', reason: CIRCUIT_BREAKER, phase: 'forward' });
-  s.platform = withNewImage();
+  failFrontendDeployment(s);
   const { outcome, events } = await s.operate(deploying(), { answers: ['yes'] });
   const { failure, operation } = expectOutcome(outcome, 'rolled-back');
   assert.is(operation, 'deploy');
@@ -47,8 +21,8 @@ test('D-8: a failure inside a nested stack reports the root cause, not "Embedded
   assert.equal([failure.rootCause?.path, failure.rootCause?.resourceType, failure.rootCause?.logicalId, failure.rootCause?.status, failure.rootCause?.reason], ['Services/Frontend', 'AWS::ECS::Service', 'Service', 'UPDATE_FAILED', CIRCUIT_BREAKER]);
   assert.is(failure.ecs?.service, 'svc-frontend-dev');
   assert.equal([failure.ecs?.state?.runningCount, failure.ecs?.state?.desiredCount], [2, 3]);
-  assert.match(failure.ecs?.state?.events[0]?.message ?? '', /deployment ecs-svc\/123 deployment failed: tasks failed to start/);
-  assert.equal(failure.ecs?.stoppedTasks.map((t) => [t.taskArn.split('/').pop(), t.stoppedReason, t.containers[0]?.exitCode]), [['9f1c2d', 'Essential container in task exited', 1]]);
+  assert.match(failure.ecs?.state?.events[0]?.message ?? '', /deployment ecs-svc\/4521 failed: tasks failed to start/);
+  assert.equal(failure.ecs?.stoppedTasks.map((t) => [t.taskArn.split('/').pop(), t.stoppedReason, t.containers[0]?.exitCode]), [['9f1c2d7e', 'Essential container in task exited', 1]]);
   assert.equal(failure.skip, []);
   // The progress events showed the consequential failures too, each with its path.
   const embedded = eventsOf(events, 'stack-event').map((e) => e.event).find((e) => e.path === 'Services' && e.event.logicalId === 'Frontend' && e.event.status === 'UPDATE_FAILED');
@@ -85,9 +59,8 @@ test('D-8: a failed first create (ROLLBACK_COMPLETE, nested stacks deleted) name
 test('D-8: UPDATE_ROLLBACK_FAILED names the resources to skip; deploy stops until continue-rollback finishes it', async () => {
   const s = new Scenario('dev');
   await s.deployed();
-  s.aws.failResource({ path: 'Services/Frontend', logicalId: 'Service', reason: CIRCUIT_BREAKER, phase: 'forward' });
+  failFrontendDeployment(s);
   s.aws.failResource({ path: 'Services/Frontend', logicalId: 'LogGroup', reason: 'Resource handler returned message: "Log group /tap/dev/frontend was deleted outside CloudFormation"', phase: 'rollback' });
-  s.platform = withNewImage();
   const { outcome } = await s.operate(deploying(), { answers: ['yes'] });
   const { failure } = expectOutcome(outcome, 'rollback-failed');
   assert.is(failure.status, 'UPDATE_ROLLBACK_FAILED');
