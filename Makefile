@@ -12,15 +12,13 @@ ENV ?= dev
 # it as one argument bound to its option, "--env=$$TAP_ENV", which the shell never re-reads. ARGS,
 # the one way to pass options, is split at spaces, with globbing off (set -f), and nothing in it
 # runs. A new variable (SERVICE, TAG, FROM, TO) is one more name here and one $(call tap-option,…).
-TAP_VARIABLES := ENV ARGS REVIEW CONFIRM
+TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS
 $(foreach name,$(TAP_VARIABLES),$(eval override export TAP_$(name) := $$(value $(name))))
 unexport $(TAP_VARIABLES)
 # $(call tap-option,option,VARIABLE): --option=<value> when VARIABLE is set, else nothing.
 tap-option = $(if $(value $(2)),"--$(1)=$$TAP_$(2)")
 # $(call tap,command[,extra options]): tap <command> --env=<ENV> [options], without ARGS.
 tap = set -f; $(TAP) $(1) "--env=$$TAP_ENV" $(2)
-# The pinned AWS SDK announces that releases after January 2027 need Node 22; these pins run on 20.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 NODE_BIN := node_modules/.bin
 TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
@@ -46,9 +44,9 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # The CLI, bundled once per source change: starting it costs ~0.1 s instead of a TypeScript compile.
-.build/tap.js: node_modules/.installed $(SOURCES)
-	@$(NODE_BIN)/esbuild scripts/tap.ts --bundle --platform=node --format=cjs --target=node20 \
-		--packages=external --log-level=warning --outfile=$@
+# scripts/cli-bundle.js is the one recipe; `npx tap` (scripts/npx-tap.js) rebuilds with it too.
+.build/tap.js: node_modules/.installed $(SOURCES) scripts/cli-bundle.js
+	@node scripts/cli-bundle.js
 
 synth: .build/tap.js ## Render the root and every nested template into templates/
 	@$(TAP) synth
@@ -59,10 +57,11 @@ typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
 lint: install .build/tap.js typecheck ## Type-check, cfn-lint every template and each environment, checkov scan
 	@$(TAP) lint
 
-test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness, lint, tests
+test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, tests
 	@$(NODE_BIN)/tsc -p .
 	@$(TAP) synth --check
 	@$(TAP) diagram --check
+	@$(TAP) docs --check
 	@$(TAP) lint
 	@node --import tsx scripts/test.ts
 
@@ -93,14 +92,15 @@ continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
 
-docs: node_modules/.installed ## Regenerate docs/requirements.md's "Proven by" lists from the test names
+docs: .build/tap.js ## Regenerate docs/cli.md (from the command specs) and docs/requirements.md's test lists (make test checks both)
+	@$(TAP) docs
 	@node --import tsx scripts/requirements.ts
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts
 
 mutation: install ## Apply each catalogued bug (scripts/mutations.ts) to a scratch checkout of HEAD and report which gate catches it (IDS='a b' for some)
-	@node --import tsx scripts/mutation.ts $(IDS)
+	@set -f; node --import tsx scripts/mutation.ts $$TAP_IDS
 
 clean: ## Remove derived files (.build, .cache); keeps node_modules and .venv
 	rm -rf .build .cache

@@ -64,7 +64,7 @@ function apply(scratch: string, mutation: Mutation): string | undefined {
 function gates(scratch: string, mutation: Mutation): string | undefined {
   const bin = (tool: string) => path.join(scratch, 'node_modules', '.bin', tool);
   if (!run(scratch, bin('tsc'), ['-p', '.']).ok) return 'tsc';
-  const bundled = run(scratch, bin('esbuild'), ['scripts/tap.ts', '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--packages=external', '--log-level=error', '--outfile=.build/tap.js']);
+  const bundled = run(scratch, 'node', ['scripts/cli-bundle.js']);
   if (!bundled.ok) return 'esbuild';
   for (const command of ['synth', 'diagram']) {
     const rendered = run(scratch, 'node', ['.build/tap.js', command]);

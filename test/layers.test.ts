@@ -29,23 +29,6 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 const ISOLATED = 'lambdas';
 
-/**
- * Imports that break the order today, each with why it is still here. The list may only shrink:
- * an entry that no longer exists fails the suite, so it is deleted when its import goes.
- */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  // The operations still print and return exit codes; the operations redesign (issue 12) removes these.
-  'src/operations/context.ts -> src/cli/command.ts',
-  'src/operations/context.ts -> src/cli/exit-codes.ts',
-  'src/operations/context.ts -> src/cli/terminal.ts',
-  'src/operations/deploy.ts -> src/cli/exit-codes.ts',
-  'src/operations/deploy.ts -> src/cli/terminal.ts',
-  'src/operations/runtime.ts -> src/cli/terminal.ts',
-  'src/operations/progress/follow.ts -> src/cli/exit-codes.ts',
-  'src/operations/progress/render.ts -> src/cli/terminal.ts',
-  'src/operations/review/render.ts -> src/cli/terminal.ts',
-];
-
 const layerOf = (folder: string): number => LAYERS.findIndex((row) => row.includes(folder));
 
 function sourceFiles(dir: string): string[] {
@@ -84,10 +67,7 @@ test('T-1: no module imports a layer above its own or a peer; nothing but the CL
       return layerOf(b) >= layerOf(a);
     })
     .map(({ from, to }) => `${from} -> ${to}`);
-  const unknown = violations.filter((v) => !KNOWN_VIOLATIONS.includes(v));
-  assert.equal(unknown, [], 'these imports go up the layer order (or sideways)');
-  const gone = KNOWN_VIOLATIONS.filter((v) => !violations.includes(v));
-  assert.equal(gone, [], 'these known violations are gone: delete them from KNOWN_VIOLATIONS');
+  assert.equal(violations, [], 'these imports go up the layer order (or sideways)');
 });
 
 test('T-1: Lambda code imports nothing else of src/, and nothing in src/ imports it (it is bundled on its own)', () => {

@@ -6,7 +6,17 @@
  *
  * Every method throws `AwsError` (never a raw SDK error), classified by what the caller can do
  * about it; "does not exist" answers are values (`undefined`/`false`), not errors.
+ *
+ * Statuses, change actions and the other enumerations CloudFormation answers with are unions of
+ * the values AWS documents (API reference, and the pinned SDK's enums), so a misspelt status in
+ * the deploy code is a tsc error. AWS adds values over time (`SyncWithActual` joined the change
+ * actions after this port was first written:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html).
+ * The SDK adapter passes a value it does not know through as `unrecognized:<value>` (see
+ * `Unrecognized`): it is shown as AWS spelled it, and no decision mistakes it for a known value.
  */
+import type { bootstrapParameters } from '../stacks/bootstrap';
+import type { rootParameters } from '../stacks/root';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Errors                                                                                          */
@@ -42,7 +52,96 @@ export class AwsError extends Error {
   }
 }
 
-export const isAwsError = (error: unknown): error is AwsError => error instanceof AwsError;
+/* ---------------------------------------------------------------------------------------------- */
+/* Enumerations                                                                                    */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * A value AWS answered that this toolkit does not know (added after the port was written), kept
+ * with its text. It never equals a known value, so every decision treats it as "none of the
+ * known cases": a stack in an unrecognised status takes no change set, an unrecognised change set
+ * status is not ready to execute, and so on. `*_IN_PROGRESS`-shaped statuses still read as in
+ * progress, following CloudFormation's naming.
+ */
+export type Unrecognized = `unrecognized:${string}`;
+
+/** Every stack status (API reference: Stack.StackStatus). */
+export const STACK_STATUSES = [
+  'CREATE_IN_PROGRESS', 'CREATE_FAILED', 'CREATE_COMPLETE',
+  'ROLLBACK_IN_PROGRESS', 'ROLLBACK_FAILED', 'ROLLBACK_COMPLETE',
+  'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_COMPLETE',
+  'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_FAILED',
+  'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE',
+  'REVIEW_IN_PROGRESS',
+  'IMPORT_IN_PROGRESS', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_IN_PROGRESS', 'IMPORT_ROLLBACK_FAILED', 'IMPORT_ROLLBACK_COMPLETE',
+] as const;
+export type StackStatus = (typeof STACK_STATUSES)[number] | Unrecognized;
+
+/** Every resource status (API reference: StackEvent.ResourceStatus, StackResourceSummary.ResourceStatus). */
+export const RESOURCE_STATUSES = [
+  'CREATE_IN_PROGRESS', 'CREATE_FAILED', 'CREATE_COMPLETE',
+  'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_COMPLETE', 'DELETE_SKIPPED',
+  'UPDATE_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_COMPLETE',
+  'IMPORT_FAILED', 'IMPORT_COMPLETE', 'IMPORT_IN_PROGRESS', 'IMPORT_ROLLBACK_IN_PROGRESS', 'IMPORT_ROLLBACK_FAILED', 'IMPORT_ROLLBACK_COMPLETE',
+  'EXPORT_FAILED', 'EXPORT_COMPLETE', 'EXPORT_IN_PROGRESS', 'EXPORT_ROLLBACK_IN_PROGRESS', 'EXPORT_ROLLBACK_FAILED', 'EXPORT_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED',
+  'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED',
+] as const;
+export type ResourceStatus = (typeof RESOURCE_STATUSES)[number] | Unrecognized;
+
+/** A stack event's status: a resource status, or the stack's own for its stack-level events. */
+export type EventStatus = ResourceStatus | StackStatus;
+
+/** API reference: ResourceChange.Action. */
+export const CHANGE_ACTIONS = ['Add', 'Modify', 'Remove', 'Import', 'Dynamic', 'SyncWithActual'] as const;
+export type ChangeAction = (typeof CHANGE_ACTIONS)[number] | Unrecognized;
+
+/** API reference: ResourceChange.Replacement (Modify only). */
+export const REPLACEMENTS = ['True', 'False', 'Conditional'] as const;
+export type Replacement = (typeof REPLACEMENTS)[number] | Unrecognized;
+
+/** API reference: ResourceTargetDefinition.RequiresRecreation. */
+export const RECREATIONS = ['Never', 'Conditionally', 'Always'] as const;
+export type RequiresRecreation = (typeof RECREATIONS)[number] | Unrecognized;
+
+/** API reference: ResourceChangeDetail.Evaluation. */
+export const EVALUATIONS = ['Static', 'Dynamic'] as const;
+export type Evaluation = (typeof EVALUATIONS)[number] | Unrecognized;
+
+/** API reference: DescribeChangeSet Status. */
+export const CHANGE_SET_STATUSES = ['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_PENDING', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE', 'DELETE_FAILED', 'FAILED'] as const;
+export type ChangeSetStatus = (typeof CHANGE_SET_STATUSES)[number] | Unrecognized;
+
+/** API reference: DescribeChangeSet ExecutionStatus. */
+export const EXECUTION_STATUSES = ['UNAVAILABLE', 'AVAILABLE', 'EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED', 'OBSOLETE'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number] | Unrecognized;
+
+/** API reference: DescribeStackDriftDetectionStatus DetectionStatus. */
+export const DRIFT_DETECTION_STATUSES = ['DETECTION_IN_PROGRESS', 'DETECTION_FAILED', 'DETECTION_COMPLETE'] as const;
+export type DriftDetectionState = (typeof DRIFT_DETECTION_STATUSES)[number] | Unrecognized;
+
+/** API reference: DescribeStackDriftDetectionStatus StackDriftStatus. */
+export const STACK_DRIFT_STATUSES = ['DRIFTED', 'IN_SYNC', 'UNKNOWN', 'NOT_CHECKED'] as const;
+export type StackDriftStatus = (typeof STACK_DRIFT_STATUSES)[number] | Unrecognized;
+
+/** API reference: StackResourceDrift.StackResourceDriftStatus. */
+export const RESOURCE_DRIFT_STATUSES = ['IN_SYNC', 'MODIFIED', 'DELETED', 'NOT_CHECKED', 'UNKNOWN', 'UNSUPPORTED'] as const;
+export type ResourceDriftStatus = (typeof RESOURCE_DRIFT_STATUSES)[number] | Unrecognized;
+
+/** API reference: PropertyDifference.DifferenceType. */
+export const DIFFERENCE_TYPES = ['ADD', 'REMOVE', 'NOT_EQUAL'] as const;
+export type DifferenceType = (typeof DIFFERENCE_TYPES)[number] | Unrecognized;
+
+/** The root template's parameter names (src/stacks/root.ts): a misspelt one is a tsc error. */
+export type RootParameterName = keyof typeof rootParameters;
+/** The bootstrap template's parameter names (src/stacks/bootstrap.ts). */
+export type BootstrapParameterName = keyof typeof bootstrapParameters;
+/**
+ * Parameter values by name. Stacks the toolkit reads without knowing their template (nested
+ * stacks, anything DescribeStacks answers) use `string` names; the deploy code reads and writes
+ * the root's and the bootstrap stack's through their name unions.
+ */
+export type ParameterValues<Name extends string = string> = Readonly<Partial<Record<Name, string>>>;
 
 /* ---------------------------------------------------------------------------------------------- */
 /* STS                                                                                             */
@@ -100,7 +199,7 @@ export interface StackOutput {
 export interface StackDescription {
   readonly stackId: string;
   readonly stackName: string;
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
   readonly creationTime: Date;
   readonly lastUpdatedTime?: Date;
@@ -131,7 +230,7 @@ export interface CreateChangeSetRequest {
 export interface ChangeTarget {
   readonly attribute?: string;
   readonly name?: string;
-  readonly requiresRecreation?: string;
+  readonly requiresRecreation?: RequiresRecreation;
   readonly path?: string;
   readonly beforeValue?: string;
   readonly afterValue?: string;
@@ -139,19 +238,19 @@ export interface ChangeTarget {
 }
 
 export interface ChangeDetail {
-  readonly evaluation?: string;
+  readonly evaluation?: Evaluation;
   readonly changeSource?: string;
   readonly causingEntity?: string;
   readonly target: ChangeTarget;
 }
 
 export interface ResourceChangeEntry {
-  readonly action: string;
+  readonly action: ChangeAction;
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  /** `True` | `False` | `Conditional` (Modify only). */
-  readonly replacement?: string;
+  /** Modify only. */
+  readonly replacement?: Replacement;
   readonly scope: readonly string[];
   readonly details: readonly ChangeDetail[];
   /** Nested change set of an `AWS::CloudFormation::Stack` change (IncludeNestedStacks). */
@@ -166,9 +265,9 @@ export interface ChangeSetPage {
   readonly name: string;
   readonly stackId: string;
   readonly stackName: string;
-  readonly status: string;
+  readonly status: ChangeSetStatus;
   readonly statusReason?: string;
-  readonly executionStatus: string;
+  readonly executionStatus: ExecutionStatus;
   readonly parentChangeSetId?: string;
   readonly rootChangeSetId?: string;
   readonly creationTime: Date;
@@ -184,7 +283,7 @@ export interface StackEvent {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  readonly status: string;
+  readonly status: EventStatus;
   readonly reason?: string;
   readonly timestamp: Date;
 }
@@ -193,14 +292,13 @@ export interface StackResourceSummary {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  readonly status: string;
+  readonly status: ResourceStatus;
   readonly reason?: string;
 }
 
 export interface DriftDetectionStatus {
-  readonly status: 'DETECTION_IN_PROGRESS' | 'DETECTION_COMPLETE' | 'DETECTION_FAILED' | string;
-  /** DRIFTED | IN_SYNC | NOT_CHECKED | UNKNOWN */
-  readonly stackDriftStatus?: string;
+  readonly status: DriftDetectionState;
+  readonly stackDriftStatus?: StackDriftStatus;
   readonly reason?: string;
 }
 
@@ -208,16 +306,14 @@ export interface PropertyDifference {
   readonly path: string;
   readonly expected?: string;
   readonly actual?: string;
-  /** ADD | REMOVE | NOT_EQUAL */
-  readonly type: string;
+  readonly type: DifferenceType;
 }
 
 export interface ResourceDrift {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  /** MODIFIED | DELETED | IN_SYNC | NOT_CHECKED */
-  readonly status: string;
+  readonly status: ResourceDriftStatus;
   readonly differences: readonly PropertyDifference[];
 }
 
@@ -292,10 +388,4 @@ export interface AwsSession {
   readonly endpoint?: string;
   /** Requests sent so far, per `group.method` (retries count). */
   apiCalls(): ReadonlyMap<string, number>;
-}
-
-export function totalCalls(session: AwsSession): number {
-  let total = 0;
-  for (const count of session.apiCalls().values()) total += count;
-  return total;
 }

@@ -8,6 +8,8 @@
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
  *   never be repeated by the SDK after an ambiguous 500.
  * - Every SDK error is classified into `AwsError`.
+ * - Every enumeration is converted to the port's unions (`recognize`): a value AWS adds later is
+ *   passed on as `unrecognized:<value>`, never dropped and never mistaken for a known one.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +18,18 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   AwsError,
+  CHANGE_ACTIONS,
+  CHANGE_SET_STATUSES,
+  DIFFERENCE_TYPES,
+  DRIFT_DETECTION_STATUSES,
+  EVALUATIONS,
+  EXECUTION_STATUSES,
+  RECREATIONS,
+  REPLACEMENTS,
+  RESOURCE_DRIFT_STATUSES,
+  RESOURCE_STATUSES,
+  STACK_DRIFT_STATUSES,
+  STACK_STATUSES,
   type AwsErrorKind,
   type AwsPort,
   type ChangeSetPage,
@@ -25,10 +39,13 @@ import {
   type S3Port,
   type SecretsPort,
   type StackDescription,
+  type StackEvent,
   type StsPort,
+  type Unrecognized,
 } from './port';
+import { endpointFor, type EnvironmentVariables } from './endpoint';
 
-type Env = Readonly<Record<string, string | undefined>>;
+type Env = EnvironmentVariables;
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Error classification (pure, unit-tested)                                                        */
@@ -80,15 +97,30 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
   return new AwsError(kind, code, message, operation, status);
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Enumerations (pure, unit-tested)                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** A documented value as it is; anything else (added by AWS later, or absent) as `unrecognized:<value>`. */
+export function recognize<T extends string>(known: readonly T[], value: string | undefined): T | Unrecognized {
+  return value !== undefined && (known as readonly string[]).includes(value) ? (value as T) : `unrecognized:${value ?? '(none)'}`;
+}
+
 const notFoundStack = (error: AwsError): boolean => error.kind === 'validation' && /does not exist/i.test(error.message);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Endpoint and region configuration                                                               */
+/* The SDK's Node-version notice                                                                   */
 /* ---------------------------------------------------------------------------------------------- */
 
-/** `AWS_ENDPOINT_URL_<SERVICE>` wins over `AWS_ENDPOINT_URL`, as in the SDKs' shared config. */
-export function endpointFor(env: Env, serviceEnvKey: string): string | undefined {
-  return env[`AWS_ENDPOINT_URL_${serviceEnvKey}`] || env['AWS_ENDPOINT_URL'] || undefined;
+const SDK_NODE_NOTICE_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * The pinned SDK warns, on the first client it builds, that its releases after January 2027 need
+ * Node 22; the toolkit pins both and runs on Node 20. Call before building a client (every client
+ * of the toolkit is built by `createSdkPort`, which does).
+ */
+export function silenceSdkNodeNotice(): void {
+  process.env[SDK_NODE_NOTICE_VARIABLE] ??= 'true';
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -107,7 +139,7 @@ const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
 /** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
 export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  silenceSdkNodeNotice();
   const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-s3'),
@@ -211,7 +243,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
   const toStack = (stack: import('@aws-sdk/client-cloudformation').Stack): StackDescription => ({
     stackId: stack.StackId ?? '',
     stackName: stack.StackName ?? '',
-    status: stack.StackStatus ?? 'UNKNOWN',
+    status: recognize(STACK_STATUSES, stack.StackStatus),
     ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
     creationTime: stack.CreationTime ?? new Date(0),
     ...(stack.LastUpdatedTime ? { lastUpdatedTime: stack.LastUpdatedTime } : {}),
@@ -232,20 +264,20 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     const rc = change.ResourceChange;
     if (!rc) return undefined;
     return {
-      action: rc.Action ?? 'Unknown',
+      action: recognize(CHANGE_ACTIONS, rc.Action),
       logicalId: rc.LogicalResourceId ?? '',
       ...(rc.PhysicalResourceId ? { physicalId: rc.PhysicalResourceId } : {}),
       resourceType: rc.ResourceType ?? '',
-      ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+      ...(rc.Replacement ? { replacement: recognize(REPLACEMENTS, rc.Replacement) } : {}),
       scope: rc.Scope ?? [],
       details: (rc.Details ?? []).map((d) => ({
-        ...(d.Evaluation ? { evaluation: d.Evaluation } : {}),
+        ...(d.Evaluation ? { evaluation: recognize(EVALUATIONS, d.Evaluation) } : {}),
         ...(d.ChangeSource ? { changeSource: d.ChangeSource } : {}),
         ...(d.CausingEntity ? { causingEntity: d.CausingEntity } : {}),
         target: {
           ...(d.Target?.Attribute ? { attribute: d.Target.Attribute } : {}),
           ...(d.Target?.Name ? { name: d.Target.Name } : {}),
-          ...(d.Target?.RequiresRecreation ? { requiresRecreation: d.Target.RequiresRecreation } : {}),
+          ...(d.Target?.RequiresRecreation ? { requiresRecreation: recognize(RECREATIONS, d.Target.RequiresRecreation) } : {}),
           ...(d.Target?.Path ? { path: d.Target.Path } : {}),
           ...(d.Target?.BeforeValue !== undefined ? { beforeValue: d.Target.BeforeValue } : {}),
           ...(d.Target?.AfterValue !== undefined ? { afterValue: d.Target.AfterValue } : {}),
@@ -304,9 +336,10 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
           name: answer.ChangeSetName ?? '',
           stackId: answer.StackId ?? '',
           stackName: answer.StackName ?? '',
-          status: answer.Status ?? 'UNKNOWN',
+          status: recognize(CHANGE_SET_STATUSES, answer.Status),
           ...(answer.StatusReason ? { statusReason: answer.StatusReason } : {}),
-          executionStatus: answer.ExecutionStatus ?? 'UNAVAILABLE',
+          // Absent while the change set is being computed: not executable (API reference: ExecutionStatus).
+          executionStatus: answer.ExecutionStatus === undefined ? 'UNAVAILABLE' : recognize(EXECUTION_STATUSES, answer.ExecutionStatus),
           ...(answer.ParentChangeSetId ? { parentChangeSetId: answer.ParentChangeSetId } : {}),
           ...(answer.RootChangeSetId ? { rootChangeSetId: answer.RootChangeSetId } : {}),
           creationTime: answer.CreationTime ?? new Date(0),
@@ -345,7 +378,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
             logicalId: e.LogicalResourceId ?? '',
             ...(e.PhysicalResourceId ? { physicalId: e.PhysicalResourceId } : {}),
             resourceType: e.ResourceType ?? '',
-            status: e.ResourceStatus ?? '',
+            status: recognize<string>([...RESOURCE_STATUSES, ...STACK_STATUSES], e.ResourceStatus) as StackEvent['status'],
             ...(e.ResourceStatusReason ? { reason: e.ResourceStatusReason } : {}),
             timestamp: e.Timestamp ?? new Date(0),
           })),
@@ -363,7 +396,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
               logicalId: r.LogicalResourceId ?? '',
               ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
               resourceType: r.ResourceType ?? '',
-              status: r.ResourceStatus ?? '',
+              status: recognize(RESOURCE_STATUSES, r.ResourceStatus),
               ...(r.ResourceStatusReason ? { reason: r.ResourceStatusReason } : {}),
             })),
           ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
@@ -399,8 +432,9 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
       call('cfn.describeStackDriftDetectionStatus', async () => {
         const answer = await clients.cfn.send(new cfnSdk.DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
         return {
-          status: answer.DetectionStatus ?? 'DETECTION_FAILED',
-          ...(answer.StackDriftStatus ? { stackDriftStatus: answer.StackDriftStatus } : {}),
+          // No status is no answer: treated as a failed detection, so a report never claims "in sync" for it.
+          status: answer.DetectionStatus === undefined ? 'DETECTION_FAILED' : recognize(DRIFT_DETECTION_STATUSES, answer.DetectionStatus),
+          ...(answer.StackDriftStatus ? { stackDriftStatus: recognize(STACK_DRIFT_STATUSES, answer.StackDriftStatus) } : {}),
           ...(answer.DetectionStatusReason ? { reason: answer.DetectionStatusReason } : {}),
         };
       }),
@@ -416,12 +450,12 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
             logicalId: d.LogicalResourceId ?? '',
             ...(d.PhysicalResourceId ? { physicalId: d.PhysicalResourceId } : {}),
             resourceType: d.ResourceType ?? '',
-            status: d.StackResourceDriftStatus ?? 'NOT_CHECKED',
+            status: d.StackResourceDriftStatus === undefined ? 'NOT_CHECKED' : recognize(RESOURCE_DRIFT_STATUSES, d.StackResourceDriftStatus),
             differences: (d.PropertyDifferences ?? []).map((p) => ({
               path: p.PropertyPath ?? '',
               ...(p.ExpectedValue !== undefined ? { expected: p.ExpectedValue } : {}),
               ...(p.ActualValue !== undefined ? { actual: p.ActualValue } : {}),
-              type: p.DifferenceType ?? 'NOT_EQUAL',
+              type: p.DifferenceType === undefined ? 'NOT_EQUAL' : recognize(DIFFERENCE_TYPES, p.DifferenceType),
             })),
           })),
           ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),

@@ -55,7 +55,11 @@ export interface SecretDefinition {
 }
 
 export interface ScalingMetric {
-  /** CloudWatch metric the service publishes itself, per task, in namespace `TAP`. */
+  /**
+   * CloudWatch metric each task publishes, without dimensions, in namespace
+   * `TAP/<environment>/<service>` (given to the container as METRICS_NAMESPACE); target tracking
+   * reads `statistic` over the data points of all the service's tasks.
+   */
   readonly metricName: string;
   readonly statistic: 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
   readonly targetValue: number;

@@ -337,8 +337,3 @@ export function validateCatalog(catalog: ServiceCatalog): ServiceCatalog {
   if (problems.length > 0) throw new CatalogError(problems);
   return catalog;
 }
-
-/** Services that call `name`, in catalog order. */
-export function callersOf(catalog: ServiceCatalog, name: string): ServiceDefinition[] {
-  return catalog.filter((service) => service.calls.includes(name));
-}

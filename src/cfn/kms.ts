@@ -4,7 +4,7 @@
  * In a key policy `Resource: "*"` means "this key" (AWS requires that form).
  */
 import KMS from 'cloudform-types/types/kms';
-import { Fn, sub, type Value } from './fn';
+import { Fn, sub } from './fn';
 import { accountRootArn, policyDocument, type PolicyStatement } from './iam';
 import { kmsAliasName } from './names';
 import { RETAIN_CONDITION } from './stateful';
@@ -53,11 +53,6 @@ export function useThroughService(sid: string, service: string, actions: readonl
       },
     },
   };
-}
-
-/** Lets named principals (roles in the same stack) use the key directly. */
-export function usedBy(sid: string, principals: readonly Value<string>[], actions: readonly string[]): PolicyStatement {
-  return { Sid: sid, Effect: 'Allow', Principal: { AWS: [...principals] }, Action: [...actions], Resource: '*' };
 }
 
 /** Lets IAM policies of this account grant use of the key (for callers outside the stack). */

@@ -1,7 +1,8 @@
 /**
  * CloudFormation per-template quotas, and how much of each a rendered template uses.
- * Templates are deployed from S3 (TemplateURL), so the size quota is 1 MB; a template sent inline
- * as TemplateBody would be limited to 51,200 bytes, which the plan also reports.
+ * The platform's templates are deployed from S3 (TemplateURL), so their size quota is 1 MB, and
+ * every rendered template is measured against that. (Only the bootstrap stack's template goes
+ * inline as TemplateBody, whose quota is 51,200 bytes; it is a few KB and is not measured apart.)
  */
 import type { RenderedTemplate } from '../synth/render';
 
@@ -12,8 +13,6 @@ export const CLOUDFORMATION_LIMITS = {
   outputs: 200,
   mappings: 200,
 } as const;
-
-export const INLINE_TEMPLATE_BODY_BYTES = 51_200;
 
 /** The scale target: no stack above this share of any quota. */
 export const LIMIT_HEADROOM = 0.6;

@@ -6,13 +6,17 @@ import { InputError, quote, type Problem } from '../core/problems';
 
 export type OptionSpec =
   | { readonly kind: 'flag'; readonly description: string }
-  | { readonly kind: 'value'; readonly description: string; readonly repeatable?: boolean };
+  /** `placeholder` names the value in help: `--env <name>`. */
+  | { readonly kind: 'value'; readonly description: string; readonly placeholder: string; readonly repeatable?: boolean };
 
+/** A command as `tap --help`, `tap <command> --help` and docs/cli.md describe it. */
 export interface CommandSpec {
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Pairs of options that cannot be used together. */
   readonly conflicts?: readonly (readonly [string, string])[];
+  /** The make target that runs it, with the variables it passes (absent: no target). */
+  readonly make?: string;
 }
 
 export interface ParsedArgs {

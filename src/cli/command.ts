@@ -1,6 +1,7 @@
 import type { CommandSpec, ParsedArgs } from './args';
 import type { ExitCode } from './exit-codes';
-import type { Output } from './terminal';
+import type { Output, TerminalFactory } from './terminal';
+import type { DeployRuntime } from '../operations/runtime';
 
 export interface CommandContext {
   /** Repository root: templates/, params/ and .venv/ are found from here. */
@@ -16,4 +17,13 @@ export interface Command {
   run(context: CommandContext): Promise<ExitCode>;
 }
 
-export const envOption = { kind: 'value', description: 'environment name: one of the params/*.json files' } as const;
+/** How a command gets the operations' runtime: the real one unless a test injects another. */
+export type RuntimeFactory = (root: string) => DeployRuntime;
+
+/** The outside world of the AWS commands: the operations' runtime and the terminal (tests inject both). */
+export interface Hosts {
+  readonly runtime: RuntimeFactory;
+  readonly terminal: TerminalFactory;
+}
+
+export const envOption = { kind: 'value', placeholder: 'name', description: 'environment name: one of the params/*.json files' } as const;

@@ -1,4 +1,10 @@
-/** Exit codes of `tap` (and therefore of every make target). Documented in the README. */
+/**
+ * Exit codes of `tap` (`npx tap`; `make` turns every failure into 2), and the ONE table that maps
+ * how an operation ended to its code. Documented in docs/cli.md (generated from this file) and the
+ * README.
+ */
+import type { Outcome } from '../operations/operation';
+
 export const EXIT = {
   ok: 0,
   /** A bug or an unexpected AWS error. */
@@ -30,3 +36,55 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each code means, for people (docs/cli.md, the README's table). */
+export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  0: 'success',
+  1: 'unexpected error (a bug, or an AWS error the toolkit does not classify)',
+  2: 'invalid input: params file, command-line argument, unknown ENV, service catalog; nothing was changed',
+  3: 'a check failed: lint or scan findings, stale `templates/` or diagram, a stack over a CloudFormation quota, a change set CloudFormation could not create',
+  4: 'AWS precondition: no credentials, account or region mismatch, missing artifact bucket, stuck or busy stack',
+  5: 'change set left for review (no terminal, no `--yes`); the message says how to execute it',
+  6: 'declined; the change set (and an empty new stack) was deleted',
+  7: 'deployment failed and was rolled back (the root cause is printed)',
+  8: 'rollback failed too (UPDATE_ROLLBACK_FAILED): see `make continue-rollback`',
+  9: 'the saved review is stale; nothing executed',
+  10: 'refused by a guardrail: prod data loss without `--allow-replace`, prod destroy without `--force`',
+  11: '`make drift` found drift the platform does not make on purpose',
+  12: 'destroy ended in DELETE_FAILED; the message names what is left',
+  130: 'interrupted; CloudFormation continues, and the next deploy attaches to it',
+};
+
+/**
+ * How every operation outcome exits. A Record over every outcome type: an operation that adds an
+ * outcome does not compile until it has its row here.
+ */
+export const OUTCOME_EXIT_CODES: Readonly<Record<Outcome['type'], ExitCode>> = {
+  deployed: EXIT.ok,
+  'no-changes': EXIT.ok,
+  reviewed: EXIT.ok,
+  bootstrapped: EXIT.ok,
+  destroyed: EXIT.ok,
+  'nothing-to-destroy': EXIT.ok,
+  'outputs-read': EXIT.ok,
+  'in-sync': EXIT.ok,
+  'rollback-continued': EXIT.ok,
+  'execute-failed': EXIT.internal,
+  'lost-contact': EXIT.internal,
+  'drift-incomplete': EXIT.internal,
+  unconfirmed: EXIT.invalidInput,
+  'change-set-failed': EXIT.checkFailed,
+  precondition: EXIT.precondition,
+  'left-for-review': EXIT.leftForReview,
+  'not-started': EXIT.leftForReview,
+  declined: EXIT.declined,
+  'rolled-back': EXIT.rolledBack,
+  'rollback-failed': EXIT.rollbackFailed,
+  'stale-review': EXIT.staleReview,
+  refused: EXIT.refused,
+  drifted: EXIT.drifted,
+  'delete-failed': EXIT.destroyFailed,
+  interrupted: EXIT.interrupted,
+};
+
+export const exitCodeOf = (outcome: Outcome): ExitCode => OUTCOME_EXIT_CODES[outcome.type];

@@ -1,6 +1,8 @@
 /**
- * Output helpers: colour only on a terminal (and never with NO_COLOR), aligned tables.
+ * Output helpers: colour only on a terminal (and never with NO_COLOR), aligned tables, and the
+ * terminal a person answers questions at.
  */
+import readline from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { GateLine } from '../checks/gates';
 
@@ -17,7 +19,9 @@ export function consoleOutput(): Output {
 const CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
 export type Style = keyof typeof CODES;
 
-export function styler(color: boolean): (style: Style, text: string) => string {
+export type Styler = (style: Style, text: string) => string;
+
+export function styler(color: boolean): Styler {
   return (style, text) => (color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
 }
 
@@ -50,7 +54,35 @@ export function writeLine(stream: Writable, text = ''): void {
 const TONE_STYLES: Readonly<Record<GateLine['tone'], Style | undefined>> = { passed: 'green', failed: 'red', note: 'dim', detail: undefined };
 
 /** A lint or scan report line, coloured by its tone. */
-export function gateLine(style: (style: Style, text: string) => string, line: GateLine): string {
+export function gateLine(style: Styler, line: GateLine): string {
   const tone = TONE_STYLES[line.tone];
   return tone ? style(tone, line.text) : line.text;
 }
+
+/** Where a person answers a question: the process's terminal (tests inject another). */
+export interface Terminal {
+  /** Both stdin and stdout are terminals: a person can answer a prompt. */
+  readonly interactive: boolean;
+  /** The answer, or undefined when input ends (EOF, Ctrl-C). */
+  prompt(question: string): Promise<string | undefined>;
+}
+
+export type TerminalFactory = (output: Output) => Terminal;
+
+export const processTerminal: TerminalFactory = (output) => ({
+  interactive: Boolean(process.stdin.isTTY) && Boolean(output.out.isTTY),
+  prompt: (question) =>
+    new Promise((resolve) => {
+      const rl = readline.createInterface({ input: process.stdin, output: output.out });
+      let answered = false;
+      rl.on('SIGINT', () => rl.close());
+      rl.on('close', () => {
+        if (!answered) resolve(undefined);
+      });
+      rl.question(question, (answer) => {
+        answered = true;
+        rl.close();
+        resolve(answer);
+      });
+    }),
+});

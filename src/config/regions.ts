@@ -41,7 +41,3 @@ const SERVICE_PRINCIPAL_REGIONS = [
 ] as const;
 
 export const KNOWN_REGIONS: readonly string[] = [...Object.keys(ELB_LOG_DELIVERY_ACCOUNTS), ...SERVICE_PRINCIPAL_REGIONS].sort();
-
-export function isKnownRegion(region: string): boolean {
-  return KNOWN_REGIONS.includes(region);
-}

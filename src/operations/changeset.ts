@@ -3,9 +3,10 @@
  * wait for CloudFormation to compute it, and classify the result. "No changes" is a success; a
  * failure names the nested change set that really failed, not "Nested change set … FAILED".
  */
-import { createHash } from 'node:crypto';
-import { AwsError, type ChangeSetPage, type ChangeSetType, type CloudFormationPort } from '../aws/port';
+import { AwsError, type ChangeSetPage, type ChangeSetStatus, type ChangeSetType, type CloudFormationPort } from '../aws/port';
 import type { Clock } from '../core/clock';
+import { clientToken } from './client-token';
+import type { NestedCause } from './operation';
 
 /** IAM roles (named and unnamed) and the AWS::LanguageExtensions transform. */
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
@@ -16,8 +17,6 @@ export function isNoChangeReason(reason: string | undefined): boolean {
   return text.includes("didn't contain changes") || text.includes('did not contain changes') || text.includes('no updates are to be performed');
 }
 
-const shortHash = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
-
 /**
  * Deterministic-ish name: the environment, the UTC time and a hash of what is deployed, so
  * people can tell change sets apart in the console and retries of the same request reuse the
@@ -26,13 +25,15 @@ const shortHash = (text: string, length: number): string => createHash('sha256')
 export function changeSetIdentity(environment: string, contentHash: string, now: number): { name: string; clientToken: string } {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const name = `tap-${environment}-${stamp}-${contentHash.slice(0, 8)}`;
-  return { name, clientToken: `tap-${shortHash(name, 32)}` };
+  return { name, clientToken: clientToken('create', name) };
 }
 
 export type ChangeSetResult =
   | { readonly type: 'ready'; readonly id: string; readonly stackId: string; readonly changeSetType: ChangeSetType }
   | { readonly type: 'no-changes'; readonly id: string; readonly stackId: string; readonly reason: string }
-  | { readonly type: 'failed'; readonly id: string; readonly stackId: string; readonly reason: string; readonly causes: readonly string[] }
+  | { readonly type: 'failed'; readonly id: string; readonly stackId: string; readonly reason: string; readonly causes: readonly NestedCause[] }
+  /** It was deleted while CloudFormation computed it (by someone else). */
+  | { readonly type: 'disappeared'; readonly id: string; readonly stackId: string }
   /** CreateChangeSet itself was refused (template, parameters, stack state). */
   | { readonly type: 'rejected'; readonly reason: string; readonly code: string };
 
@@ -48,13 +49,15 @@ export function pollDelay(attempt: number, firstMs = 1000, maxMs = 5000): number
   return Math.min(maxMs, Math.round(firstMs * 1.5 ** attempt));
 }
 
-const SETTLED = new Set(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);
+/** Statuses in which CloudFormation is done with a change set; an unrecognised one counts as done (never waited on for 30 minutes). */
+const SETTLED: ReadonlySet<ChangeSetStatus> = new Set<ChangeSetStatus>(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);
+const isSettledChangeSet = (status: ChangeSetStatus): boolean => SETTLED.has(status) || status.startsWith('unrecognized:');
 
 export async function waitForChangeSet(cfn: CloudFormationPort, id: string, { clock, signal, timeoutMs = 30 * 60_000 }: WaitOptions): Promise<ChangeSetPage | undefined> {
   const started = clock.now();
   for (let attempt = 0; ; attempt += 1) {
     const page = await cfn.describeChangeSet(id, { includePropertyValues: false });
-    if (!page || SETTLED.has(page.status)) return page;
+    if (!page || isSettledChangeSet(page.status)) return page;
     if (signal?.aborted) return page;
     if (clock.now() - started > timeoutMs) {
       throw new AwsError('other', 'ChangeSetTimeout', `change set ${id} still ${page.status} after ${Math.round(timeoutMs / 60_000)} minutes`, 'cfn.describeChangeSet');
@@ -64,8 +67,8 @@ export async function waitForChangeSet(cfn: CloudFormationPort, id: string, { cl
 }
 
 /** Follows "Nested change set <arn> was not successfully created" down to the real reasons. */
-export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeSetPage, depth = 0): Promise<string[]> {
-  const causes: string[] = [];
+export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeSetPage, depth = 0): Promise<NestedCause[]> {
+  const causes: NestedCause[] = [];
   const nestedIds = new Set<string>([
     ...(page.statusReason?.match(/arn:aws[a-z-]*:cloudformation:[^\s,]+:changeSet\/[^\s,]+/g) ?? []),
     ...page.changes.map((c) => c.changeSetId).filter((id): id is string => id !== undefined),
@@ -76,7 +79,7 @@ export async function nestedFailureCauses(cfn: CloudFormationPort, page: ChangeS
     if (!nested || nested.status !== 'FAILED') continue;
     const deeper = await nestedFailureCauses(cfn, nested, depth + 1);
     if (deeper.length > 0) causes.push(...deeper);
-    else if (nested.statusReason) causes.push(`${nested.stackName}: ${nested.statusReason}`);
+    else if (nested.statusReason) causes.push({ stackName: nested.stackName, reason: nested.statusReason });
   }
   return causes;
 }
@@ -97,7 +100,7 @@ export async function createChangeSet(
     throw error;
   }
   const page = await waitForChangeSet(cfn, created.id, options);
-  if (!page) return { type: 'failed', id: created.id, stackId: created.stackId, reason: 'the change set disappeared while CloudFormation was computing it', causes: [] };
+  if (!page) return { type: 'disappeared', id: created.id, stackId: created.stackId };
   if (page.status === 'CREATE_COMPLETE') {
     // moto (and only moto) answers an identical template with an empty CREATE_COMPLETE set.
     return { type: 'ready', id: page.id, stackId: page.stackId || created.stackId, changeSetType: request.changeSetType };

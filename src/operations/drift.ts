@@ -1,18 +1,20 @@
 /**
- * D-11 Drift across the whole tree: DetectStackDrift does not recurse into nested stacks, so it is
- * started on the root and on every nested stack, polled, and the drifted resources are gathered
- * by stack path. Differences the platform causes on purpose are labelled, not hidden.
+ * `drift` (D-11) across the whole tree: DetectStackDrift does not recurse into nested stacks, so
+ * it is started on the root and on every nested stack, polled, and the drifted resources are
+ * gathered by stack path. Differences the platform causes on purpose are labelled, not hidden
+ * (ECS blue/green listener weights and autoscaled desired counts do not fail the command).
  */
-import { AwsError, type CloudFormationPort, type ResourceDrift } from '../aws/port';
+import { AwsError, type CloudFormationPort, type ResourceDrift, type StackDriftStatus } from '../aws/port';
 import { pollDelay } from './changeset';
 import type { Clock } from '../core/clock';
 import { listStackTree } from './protection';
+import type { Connection } from './connection';
+import { errorInfo, type DriftOutcome, type ErrorInfo, type OperationIo } from './operation';
 
 export interface StackDriftResult {
   readonly path: string;
   readonly stackId: string;
-  /** DRIFTED | IN_SYNC | NOT_CHECKED | UNKNOWN */
-  readonly status: string;
+  readonly status: StackDriftStatus;
   readonly detection: 'complete' | 'failed';
   readonly reason?: string;
 }
@@ -42,18 +44,19 @@ export function expectedDrift(drift: ResourceDrift): string | undefined {
   return undefined;
 }
 
-export type DriftOutcome =
+export type DriftDetection =
   | { readonly type: 'report'; readonly report: DriftReport }
-  | { readonly type: 'unsupported'; readonly message: string };
+  /** The endpoint does not implement drift detection (moto answers 500). */
+  | { readonly type: 'unsupported'; readonly error: ErrorInfo };
 
-export async function detectTreeDrift(cfn: CloudFormationPort, clock: Clock, rootStackId: string, signal?: AbortSignal): Promise<DriftOutcome> {
+export async function detectTreeDrift(cfn: CloudFormationPort, clock: Clock, rootStackId: string, signal?: AbortSignal): Promise<DriftDetection> {
   const tree = await listStackTree(cfn, rootStackId);
   const detections: { path: string; stackId: string; id: string }[] = [];
   try {
     for (const stack of tree) detections.push({ ...stack, id: await cfn.detectStackDrift(stack.stackId) });
   } catch (error) {
     if (error instanceof AwsError && error.kind === 'unsupported') {
-      return { type: 'unsupported', message: `this endpoint does not implement drift detection (${error.code}: ${error.message})` };
+      return { type: 'unsupported', error: errorInfo(error) };
     }
     throw error;
   }
@@ -92,4 +95,25 @@ export async function detectTreeDrift(cfn: CloudFormationPort, clock: Clock, roo
     } while (token);
   }
   return { type: 'report', report: { stacks, drifted } };
+}
+
+/** `drift`: the whole tree's drift; unexpected drift and failed detections are their own outcomes. */
+export async function drift(c: Connection, io: OperationIo): Promise<DriftOutcome> {
+  const { cfn } = c.session.port;
+  const stackName = c.env.deployment.stackName;
+  const stack = await cfn.describeStack(stackName);
+  if (!stack || stack.status === 'REVIEW_IN_PROGRESS') return { type: 'precondition', reason: { kind: 'not-deployed', stackName, awaitingReview: stack !== undefined } };
+  io.emit({ type: 'drift-detecting', stackName });
+  const interrupt = c.runtime.interrupts();
+  let detected: DriftDetection;
+  try {
+    detected = await detectTreeDrift(cfn, c.runtime.clock, stack.stackId, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+  if (detected.type === 'unsupported') return { type: 'precondition', reason: { kind: 'drift-unsupported', error: detected.error } };
+  const { report } = detected;
+  if (report.drifted.some((d) => !d.expected)) return { type: 'drifted', stackName, report };
+  if (report.stacks.some((s) => s.detection === 'failed')) return { type: 'drift-incomplete', stackName, report };
+  return { type: 'in-sync', stackName, report };
 }

@@ -1,18 +1,22 @@
 /**
  * D-2: before anything that changes AWS, the caller must be in the params file's account and
- * region. The decision is pure (`judgeIdentity`); `checkGuard` only gathers the facts.
+ * region. The decision is pure (`judgeIdentity`); `checkGuard` only gathers the facts. A refusal is
+ * data (`GuardFailure`); the CLI words it (src/cli/render/outcomes.ts).
  */
 import { AwsError, type AwsSession, type CallerIdentity, type ConfiguredRegion } from '../aws/port';
 import type { DeploymentSettings } from '../config/environment';
+import { errorInfo, type ErrorInfo } from './operation';
 
-export type GuardResult =
-  | { readonly ok: true; readonly identity: CallerIdentity }
-  | { readonly ok: false; readonly reason: 'no-credentials' | 'account-mismatch' | 'region-mismatch' | 'sts-failed'; readonly message: string };
+export type GuardFailure =
+  /** The SDK configuration names another region than the params file. */
+  | { readonly reason: 'region-mismatch'; readonly file: string; readonly expected: string; readonly configured: ConfiguredRegion }
+  /** No credentials in the standard chain; `error` when some were found but refused. */
+  | { readonly reason: 'no-credentials'; readonly error?: ErrorInfo; readonly unusable: boolean }
+  | { readonly reason: 'account-mismatch'; readonly file: string; readonly expected: string; readonly identity: CallerIdentity }
+  /** STS could not be asked (network, endpoint, permissions). */
+  | { readonly reason: 'sts-failed'; readonly error: ErrorInfo };
 
-export const CREDENTIAL_CHAIN =
-  'environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), AWS_PROFILE or the default profile ' +
-  'in ~/.aws/credentials and ~/.aws/config (including SSO and assumed roles), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), ' +
-  'and container or instance metadata';
+export type GuardResult = { readonly ok: true; readonly identity: CallerIdentity } | { readonly ok: false; readonly failure: GuardFailure };
 
 /** Pure: compares what the SDK configuration and STS say with the params file. */
 export function judgeIdentity(
@@ -22,21 +26,11 @@ export function judgeIdentity(
   identity: CallerIdentity | undefined,
 ): GuardResult {
   if (configured && configured.region !== deployment.region) {
-    return {
-      ok: false,
-      reason: 'region-mismatch',
-      message: `${file} deploys to ${deployment.region}, but ${configured.source} says ${configured.region}. ` +
-        `Unset it or set it to ${deployment.region}; the toolkit never deploys to a region other than the params file's.`,
-    };
+    return { ok: false, failure: { reason: 'region-mismatch', file, expected: deployment.region, configured } };
   }
-  if (!identity) return { ok: false, reason: 'no-credentials', message: `no AWS credentials found. Searched the standard chain: ${CREDENTIAL_CHAIN}.` };
+  if (!identity) return { ok: false, failure: { reason: 'no-credentials', unusable: false } };
   if (identity.account !== deployment.accountId) {
-    return {
-      ok: false,
-      reason: 'account-mismatch',
-      message: `${file} deploys to account ${deployment.accountId}, but the credentials are for account ${identity.account} (${identity.arn}). ` +
-        `Switch to credentials for ${deployment.accountId} (e.g. AWS_PROFILE) and retry.`,
-    };
+    return { ok: false, failure: { reason: 'account-mismatch', file, expected: deployment.accountId, identity } };
   }
   return { ok: true, identity };
 }
@@ -50,12 +44,10 @@ export async function checkGuard(session: AwsSession, deployment: DeploymentSett
     return judgeIdentity(deployment, file, configured, identity);
   } catch (error) {
     if (error instanceof AwsError && error.kind === 'credentials') {
-      const detail = error.code === 'CredentialsProviderError' ? '' : ` (${error.code}: ${error.message})`;
-      return { ok: false, reason: 'no-credentials', message: `no usable AWS credentials${detail}. Searched the standard chain: ${CREDENTIAL_CHAIN}.` };
+      // The SDK's "could not load credentials from any providers" says nothing the chain does not.
+      return { ok: false, failure: { reason: 'no-credentials', unusable: true, ...(error.code === 'CredentialsProviderError' ? {} : { error: errorInfo(error) }) } };
     }
-    if (error instanceof AwsError) {
-      return { ok: false, reason: 'sts-failed', message: `could not confirm the caller's account with STS GetCallerIdentity: ${error.code}: ${error.message}` };
-    }
+    if (error instanceof AwsError) return { ok: false, failure: { reason: 'sts-failed', error: errorInfo(error) } };
     throw error;
   }
 }

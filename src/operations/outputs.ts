@@ -1,10 +1,12 @@
 /**
- * D-9 Outputs: the root's outputs and every nested stack's (by path), written to
- * `.tap/<env>/outputs.json`. Root outputs that are comma-joined lists in catalog order (names
- * ending in `Arns` or `Uris`) are also split per service.
+ * `outputs` (D-9): the root's outputs and every nested stack's (by path); the CLI prints them and
+ * writes `.tap/<env>/outputs.json`. Root outputs that are comma-joined lists in catalog order
+ * (names ending in `Arns` or `Uris`) are also split per service.
  */
 import type { CloudFormationPort, StackOutput } from '../aws/port';
+import type { Connection } from './connection';
 import type { SecretMasker } from './mask';
+import type { OperationIo, OutputsOutcome } from './operation';
 import { listStackTree } from './protection';
 
 export interface OutputValue {
@@ -73,4 +75,12 @@ export async function collectOutputs(
     stacks,
     services: perServiceOutputs(root, serviceNames),
   };
+}
+
+export async function outputs(c: Connection, _io: OperationIo): Promise<OutputsOutcome> {
+  const stackName = c.env.deployment.stackName;
+  const stack = await c.session.port.cfn.describeStack(stackName);
+  if (!stack || stack.status === 'REVIEW_IN_PROGRESS') return { type: 'precondition', reason: { kind: 'not-deployed', stackName, awaitingReview: stack !== undefined } };
+  const document = await collectOutputs(c.session.port.cfn, stack, c.env.name, c.runtime.serviceNames, c.masker, new Date(c.runtime.clock.now()));
+  return { type: 'outputs-read', outputs: document, stack: { status: stack.status, lastChanged: stack.lastUpdatedTime ?? stack.creationTime } };
 }

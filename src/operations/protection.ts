@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isStatefulType, STATEFUL_RESOURCE_TYPES } from '../cfn/stateful';
 import type { TemplateJson } from '../core/template-json';
 import { quote, type Problem } from '../core/problems';
-import type { CloudFormationPort } from '../aws/port';
+import type { CloudFormationPort, ParameterValues, RootParameterName } from '../aws/port';
 import type { DataLossFinding } from './review/model';
 
 export interface StackPolicyDocument {
@@ -45,7 +45,7 @@ export interface ProtectionPlan {
   readonly retain: boolean;
 }
 
-export const protectionPlan = (stackParameters: Readonly<Record<string, string>>): ProtectionPlan => ({ retain: stackParameters['DataProtection'] === 'retain' });
+export const protectionPlan = (stackParameters: ParameterValues<RootParameterName>): ProtectionPlan => ({ retain: stackParameters['DataProtection'] === 'retain' });
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Guardrail (pure)                                                                                */

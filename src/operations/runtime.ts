@@ -1,16 +1,16 @@
 /**
- * Everything the AWS commands take from the outside world, in one injectable object: the AWS
- * session factory, time, the terminal (prompt), Ctrl-C, and how the workspace is rendered and the
- * environment loaded. `defaultRuntime()` is the real one; tests pass a fake AWS and virtual time.
+ * Everything the operations take from the outside world, in one injectable object: the AWS
+ * session factory, time, Ctrl-C, and how the workspace is rendered and the environment loaded.
+ * `defaultRuntime()` is the real one; tests pass a fake AWS and virtual time. (The terminal a
+ * person answers questions at belongs to the CLI: src/cli/terminal.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { AwsSession } from '../aws/port';
 import { systemClock, type Clock } from '../core/clock';
 import type { RetryNotice } from '../aws/retry';
 import { sessionFromPort } from '../aws/session';
-import type { Output } from '../cli/terminal';
+import { endpointFor, type EnvironmentVariables } from '../aws/endpoint';
 import { loadEnvironment, requireKnownEnvironment, type EnvironmentConfig } from '../config/environment';
 import type { RenderedPlatform } from '../synth/render';
 import type { BuiltAsset } from '../assets/code-assets';
@@ -19,15 +19,6 @@ import type { ServiceCatalog } from '../catalog/types';
 import { CheckFailedError } from '../core/problems';
 import { staleMessage, TEMPLATES_DIR } from '../synth/freshness';
 import { compareWithDisk, isStale, renderPlatform } from '../synth/render';
-
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface Terminal {
-  /** Both stdin and stdout are terminals: a person can answer a prompt. */
-  readonly interactive: boolean;
-  /** The answer, or undefined when input ends (EOF, Ctrl-C). */
-  prompt(question: string): Promise<string | undefined>;
-}
 
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -56,8 +47,7 @@ export interface DeployRuntime {
    * `requireFresh`: templates/ on disk must equal what the builders render (deploy, diff).
    */
   prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
-  connect(region: string, env: Env, onRetry: (notice: RetryNotice) => void): Promise<AwsSession>;
-  terminal(output: Output): Terminal;
+  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void): Promise<AwsSession>;
   /** Aborts on Ctrl-C until disposed. */
   interrupts(): Interrupt;
 }
@@ -68,27 +58,6 @@ export function readToolkitVersion(root: string): string {
   } catch {
     return 'unknown';
   }
-}
-
-function processTerminal(output: Output): Terminal {
-  const interactive = Boolean(process.stdin.isTTY) && Boolean(output.out.isTTY);
-  return {
-    interactive,
-    prompt: (question) =>
-      new Promise((resolve) => {
-        const rl = readline.createInterface({ input: process.stdin, output: output.out });
-        let answered = false;
-        rl.on('SIGINT', () => rl.close());
-        rl.on('close', () => {
-          if (!answered) resolve(undefined);
-        });
-        rl.question(question, (answer) => {
-          answered = true;
-          rl.close();
-          resolve(answer);
-        });
-      }),
-  };
 }
 
 function processInterrupts(): Interrupt {
@@ -123,10 +92,9 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
     async connect(region, env, onRetry) {
       const { createSdkPort } = await import('../aws/sdk');
       const port = await createSdkPort(region, env);
-      const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined;
+      const endpoint = endpointFor(env, 'S3');
       return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
     },
-    terminal: processTerminal,
     interrupts: processInterrupts,
   };
 }

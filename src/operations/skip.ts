@@ -4,11 +4,20 @@
  * root embeds every child's content-addressed URL, so an identical root means an identical tree).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { StackDescription } from '../aws/port';
+import type { StackDescription, StackStatus } from '../aws/port';
 import type { TemplateJson } from '../core/template-json';
 import { isCleanlyDeployed } from './stack-status';
 
-export type SkipDecision = { readonly skip: true } | { readonly skip: false; readonly reason: string };
+/** Why a change set is needed after all. */
+export type SkipReason =
+  | { readonly kind: 'status'; readonly status: StackStatus }
+  | { readonly kind: 'templates' }
+  /** DescribeStacks answers NoEcho values as ****, so they cannot be compared. */
+  | { readonly kind: 'no-echo'; readonly parameters: readonly string[] }
+  | { readonly kind: 'parameters' }
+  | { readonly kind: 'tags' };
+
+export type SkipDecision = { readonly skip: true } | { readonly skip: false; readonly reason: SkipReason };
 
 const parse = (body: string): unknown => {
   try {
@@ -33,13 +42,13 @@ export function decideSkip(
   deployedBody: string,
   next: { readonly template: TemplateJson; readonly parameters: Readonly<Record<string, string>>; readonly tags: Readonly<Record<string, string>> },
 ): SkipDecision {
-  if (!isCleanlyDeployed(stack.status)) return { skip: false, reason: `the stack is ${stack.status}` };
-  if (!isDeepStrictEqual(parse(deployedBody), next.template)) return { skip: false, reason: 'templates changed' };
+  if (!isCleanlyDeployed(stack.status)) return { skip: false, reason: { kind: 'status', status: stack.status } };
+  if (!isDeepStrictEqual(parse(deployedBody), next.template)) return { skip: false, reason: { kind: 'templates' } };
   const noEcho = Object.entries(next.template.Parameters ?? {}).filter(([, p]) => p.NoEcho).map(([name]) => name);
-  if (noEcho.length > 0) return { skip: false, reason: `NoEcho parameters (${noEcho.join(', ')}) cannot be compared with the deployed stack` };
+  if (noEcho.length > 0) return { skip: false, reason: { kind: 'no-echo', parameters: noEcho } };
   if (!isDeepStrictEqual(effectiveParameters(stack.parameters, next.template), effectiveParameters(next.parameters, next.template))) {
-    return { skip: false, reason: 'parameters changed' };
+    return { skip: false, reason: { kind: 'parameters' } };
   }
-  if (!isDeepStrictEqual({ ...stack.tags }, { ...next.tags })) return { skip: false, reason: 'tags changed' };
+  if (!isDeepStrictEqual({ ...stack.tags }, { ...next.tags })) return { skip: false, reason: { kind: 'tags' } };
   return { skip: true };
 }

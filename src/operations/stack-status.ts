@@ -2,14 +2,12 @@
  * What a stack's status means for the next step. Pure functions over CloudFormation's status
  * strings; the deploy, diff, destroy and watch code all decide through these.
  */
-import type { StackDescription } from '../aws/port';
+import type { StackDescription, StackStatus } from '../aws/port';
 
 export const isInProgress = (status: string): boolean => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 
-/** A status in which no operation runs (REVIEW_IN_PROGRESS included: nothing happens until execute). */
-export const isSettled = (status: string): boolean => !isInProgress(status);
-
-export type Outcome = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed';
+/** How a stack operation ended, read from the stack's settled status. */
+export type SettledAs = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed';
 
 /**
  * How an operation ended, from the stack's settled status.
@@ -18,7 +16,7 @@ export type Outcome = 'succeeded' | 'rolled-back' | 'rollback-failed' | 'failed'
  * - `failed`: ended in a failure status without a rollback (DELETE_FAILED, UPDATE_FAILED with
  *   rollback disabled, CREATE_FAILED).
  */
-export function outcomeOf(status: string): Outcome {
+export function settledAs(status: StackStatus | 'UNKNOWN'): SettledAs {
   switch (status) {
     case 'CREATE_COMPLETE':
     case 'UPDATE_COMPLETE':
@@ -51,8 +49,8 @@ export type StackAction =
   /** Any other state that takes no change set (UPDATE_FAILED with rollback paused, DELETE_FAILED...). */
   | { readonly type: 'stuck'; readonly stack: StackDescription };
 
-const CREATE_FAILED_STATES = new Set(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED']);
-const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+const CREATE_FAILED_STATES: ReadonlySet<StackStatus> = new Set<StackStatus>(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED']);
+const UPDATABLE: ReadonlySet<StackStatus> = new Set<StackStatus>(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 
 export function decideStackAction(stack: StackDescription | undefined): StackAction {
   if (!stack || stack.status === 'DELETE_COMPLETE') return { type: 'create' };
@@ -65,4 +63,4 @@ export function decideStackAction(stack: StackDescription | undefined): StackAct
 }
 
 /** A stack in which CloudFormation will not change anything until told: safe to compare with. */
-export const isCleanlyDeployed = (status: string): boolean => status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE';
+export const isCleanlyDeployed = (status: StackStatus): boolean => status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE';

@@ -4,7 +4,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classifySdkError, endpointFor } from '../../src/aws/sdk';
+import { CHANGE_ACTIONS, STACK_STATUSES, type ChangeAction, type RootParameterName, type StackStatus } from '../../src/aws/port';
+import { endpointFor } from '../../src/aws/endpoint';
+import { classifySdkError, recognize } from '../../src/aws/sdk';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...extra });
@@ -35,6 +37,29 @@ test('D-12: AWS_ENDPOINT_URL_<SERVICE> wins over AWS_ENDPOINT_URL', () => {
   assert.is(endpointFor({ AWS_ENDPOINT_URL: 'http://localhost:5000' }, 'S3'), 'http://localhost:5000');
   assert.is(endpointFor({ AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_S3: 'http://b' }, 'S3'), 'http://b');
   assert.is(endpointFor({}, 'S3'), undefined);
+});
+
+test('D-12: enumerations become the port\'s unions; a value AWS adds later stays visible and matches no known one', () => {
+  assert.is(recognize(STACK_STATUSES, 'UPDATE_ROLLBACK_FAILED'), 'UPDATE_ROLLBACK_FAILED');
+  const later: StackStatus = recognize(STACK_STATUSES, 'UPDATE_PAUSED');
+  assert.is(later, 'unrecognized:UPDATE_PAUSED');
+  assert.not.ok((STACK_STATUSES as readonly string[]).includes(later));
+  assert.is(recognize(CHANGE_ACTIONS, undefined), 'unrecognized:(none)');
+  const action: ChangeAction = recognize(CHANGE_ACTIONS, 'SyncWithActual');
+  assert.is(action, 'SyncWithActual');
+});
+
+test('D-12: statuses, change actions and root parameter names are unions: a misspelt one does not compile', () => {
+  const status = recognize(STACK_STATUSES, 'CREATE_COMPLETE') as StackStatus;
+  const action = recognize(CHANGE_ACTIONS, 'Add') as ChangeAction;
+  // @ts-expect-error 'UPDATE_ROLLBAK_FAILED' is no stack status
+  const misspeltStatus = status === 'UPDATE_ROLLBAK_FAILED';
+  // @ts-expect-error 'Delete' is no change action (CloudFormation says Remove)
+  const misspeltAction = action === 'Delete';
+  // @ts-expect-error 'DataProtecton' is no root parameter
+  const misspeltParameter: RootParameterName = 'DataProtecton';
+  const spelt: RootParameterName = 'DataProtection';
+  assert.equal([misspeltStatus, misspeltAction, misspeltParameter, spelt], [false, false, 'DataProtecton', 'DataProtection']);
 });
 
 test.run();

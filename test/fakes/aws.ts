@@ -68,6 +68,11 @@ import {
   type AwsPort,
   type ChangeDetail,
   type ChangeSetPage,
+  type ChangeSetStatus,
+  type EventStatus,
+  type ExecutionStatus,
+  type ResourceStatus,
+  type StackStatus,
   type ConfiguredRegion,
   type CreateChangeSetRequest,
   type EcsServiceState,
@@ -122,7 +127,7 @@ interface ResourceState {
   readonly logicalId: string;
   readonly type: string;
   physicalId: string;
-  status: string;
+  status: ResourceStatus;
   reason?: string;
   /** The resource's template entry as deployed. */
   definition?: JsonObject;
@@ -134,7 +139,7 @@ interface FakeStack {
   readonly path: string;
   readonly parentId?: string;
   readonly rootId?: string;
-  status: string;
+  status: StackStatus;
   statusReason?: string;
   readonly creationTime: Date;
   lastUpdatedTime?: Date;
@@ -178,7 +183,7 @@ interface FakeChangeSet {
   readonly changes: PlannedChange[];
   failReason?: string;
   clientToken?: string;
-  executionStatus: string;
+  executionStatus: ExecutionStatus;
   deleted: boolean;
   executed: boolean;
 }
@@ -535,7 +540,7 @@ export class FakeAws {
     if (fault) throw fault;
   }
 
-  private event(stack: FakeStack, logicalId: string, type: string, status: string, reason?: string, physicalId?: string): void {
+  private event(stack: FakeStack, logicalId: string, type: string, status: EventStatus, reason?: string, physicalId?: string): void {
     const event: StackEvent = {
       eventId: `${stack.stackName}-${this.nextId()}`,
       stackId: stack.stackId,
@@ -550,7 +555,7 @@ export class FakeAws {
     stack.events.push(event);
   }
 
-  private stackEvent(stack: FakeStack, status: string, reason?: string): void {
+  private stackEvent(stack: FakeStack, status: StackStatus, reason?: string): void {
     stack.status = status;
     if (reason) stack.statusReason = reason;
     else delete stack.statusReason;
@@ -820,7 +825,7 @@ export class FakeAws {
     return { ...deployed, parameters: { ...this.defaults(template), ...parameters }, conditions: (template.Conditions ?? {}) as Record<string, Json> };
   }
 
-  private changeSetStatus(cs: FakeChangeSet): { status: string; reason?: string; execution: string } {
+  private changeSetStatus(cs: FakeChangeSet): { status: ChangeSetStatus; reason?: string; execution: ExecutionStatus } {
     if (cs.executed) return { status: 'CREATE_COMPLETE', execution: cs.executionStatus };
     const now = this.clock.now();
     if (now < cs.createdAt + this.changeSetDelayMs / 2) return { status: 'CREATE_PENDING', execution: 'UNAVAILABLE' };
@@ -1100,7 +1105,7 @@ export class FakeAws {
     return rollbackFailed ? 'rollback-failed' : 'failed';
   }
 
-  private finishExecution(cs: FakeChangeSet, status: string): void {
+  private finishExecution(cs: FakeChangeSet, status: ExecutionStatus): void {
     cs.executionStatus = status;
     for (const other of this.changeSets.values()) if (other.stackId === cs.stackId && other.id !== cs.id && !other.parentId) other.deleted = true;
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultRuntime } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
+import type { RuntimeFactory } from '../../src/cli/command';
 import type { ServiceCatalog } from '../../src/catalog/types';
 import { runCli, tempWorkspace, type CliResult, type EditableEnvironmentFile, type JsonEdit } from './cli';
 import { FakeAws } from '../fakes/aws';

@@ -8,7 +8,7 @@ import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/terminal';
 import { repoRoot } from '../../src/core/paths';
-import type { RuntimeFactory } from '../../src/cli/commands/aws-command';
+import type { RuntimeFactory } from '../../src/cli/command';
 
 export interface CliResult {
   readonly code: number;

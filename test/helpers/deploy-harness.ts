@@ -1,20 +1,26 @@
 /**
- * A scenario: a throw-away workspace (params files), a FakeAws on virtual time, and the `tap`
- * commands run in-process against them with an injected runtime (terminal answers, Ctrl-C).
- * Commands run through the real entry point, main(), with that runtime injected.
+ * A scenario: a throw-away workspace (params files), a FakeAws on virtual time, and two ways to
+ * drive it:
+ * - `operate(operation)`: an operation (src/operations) on an opened connection with a recording
+ *   io; tests assert on its outcome, its events and the questions it asked;
+ * - `run(argv)`: the `tap` CLI through its real entry point, main(), with the runtime and terminal
+ *   injected; tests assert on what it prints, writes and exits with.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Capture } from './capture';
 import { main } from '../../src/cli/main';
-import type { Output } from '../../src/cli/terminal';
+import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
+import { openConnection, prepareConnection, type Connection, type PrepareOptions } from '../../src/operations/connection';
+import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
+import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
 import { sessionFromPort } from '../../src/aws/session';
 import { FakeAws, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
-import { CANARY_NOECHO, fixturePlatform } from '../fakes/platform-fixture';
+import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
 
 export const ACCOUNTS = { dev: '111122223333', prod: '777788889999' } as const;
 
@@ -34,6 +40,41 @@ export interface RunOptions {
   /** Simulates Ctrl-C when this returns true for a call. */
   readonly interruptWhen?: (call: RecordedCall) => boolean;
   readonly env?: Record<string, string | undefined>;
+}
+
+export interface OperateOptions {
+  /** Answers to the operation's questions, in order; when they run out, nobody is there (the question's default). */
+  readonly answers?: readonly (Answer | (() => Promise<Answer>))[];
+  /** Simulates Ctrl-C when this returns true for a call. */
+  readonly interruptWhen?: (call: RecordedCall) => boolean;
+  readonly env?: Record<string, string | undefined>;
+  readonly environment?: 'dev' | 'prod';
+  readonly prepare?: Partial<PrepareOptions>;
+}
+
+export interface Operated<O> {
+  /** The operation's outcome, or the guard's precondition when the connection did not open. */
+  readonly outcome: O | Precondition;
+  readonly events: readonly OperationEvent[];
+  readonly questions: readonly Question[];
+  readonly calls: readonly RecordedCall[];
+}
+
+/** `deploy` with these options over the defaults (no --force, nothing allowed, no replace). */
+export const deploying = (options: Partial<DeployOptions> = {}) => (c: Connection, io: OperationIo) =>
+  deploy(c, io, { force: false, allowReplace: [], replaceFailedStack: false, ...options });
+
+export const diffing = (options: { force?: boolean } = {}) => (c: Connection, io: OperationIo) => diff(c, io, { force: options.force ?? false });
+
+/** The events of one type, typed. */
+export function eventsOf<T extends OperationEvent['type']>(events: readonly OperationEvent[], type: T): Extract<OperationEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<OperationEvent, { type: T }> => e.type === type);
+}
+
+/** Narrows an outcome to the expected type, failing with the outcome itself otherwise. */
+export function expectOutcome<O extends { readonly type: string }, T extends O['type']>(outcome: O, type: T): Extract<O, { type: T }> {
+  if (outcome.type !== type) throw new Error(`expected outcome ${type}, got ${JSON.stringify(outcome, (_k, v) => (v instanceof Map ? [...v] : v), 2).slice(0, 3000)}`);
+  return outcome as Extract<O, { type: T }>;
 }
 
 function writeParams(root: string, environment: 'dev' | 'prod'): void {
@@ -87,8 +128,22 @@ export class Scenario {
     if (options.bucket !== false) this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
   }
 
-  runtime(options: RunOptions, out: Capture): DeployRuntime {
+  /** A terminal that types `options.answers` in order, echoing each prompt and answer to `out`. */
+  terminal(options: RunOptions, out: Capture): Terminal {
     const answers = [...(options.answers ?? [])];
+    return {
+      interactive: options.tty ?? false,
+      prompt: async (question) => {
+        out.write(question);
+        const next = answers.shift();
+        const answer = typeof next === 'function' ? await next() : next;
+        out.write(`${answer ?? '(EOF)'}\n`);
+        return answer;
+      },
+    };
+  }
+
+  runtime(options: RunOptions): DeployRuntime {
     const controller = new AbortController();
     const scenario = this;
     return {
@@ -123,16 +178,6 @@ export class Scenario {
           },
         });
       },
-      terminal: () => ({
-        interactive: options.tty ?? false,
-        prompt: async (question) => {
-          out.write(question);
-          const next = answers.shift();
-          const answer = typeof next === 'function' ? await next() : next;
-          out.write(`${answer ?? '(EOF)'}\n`);
-          return answer;
-        },
-      }),
       interrupts: () => {
         if (options.interruptWhen) {
           const previous = scenario.aws.onCall;
@@ -155,14 +200,40 @@ export class Scenario {
     }
     const output: Output = { out, err, color: false };
     const before = this.aws.calls.length;
-    const runtime = this.runtime(options, out);
+    const runtime = this.runtime(options);
+    const terminal = this.terminal(options, out);
     let code: number;
     try {
-      code = await main(argv, { root: this.root, output, env: options.env ?? {}, runtime: () => runtime });
+      code = await main(argv, { root: this.root, output, env: options.env ?? {}, runtime: () => runtime, terminal: () => terminal });
     } finally {
       this.aws.onCall = undefined;
     }
     return { code, stdout: out.text, stderr: err.text, calls: this.aws.calls.slice(before) };
+  }
+
+  /** Runs an operation on a freshly opened connection, recording its events and questions. */
+  async operate<O>(operation: (c: Connection, io: OperationIo) => Promise<O>, options: OperateOptions = {}): Promise<Operated<O>> {
+    const events: OperationEvent[] = [];
+    const questions: Question[] = [];
+    const answers = [...(options.answers ?? [])];
+    const io: OperationIo = {
+      emit: (event) => events.push(event),
+      ask: async (question) => {
+        questions.push(question);
+        const next = answers.shift();
+        return next === undefined ? question.whenUnattended : typeof next === 'function' ? next() : next;
+      },
+    };
+    const before = this.aws.calls.length;
+    const variables = options.env ?? {};
+    try {
+      const prepared = prepareConnection(this.runtime(options), this.root, options.environment ?? this.environment, variables, { requireFresh: false, ...options.prepare });
+      const opened = await openConnection(prepared, variables, io);
+      const outcome = opened.type === 'connected' ? await operation(opened.connection, io) : opened;
+      return { outcome, events, questions, calls: this.aws.calls.slice(before) };
+    } finally {
+      this.aws.onCall = undefined;
+    }
   }
 
   stateFile(file: string): string {
@@ -173,12 +244,41 @@ export class Scenario {
     return fs.existsSync(path.join(this.root, '.tap', this.environment, file));
   }
 
-  /** Deploys the current platform with --yes and asserts success (scenario set-up). */
-  async deployed(): Promise<RunResult> {
-    const result = await this.run(['deploy', '--env', this.environment, '--yes']);
-    if (result.code !== 0) throw new Error(`set-up deploy failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-    return result;
+  /** Deploys the current platform, approved, and asserts success (scenario set-up). */
+  async deployed(): Promise<void> {
+    const { outcome } = await this.operate(deploying(), { answers: ['yes'] });
+    if (outcome.type !== 'deployed' && outcome.type !== 'no-changes') throw new Error(`set-up deploy failed: ${outcome.type}`);
   }
 }
 
 export const ops = (calls: readonly RecordedCall[]): string[] => calls.map((c) => c.op);
+
+export const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'."';
+
+/**
+ * The next deploy changes the frontend service, and its ECS deployment fails (circuit breaker):
+ * ECS reports 2 of 3 tasks running, two service events and a stopped task that could not pull
+ * its image. For the root cause and ECS diagnosis (D-8).
+ */
+export function failFrontendDeployment(s: Scenario): void {
+  const service = 'tap-cluster/svc-frontend-dev';
+  s.aws.ecsServices.set(service, {
+    status: 'ACTIVE',
+    runningCount: 2,
+    desiredCount: 3,
+    events: [
+      { at: new Date(s.clock.now()), message: '(service svc-frontend-dev) deployment ecs-svc/4521 failed: tasks failed to start.' },
+      { at: new Date(s.clock.now() - 60_000), message: '(service svc-frontend-dev) has started 1 tasks: (task 9f1c2d).' },
+    ],
+  });
+  s.aws.stoppedTasks.set(service, [{
+    taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/tap-cluster/9f1c2d7e',
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'web', exitCode: 1, reason: 'CannotPullContainerError: ecr-frontend-dev:1.4.2 not found' }],
+  }]);
+  s.aws.failResource({ path: 'Services/Frontend', logicalId: 'Service', reason: CIRCUIT_BREAKER, phase: 'forward' });
+  s.platform = fixturePlatform((t) => {
+    props(t, 'services/frontend.json', 'Service')['DesiredCount'] = 3;
+    props(t, 'services/frontend.json', 'LogGroup')['RetentionInDays'] = 60;
+  });
+}

@@ -1,11 +1,12 @@
 /**
- * D-1 Bootstrap: the artifact bucket stack (template properties) and `tap bootstrap`.
+ * D-1 Bootstrap: the artifact bucket stack (template properties) and the bootstrap operation.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ARTIFACT_BUCKET_EXPORT, bootstrapStackName, buildBootstrap } from '../../src/stacks/bootstrap';
 import type { JsonObject } from '../../src/core/template-json';
-import { ops, Scenario } from '../helpers/deploy-harness';
+import { bootstrap } from '../../src/operations/bootstrap';
+import { deploying, eventsOf, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 
 const template = () => buildBootstrap().render();
 const bucket = () => template().Resources['ArtifactBucket'].Properties as JsonObject;
@@ -51,38 +52,44 @@ test('D-1 / P-DATA: the bucket is retained when DataProtection=retain, tagged, a
   assert.is(bootstrapStackName('tap-dev'), 'tap-dev-bootstrap');
 });
 
-test('D-1: tap bootstrap creates <stack>-bootstrap through a reviewed change set, then has nothing to do', async () => {
+test('D-1: bootstrap creates <stack>-bootstrap through a reviewed change set, then has nothing to do', async () => {
   const s = new Scenario('dev', { bucket: false });
-  const first = await s.run(['bootstrap', '--env', 'dev', '--yes']);
-  assert.is(first.code, 0, first.stderr);
+  const first = await s.operate(bootstrap, { answers: ['yes'] });
+  const ready = expectOutcome(first.outcome, 'bootstrapped');
+  assert.equal({ ...ready, outputs: [] }, { type: 'bootstrapped', bucket: 'tap-artifacts-111122223333-eu-west-1', stackName: 'tap-dev-bootstrap', exportName: 'tap-dev-bootstrap-ArtifactBucketName', outputs: [] });
+  assert.ok(ready.outputs.some((o) => o.key === 'ArtifactBucketName' && o.value === 'tap-artifacts-111122223333-eu-west-1'));
   const request = first.calls.find((c) => c.op === 'cfn.createChangeSet')?.args[0] as { stackName: string; template: { body?: string }; parameters: Record<string, string> };
   assert.is(request.stackName, 'tap-dev-bootstrap');
   assert.ok(request.template.body?.includes('"ArtifactBucketName"'), 'the template goes inline: the bucket does not exist yet');
   assert.equal(request.parameters, { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'tap-artifacts-111122223333-eu-west-1' });
   assert.not.ok(ops(first.calls).includes('s3.putObject'));
-  assert.match(first.stdout, /\+ ArtifactBucket\s+AWS::S3::Bucket/);
-  assert.match(first.stdout, /Artifact bucket tap-artifacts-111122223333-eu-west-1 is ready \(stack tap-dev-bootstrap; export tap-dev-bootstrap-ArtifactBucketName\)/);
+  assert.equal(eventsOf(first.events, 'uploaded'), [], 'nothing is uploaded');
+  const [{ review }] = eventsOf(first.events, 'review-ready');
+  assert.ok(review.root.changes.some((c) => c.logicalId === 'ArtifactBucket' && c.action === 'Add' && c.resourceType === 'AWS::S3::Bucket'));
+  assert.equal(eventsOf(first.events, 'review-artifact'), [], 'the bootstrap stack has no --review flow');
   assert.ok(s.aws.buckets.has('tap-artifacts-111122223333-eu-west-1'));
 
-  const again = await s.run(['bootstrap', '--env', 'dev', '--yes']);
-  assert.is(again.code, 0, again.stderr);
-  assert.match(again.stdout, /No changes: the deployed templates \(all 1 stack\), parameters and tags are identical/);
+  const again = await s.operate(bootstrap, { answers: ['yes'] });
+  expectOutcome(again.outcome, 'bootstrapped');
+  assert.equal(eventsOf(again.events, 'unchanged').map((e) => e.stacks), [1]);
   assert.not.ok(ops(again.calls).includes('cfn.createChangeSet'));
 
   // The platform deploy now finds its bucket.
-  assert.is((await s.run(['deploy', '--env', 'dev', '--yes'])).code, 0);
+  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
 });
 
-test('D-1: without --yes and a terminal the bootstrap change set waits; a bucket nobody manages is a clear stop', async () => {
+test('D-1: with nobody to ask the bootstrap change set waits; a bucket nobody manages is a clear stop', async () => {
   const s = new Scenario('dev', { bucket: false });
-  const left = await s.run(['bootstrap', '--env', 'dev']);
-  assert.is(left.code, 5);
-  assert.match(left.stdout, /After reviewing it above, run: make bootstrap ENV=dev ARGS='--yes'/);
+  const left = await s.operate(bootstrap);
+  assert.is(expectOutcome(left.outcome, 'left-for-review').reviewSaved, false);
+  assert.not.ok(ops(left.calls).includes('cfn.executeChangeSet'));
 
   const taken = new Scenario('dev');
-  const result = await taken.run(['bootstrap', '--env', 'dev', '--yes']);
-  assert.is(result.code, 4);
-  assert.match(result.stderr, /bucket tap-artifacts-111122223333-eu-west-1 already exists in account 111122223333 but no tap-dev-bootstrap stack manages it/);
+  const result = await taken.operate(bootstrap, { answers: ['yes'] });
+  assert.equal(expectOutcome(result.outcome, 'precondition').reason, {
+    kind: 'bucket-unmanaged', bucket: 'tap-artifacts-111122223333-eu-west-1', accountId: '111122223333', stackName: 'tap-dev-bootstrap', file: 'params/dev.json',
+  });
+  assert.equal(taken.aws.mutatingCalls(), []);
 });
 
 test.run();

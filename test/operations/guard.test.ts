@@ -1,41 +1,50 @@
 /**
- * D-2 Guard: wrong account, wrong region, no credentials: stop with a clear message before any
- * change (exit 4); a bad ENV or params file stops before an AWS client even exists (exit 2).
+ * D-2 Guard: wrong account, wrong region, no credentials: the connection does not open and the
+ * outcome is a precondition (exit 4; its words: test/cli/); a bad ENV or params file stops before
+ * an AWS client even exists (exit 2).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { repoRoot } from '../../src/core/paths';
+import { InputError } from '../../src/core/problems';
+import { prepareConnection } from '../../src/operations/connection';
+import { destroy } from '../../src/operations/destroy';
 import { judgeIdentity } from '../../src/operations/guard';
 import { defaultRuntime } from '../../src/operations/runtime';
-import { createDeployCommand } from '../../src/cli/commands/deploy';
 import { runCli, tempWorkspace } from '../helpers/cli';
-import { ops, Scenario } from '../helpers/deploy-harness';
+import { deploying, diffing, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 
-test('D-2: credentials for another account are refused before any change (exit 4, zero mutating calls)', async () => {
+const destroying = (c: Parameters<typeof destroy>[0], io: Parameters<typeof destroy>[1]) => destroy(c, io, { force: false });
+
+test('D-2: credentials for another account are refused before any change (zero mutating calls)', async () => {
   const s = new Scenario('dev');
   s.aws.callerAccount = '999999999999';
-  const result = await s.run(['deploy', '--env', 'dev', '--yes']);
-  assert.is(result.code, 4);
-  assert.match(result.stderr, /params\/dev\.json deploys to account 111122223333, but the credentials are for account 999999999999 \(arn:aws:sts::999999999999:assumed-role\/platform-deployer\/ci\)/);
-  assert.match(result.stderr, /Nothing was changed in AWS\./);
+  const { outcome, calls, events } = await s.operate(deploying(), { answers: ['yes'] });
+  assert.equal(expectOutcome(outcome, 'precondition').reason, {
+    kind: 'guard',
+    failure: { reason: 'account-mismatch', file: 'params/dev.json', expected: '111122223333', identity: { account: '999999999999', arn: 'arn:aws:sts::999999999999:assumed-role/platform-deployer/ci' } },
+  });
   assert.equal(s.aws.mutatingCalls(), []);
-  assert.equal(ops(result.calls), ['sts.configuredRegion', 'sts.callerIdentity']);
+  assert.equal(ops(calls), ['sts.configuredRegion', 'sts.callerIdentity']);
+  assert.equal(events, [], 'not connected: nothing to report');
 });
 
-test('D-2: a configured region that disagrees with the params file is refused, naming both', async () => {
+test('D-2: a configured region that disagrees with the params file is refused, naming both, before STS is asked', async () => {
   const s = new Scenario('dev');
   s.aws.configuredRegion = { region: 'us-east-1', source: 'AWS_REGION' };
-  const result = await s.run(['destroy', '--env', 'dev', '--confirm', 'tap-dev']);
-  assert.is(result.code, 4);
-  assert.match(result.stderr, /params\/dev\.json deploys to eu-west-1, but AWS_REGION says us-east-1/);
-  assert.equal(ops(result.calls), ['sts.configuredRegion']);
+  const { outcome, calls } = await s.operate(destroying);
+  assert.equal(expectOutcome(outcome, 'precondition').reason, {
+    kind: 'guard',
+    failure: { reason: 'region-mismatch', file: 'params/dev.json', expected: 'eu-west-1', configured: { region: 'us-east-1', source: 'AWS_REGION' } },
+  });
+  assert.equal(ops(calls), ['sts.configuredRegion']);
 });
 
-test('D-2: no credentials: the message names the standard chain (exit 4)', async () => {
+test('D-2: no credentials is its own refusal (the CLI names the standard chain)', async () => {
   const s = new Scenario('dev');
   s.aws.credentials = false;
-  const result = await s.run(['diff', '--env', 'dev']);
-  assert.is(result.code, 4);
-  assert.match(result.stderr, /no usable AWS credentials\. Searched the standard chain: environment variables \(AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY\/AWS_SESSION_TOKEN\), AWS_PROFILE/);
+  const { outcome } = await s.operate(diffing());
+  assert.equal(expectOutcome(outcome, 'precondition').reason, { kind: 'guard', failure: { reason: 'no-credentials', unusable: true } });
   assert.equal(s.aws.mutatingCalls(), []);
 });
 
@@ -48,13 +57,11 @@ test('D-2: judgeIdentity accepts the params file\'s account and region, with or 
 
 test('D-2: an unknown ENV or a bad params file stops before any AWS client is created (exit 2)', async () => {
   let connects = 0;
-  const command = createDeployCommand((root) => ({ ...defaultRuntime(root), connect: async () => { connects += 1; throw new Error('must not connect'); } }));
+  const runtime = { ...defaultRuntime(repoRoot()), connect: async () => { connects += 1; throw new Error('must not connect'); } };
   const root = tempWorkspace({ dev: (doc) => { doc.parameters['VpcCidr'] = '10.10.1.0/16'; } });
-  const { parseArgs } = await import('../../src/cli/args');
-  const { InputError } = await import('../../src/core/problems');
-  for (const [argv, expected] of [[['--env', 'nope'], /unknown environment "nope"/], [['--env', 'dev'], /VpcCidr/]] as const) {
+  for (const [environment, expected] of [['nope', /unknown environment "nope"/], ['dev', /VpcCidr/]] as const) {
     try {
-      await command.run({ root, output: { out: process.stdout, err: process.stderr, color: false }, args: parseArgs('deploy', command.spec, argv), env: {} });
+      prepareConnection(runtime, root, environment, {}, { requireFresh: true });
       assert.unreachable('expected an input error');
     } catch (error) {
       assert.instance(error, InputError);

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { STATEFUL_RESOURCE_TYPES } from '../../src/cfn/stateful';
 import { judgeDataLoss, stackPolicy } from '../../src/operations/protection';
 import type { DataLossFinding } from '../../src/operations/review/model';
-import { ops, Scenario } from '../helpers/deploy-harness';
+import { allChanges } from '../../src/operations/review/model';
+import { deploying, diffing, eventsOf, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 import { fixturePlatform, props } from '../fakes/platform-fixture';
 
 const renamedRepository = () => fixturePlatform((t) => {
@@ -19,61 +20,69 @@ const STANDARD = JSON.stringify(stackPolicy());
 
 test('P-DATA: prod gets termination protection on the root and the stack policy on every stack; dev gets neither', async () => {
   const prod = new Scenario('prod');
-  const deployed = await prod.run(['deploy', '--env', 'prod', '--yes']);
-  assert.is(deployed.code, 0, deployed.stderr);
+  const deployed = await prod.operate(deploying(), { answers: ['yes'] });
+  expectOutcome(deployed.outcome, 'deployed');
   assert.is(prod.aws.rootStack('tap-prod')?.terminationProtection, true);
   const policies = deployed.calls.filter((c) => c.op === 'cfn.setStackPolicy');
   assert.is(policies.length, 5, 'root, Network, Registry, Services, Services/Frontend');
   for (const call of policies) assert.is(call.args[1], STANDARD);
-  assert.match(deployed.stdout, /Data protection \(DataProtection=retain\): termination protection enabled on the root; stack policy set on root, Network, Registry, Services, Services\/Frontend\./);
+  assert.equal(eventsOf(deployed.events, 'protections').map((e) => e.report), [
+    { terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], stacks: 5 },
+  ]);
   const policy = JSON.parse(STANDARD);
   assert.equal(policy.Statement[0].Action, ['Update:Replace', 'Update:Delete']);
   assert.equal(policy.Statement[0].Condition.StringEquals.ResourceType, Object.keys(STATEFUL_RESOURCE_TYPES));
   assert.equal(policy.Statement[1], { Sid: 'AllowEverythingElse', Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' });
 
   // A second deploy verifies and changes nothing.
-  const again = await prod.run(['deploy', '--env', 'prod', '--yes', '--force']);
-  assert.is(again.code, 0, again.stderr);
+  const again = await prod.operate(deploying({ force: true }), { answers: ['yes'] });
+  expectOutcome(again.outcome, 'no-changes');
   assert.not.ok(ops(again.calls).includes('cfn.setStackPolicy'));
   assert.not.ok(ops(again.calls).includes('cfn.updateTerminationProtection'));
 
   const dev = new Scenario('dev');
-  const devDeploy = await dev.run(['deploy', '--env', 'dev', '--yes']);
-  assert.is(devDeploy.code, 0);
+  const devDeploy = await dev.operate(deploying(), { answers: ['yes'] });
+  expectOutcome(devDeploy.outcome, 'deployed');
   assert.is(dev.aws.rootStack('tap-dev')?.terminationProtection, false);
   assert.not.ok(ops(devDeploy.calls).some((op) => op === 'cfn.setStackPolicy' || op === 'cfn.updateTerminationProtection'));
+  assert.equal(eventsOf(devDeploy.events, 'protections'), []);
 });
 
 test('P-DATA: replacing a stateful resource is flagged in dev and executed there', async () => {
   const s = new Scenario('dev');
   await s.deployed();
   s.platform = renamedRepository();
-  const result = await s.run(['deploy', '--env', 'dev', '--yes']);
-  assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, /~ FrontendRepository\s+AWS::ECR::Repository\s+REPLACE/);
-  assert.match(result.stdout, /Data-loss risks \(1\)\n\s+✗ Registry\/FrontendRepository\s+AWS::ECR::Repository replaced \(Properties\.RepositoryName\)/);
+  const { outcome, events } = await s.operate(deploying(), { answers: ['yes'] });
+  expectOutcome(outcome, 'deployed');
+  const [{ review }] = eventsOf(events, 'review-ready');
+  assert.equal(review.findings.dataLoss.map((f) => [f.address, f.resourceType, f.what, f.causes]), [['Registry/FrontendRepository', 'AWS::ECR::Repository', 'replaced', ['Properties.RepositoryName']]]);
+  assert.is([...allChanges(review.root)].find((c) => c.address === 'Registry/FrontendRepository')?.replacement, 'True');
 });
 
-test('P-DATA: prod refuses a stateful replacement without --allow-replace (exit 10, nothing executed, change set deleted)', async () => {
+test('P-DATA: prod refuses a stateful replacement without --allow-replace (nothing executed, change set deleted)', async () => {
   const s = new Scenario('prod');
-  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
   s.platform = renamedRepository();
-  const refused = await s.run(['deploy', '--env', 'prod', '--yes']);
-  assert.is(refused.code, 10);
-  assert.match(refused.stderr, /refused prod keeps its data \(DataProtection=retain\): this change set would delete or replace 1 stateful resource:/);
-  assert.match(refused.stderr, /Registry\/FrontendRepository\s+AWS::ECR::Repository replaced \(container images/);
-  assert.match(refused.stderr, /make deploy ENV=prod ARGS='--allow-replace Registry\/FrontendRepository'/);
+  const refused = await s.operate(deploying(), { answers: ['yes'] });
+  const { reason } = expectOutcome(refused.outcome, 'refused');
+  if (reason.kind !== 'data-loss') throw new Error(`expected a data-loss refusal, got ${reason.kind}`);
+  assert.is(reason.changeSetDeleted, true);
+  assert.equal(reason.findings.map((f) => [f.address, f.resourceType, f.what]), [['Registry/FrontendRepository', 'AWS::ECR::Repository', 'replaced']]);
+  assert.match(reason.findings[0].why, /^container images/);
+  assert.equal(refused.questions, [], 'refused before anyone is asked');
   assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
   assert.is(s.aws.pendingChangeSets().length, 0);
 });
 
 test('P-DATA: --allow-replace lets exactly the named resource through, then restores the stack policy', async () => {
   const s = new Scenario('prod');
-  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
   s.platform = renamedRepository();
-  const allowed = await s.run(['deploy', '--env', 'prod', '--yes', '--allow-replace', 'Registry/FrontendRepository', '--allow-replace', 'Registry/Typo']);
-  assert.is(allowed.code, 0, allowed.stderr);
-  assert.match(allowed.stdout, /warning --allow-replace Registry\/Typo matches no data-loss finding/);
+  const allowed = await s.operate(deploying({ allowReplace: ['Registry/FrontendRepository', 'Registry/Typo'] }), { answers: ['yes'] });
+  expectOutcome(allowed.outcome, 'deployed');
+  assert.equal(eventsOf(allowed.events, 'allow-replace-unused'), [{ type: 'allow-replace-unused', address: 'Registry/Typo' }]);
+  assert.equal(eventsOf(allowed.events, 'policy-relaxed'), [{ type: 'policy-relaxed', addresses: ['Registry/FrontendRepository'], stacks: ['Registry'] }]);
+  assert.equal(eventsOf(allowed.events, 'policy-restored').length, 1);
   const policyCalls = allowed.calls.filter((c) => c.op === 'cfn.setStackPolicy');
   const relaxed = JSON.parse(String(policyCalls[0].args[1]));
   assert.equal(relaxed.Statement[0].NotResource, ['LogicalResourceId/FrontendRepository']);
@@ -89,11 +98,10 @@ test('P-DATA: --allow-replace lets exactly the named resource through, then rest
 
 test('P-DATA: the stack policy itself blocks a replacement the review could not foresee, and the policy is enforced per nested stack', async () => {
   const s = new Scenario('prod');
-  assert.is((await s.run(['deploy', '--env', 'prod', '--yes'])).code, 0);
+  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
   // Bypass the review's guardrail (as a console user would) by executing a change set directly.
   s.platform = renamedRepository();
-  const diff = await s.run(['diff', '--env', 'prod']);
-  assert.is(diff.code, 0);
+  expectOutcome((await s.operate(diffing())).outcome, 'reviewed');
   const id = s.aws.pendingChangeSets()[0].id;
   await s.aws.port.cfn.executeChangeSet(id, 'console');
   s.aws.settle();

@@ -10,13 +10,15 @@ import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } fr
 import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { silenceSdkNodeNotice } from '../../src/aws/sdk';
 import { failLoudly } from '../helpers/fail-loudly';
 import { startMotoServer, type MotoServer } from '../helpers/moto-server';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import { BUCKET, total, WireWorkspace } from './moto-harness';
 import { motoTemplates } from './moto-fixtures';
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+// This suite builds SDK clients of its own to look at moto; the toolkit's are built by createSdkPort.
+silenceSdkNodeNotice();
 
 interface Context { moto: MotoServer; s3: S3Client; cfn: CloudFormationClient }
 const wire = suite<Context>('wire');

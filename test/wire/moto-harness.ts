@@ -14,6 +14,7 @@ import type { Output } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
 import type { TemplateJson } from '../../src/core/template-json';
 import { createSdkPort } from '../../src/aws/sdk';
+import { endpointFor } from '../../src/aws/endpoint';
 import { systemClock } from '../../src/core/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
@@ -76,11 +77,11 @@ export class WireWorkspace {
         };
       },
       async connect(region, env, onRetry) {
-        const session = sessionFromPort(await createSdkPort(region, env), { region, endpoint: env['AWS_ENDPOINT_URL'], clock: systemClock, onRetry });
+        const endpoint = endpointFor(env, 'S3');
+        const session = sessionFromPort(await createSdkPort(region, env), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
         calls.current = () => session.apiCalls();
         return session;
       },
-      terminal: () => ({ interactive: false, prompt: async () => undefined }),
       interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
     };
   }
@@ -92,7 +93,7 @@ export class WireWorkspace {
     const calls: { current?: () => ReadonlyMap<string, number> } = {};
     const runtime = this.runtime(calls);
     const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' };
-    const code = await main(argv, { root: this.root, output, env, runtime: () => runtime });
+    const code = await main(argv, { root: this.root, output, env, runtime: () => runtime, terminal: () => ({ interactive: false, prompt: async () => undefined }) });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }
 }

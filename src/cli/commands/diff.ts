@@ -2,14 +2,15 @@
  * `tap diff --env X` (D-5): create the change set, review it and save the review; never execute.
  * The change set stays for `tap deploy --review .tap/<env>/review.json`.
  */
-import type { Command } from '../command';
+import type { Command, Hosts } from '../command';
 import { envOption } from '../command';
-import { runDeploy } from '../../operations/deploy';
-import { realRuntime, withAwsCommand, type RuntimeFactory } from './aws-command';
+import { diff } from '../../operations/deploy';
+import { runOperation } from './aws-command';
 
-export function createDiffCommand(runtimeFor: RuntimeFactory = realRuntime): Command {
+export function createDiffCommand(hosts: Hosts): Command {
   return {
     spec: {
+      make: 'make diff ENV=<env> [ARGS=--force]',
       summary: 'Create and review a change set (saved to .tap/<env>/review.json); never executes',
       options: {
         env: envOption,
@@ -17,7 +18,11 @@ export function createDiffCommand(runtimeFor: RuntimeFactory = realRuntime): Com
       },
     },
     run: (context) =>
-      withAwsCommand(context, runtimeFor, { requireFresh: true }, (command) =>
-        runDeploy(command, { mode: 'diff', yes: false, force: context.args.flags.has('force'), allowReplace: [], replaceFailedStack: false })),
+      runOperation(context, hosts, {
+        command: 'diff',
+        prepare: { requireFresh: true },
+        preapproved: false,
+        run: (c, io) => diff(c, io, { force: context.args.flags.has('force') }),
+      }),
   };
 }

@@ -12,10 +12,11 @@ import { InputError, quote } from '../../core/problems';
 
 export const lintCommand: Command = {
   spec: {
+    make: 'make lint',
     summary: 'cfn-lint every template and, per environment, the root with its parameter values; checkov security scan',
     options: {
       env: envOption,
-      only: { kind: 'value', description: `run one gate: ${GATES.join(' or ')}` },
+      only: { kind: 'value', placeholder: 'gate', description: `run one gate: ${GATES.join(' or ')}` },
     },
   },
   async run({ root, output, args }) {

@@ -29,6 +29,7 @@ function usageCell(usage: StackUsage, limit: LimitName, style: (s: Style, t: str
 
 export const planCommand: Command = {
   spec: {
+    make: 'make plan ENV=<env>',
     summary: 'Offline plan: synth, validate params, lint, security scan, and a per-stack summary against CloudFormation limits',
     options: { env: envOption },
   },

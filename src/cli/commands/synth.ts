@@ -9,6 +9,7 @@ import { staleMessage, TEMPLATES_DIR } from '../../synth/freshness';
 
 export const synthCommand: Command = {
   spec: {
+    make: 'make synth',
     summary: 'Render the root and every nested template into templates/',
     options: { check: { kind: 'flag', description: 'only check that templates/ is current; change nothing' } },
   },

@@ -125,10 +125,6 @@ export function packagePlatform(rendered: { templates: readonly RenderedTemplate
   return { stacks, objects: [...objects.values()] };
 }
 
-export function rootOf(packaged: PackagedPlatform): PackagedStack {
-  return packaged.stacks[0];
-}
-
 /* ---------------------------------------------------------------------------------------------- */
 /* Upload                                                                                          */
 /* ---------------------------------------------------------------------------------------------- */

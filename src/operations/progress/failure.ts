@@ -8,10 +8,9 @@
  * resource(s) failed to …"); the deepest stack wins, then the earliest event. ECS services get
  * their latest service events and stopped-task reasons (`diagnoseEcsService`).
  */
-import type { EcsPort } from '../../aws/port';
-import { clockTime } from '../../core/clock';
+import type { EcsPort, EcsServiceState, EventStatus, StoppedTask } from '../../aws/port';
 import type { OperationState, PathEvent } from './state';
-import { isStackLevel, pathLabel } from './state';
+import { isStackLevel } from './state';
 
 const CONSEQUENTIAL = [
   /resource (creation|update|deletion) cancelled/i,
@@ -27,7 +26,7 @@ export interface FailedResource {
   readonly logicalId: string;
   readonly resourceType: string;
   readonly physicalId?: string;
-  readonly status: string;
+  readonly status: EventStatus;
   readonly reason: string;
   readonly at: Date;
 }
@@ -100,32 +99,27 @@ export function parseServiceArn(arn: string): { cluster: string; service: string
   return match ? { cluster: match[1], service: match[2] } : undefined;
 }
 
-export async function diagnoseEcsService(ecs: EcsPort, physicalId: string | undefined): Promise<string[]> {
-  const parsed = physicalId ? parseServiceArn(physicalId) : undefined;
-  if (!parsed) return [];
-  const lines: string[] = [];
-  try {
-    const service = await ecs.describeService(parsed.cluster, parsed.service);
-    if (service) {
-      lines.push(`ECS service ${parsed.service}: ${service.runningCount ?? '?'} of ${service.desiredCount ?? '?'} tasks running; latest service events:`);
-      for (const event of service.events.slice(0, 5)) lines.push(`  ${clockTime(event.at)} ${event.message}`);
-    }
-    const stopped = await ecs.listStoppedTasks(parsed.cluster, parsed.service);
-    const tasks = await ecs.describeTasks(parsed.cluster, stopped.slice(0, 3));
-    if (tasks.length > 0) lines.push('Recently stopped tasks:');
-    for (const task of tasks) {
-      const containers = task.containers
-        .filter((c) => c.reason || c.exitCode !== undefined)
-        .map((c) => `${c.name}: ${[c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.reason ?? ''].filter(Boolean).join(', ')}`);
-      const id = task.taskArn.split('/').pop() ?? task.taskArn;
-      lines.push(`  ${id}: ${task.stoppedReason ?? 'stopped'}${containers.length > 0 ? ` (${containers.join('; ')})` : ''}`);
-    }
-  } catch (error) {
-    lines.push(`(could not read the ECS service: ${(error as Error).message})`);
-  }
-  return lines;
+/** What ECS says about a failed service: its counts and latest events, and why recent tasks stopped. */
+export interface EcsDiagnosis {
+  readonly service: string;
+  /** Absent when ECS does not know the service (any more). */
+  readonly state?: EcsServiceState;
+  readonly stoppedTasks: readonly StoppedTask[];
+  /** ECS could not be read; what is above was read before the error. */
+  readonly error?: string;
 }
 
-export function describeFailed(failed: FailedResource, rootName: string): string {
-  return `${pathLabel(failed.path, rootName)} › ${failed.resourceType} ${failed.logicalId} ${failed.status} at ${clockTime(failed.at)}`;
+export async function diagnoseEcsService(ecs: EcsPort, physicalId: string | undefined): Promise<EcsDiagnosis | undefined> {
+  const parsed = physicalId ? parseServiceArn(physicalId) : undefined;
+  if (!parsed) return undefined;
+  let state: EcsServiceState | undefined;
+  let stoppedTasks: StoppedTask[] = [];
+  try {
+    state = await ecs.describeService(parsed.cluster, parsed.service);
+    const stopped = await ecs.listStoppedTasks(parsed.cluster, parsed.service);
+    stoppedTasks = await ecs.describeTasks(parsed.cluster, stopped.slice(0, 3));
+  } catch (error) {
+    return { service: parsed.service, ...(state ? { state } : {}), stoppedTasks, error: (error as Error).message };
+  }
+  return { service: parsed.service, ...(state ? { state } : {}), stoppedTasks };
 }

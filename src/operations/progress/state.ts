@@ -2,12 +2,15 @@
  * What a running operation looks like, folded from stack events (pure): per stack, its status and
  * the latest status of each resource. Both progress views render from this.
  */
-import type { StackEvent } from '../../aws/port';
+import type { EventStatus, StackEvent, StackStatus } from '../../aws/port';
+
+/** A stack's status as watched: `UNKNOWN` until the first of its own events or DescribeStacks answers. */
+export type WatchedStatus = StackStatus | 'UNKNOWN';
 
 export interface ResourceState {
   readonly logicalId: string;
   readonly resourceType: string;
-  readonly status: string;
+  readonly status: EventStatus;
   readonly reason?: string;
   /** When the resource entered `status` (event time, ms). */
   readonly since: number;
@@ -17,7 +20,7 @@ export interface StackState {
   readonly stackId: string;
   readonly path: string;
   readonly stackName: string;
-  status: string;
+  status: WatchedStatus;
   readonly resources: Map<string, ResourceState>;
 }
 
@@ -56,7 +59,8 @@ export function applyEvent(state: OperationState, { event }: PathEvent): void {
   const stack = state.stacks.get(event.stackId);
   if (!stack) return;
   if (isStackLevel(event)) {
-    stack.status = event.status;
+    // A stack-level event carries the stack's own status.
+    stack.status = event.status as StackStatus;
     return;
   }
   stack.resources.set(event.logicalId, {

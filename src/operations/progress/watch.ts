@@ -10,23 +10,24 @@
  *   watch ends as `lost` (the operation itself goes on in CloudFormation).
  * - An aborted signal (Ctrl-C) ends the watch as `interrupted`; nothing is cancelled in AWS.
  */
-import { AwsError, type CloudFormationPort, type StackEvent } from '../../aws/port';
+import { AwsError, type CloudFormationPort, type EventStatus, type StackEvent, type StackStatus } from '../../aws/port';
 import type { Clock } from '../../core/clock';
 import { isInProgress } from '../stack-status';
-import { applyEvent, createState, isStackLevel, trackStack, type OperationState, type PathEvent } from './state';
+import { applyEvent, createState, isStackLevel, trackStack, type OperationState, type PathEvent, type WatchedStatus } from './state';
 
 export interface WatchListener {
   /** Each new event, oldest first, with its nested-stack path. */
   event(event: PathEvent, state: OperationState): void;
   /** After each poll (and when waiting): for redraws and heartbeats. */
   tick(state: OperationState, now: number): void;
-  warning(message: string): void;
+  /** Reading events failed (once per run of failures); the watch goes on. */
+  warning(error: AwsError): void;
 }
 
 export type WatchResult =
-  | { readonly type: 'settled'; readonly status: string; readonly statusReason?: string; readonly state: OperationState; readonly events: readonly PathEvent[] }
-  | { readonly type: 'interrupted'; readonly status: string; readonly state: OperationState; readonly events: readonly PathEvent[] }
-  | { readonly type: 'lost'; readonly status: string; readonly error: AwsError; readonly state: OperationState; readonly events: readonly PathEvent[] };
+  | { readonly type: 'settled'; readonly status: WatchedStatus; readonly statusReason?: string; readonly state: OperationState; readonly events: readonly PathEvent[] }
+  | { readonly type: 'interrupted'; readonly status: WatchedStatus; readonly state: OperationState; readonly events: readonly PathEvent[] }
+  | { readonly type: 'lost'; readonly status: WatchedStatus; readonly error: AwsError; readonly state: OperationState; readonly events: readonly PathEvent[] };
 
 /** Where this operation's events begin. */
 export type Baseline =
@@ -49,7 +50,7 @@ export interface WatchOptions {
 }
 
 const MAX_PAGES_PER_POLL = 20;
-const OPERATION_STARTS = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'IMPORT_IN_PROGRESS']);
+const OPERATION_STARTS: ReadonlySet<EventStatus> = new Set<EventStatus>(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'IMPORT_IN_PROGRESS']);
 
 /** A stack-level event that begins an operation (a continued rollback begins one too). */
 export const startsOperation = (event: StackEvent): boolean =>
@@ -116,7 +117,7 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
   const all: PathEvent[] = [];
   const tracked = new Map<string, Tracked>();
   let operationStart: number | undefined;
-  let rootStatus = 'UNKNOWN';
+  let rootStatus: WatchedStatus = 'UNKNOWN';
   let rootReason: string | undefined;
   // Right after ExecuteChangeSet the stack may still show its previous, settled status: the
   // operation counts as finished only once one of its own stack-level events has been seen.
@@ -142,7 +143,7 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
       entry.seen.add(event.eventId);
       if (entry.path === '' && operationStart === undefined) operationStart = event.timestamp.getTime();
       if (entry.path === '' && isStackLevel(event)) {
-        rootStatus = event.status;
+        rootStatus = event.status as StackStatus;
         rootReason = event.reason;
         sawRootEvent = true;
       }
@@ -170,7 +171,7 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
    */
   const active = (entry: Tracked): boolean => {
     if (entry.gone) return false;
-    const own = state.stacks.get(entry.stackId)?.status ?? 'UNKNOWN';
+    const own: WatchedStatus = state.stacks.get(entry.stackId)?.status ?? 'UNKNOWN';
     if (own === 'UNKNOWN' || isInProgress(own) || own === 'REVIEW_IN_PROGRESS') return true;
     const inParent = entry.parent ? state.stacks.get(entry.parent.stackId)?.resources.get(entry.parent.logicalId)?.status : undefined;
     return inParent !== undefined && inParent.endsWith('_IN_PROGRESS');
@@ -215,7 +216,7 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
     } catch (error) {
       if (!(error instanceof AwsError) || error.kind === 'credentials' || error.kind === 'access-denied') throw error;
       failures += 1;
-      if (!reported) listener.warning(`could not read stack events (${error.code}: ${error.message}); still trying`);
+      if (!reported) listener.warning(error);
       reported = true;
       if (failures >= maxFailures) return { type: 'lost', status: rootStatus, error, state, events: all };
     }

@@ -1,19 +1,17 @@
 /**
  * The review artifact (`.tap/<env>/review.json`, plus `review.md` for a PR or CI step summary):
  * the plan a reviewer approved, bound to exactly what it was computed from. `deploy --review`
- * executes its change set only if nothing it names has moved since (`staleness`).
+ * executes its change set only if nothing it names has moved since (`staleness`). The CLI reads
+ * and writes the files (src/cli/review-file.ts); this module is the format and the comparison.
  *
  * NoEcho parameter values are left out of the parameter hash: a hash of a short secret can be
  * guessed. The reviewed change set carries the values it was created with.
  */
 import { createHash } from 'node:crypto';
-import { InputError } from '../../core/problems';
-import { readJsonFile } from '../../core/json-file';
 import type { TemplateJson } from '../../core/template-json';
-import type { StackDescription } from '../../aws/port';
+import type { ChangeSetStatus, ExecutionStatus, StackDescription, StackStatus } from '../../aws/port';
 import type { PackagedStack } from '../package/package';
 import { allStacks, type Review } from './model';
-import { renderReview } from './render';
 
 export const REVIEW_SCHEMA = 'tap-review/1';
 
@@ -33,7 +31,7 @@ export interface ReviewArtifact {
     readonly nested: readonly { readonly path: string; readonly id: string }[];
   };
   /** The stack as it was when reviewed (after the change set was created). */
-  readonly stackState: { readonly status: string; readonly lastUpdatedTime?: string };
+  readonly stackState: { readonly status: StackStatus; readonly lastUpdatedTime?: string };
   readonly templates: readonly { readonly path: string; readonly file: string; readonly sha256: string; readonly url: string }[];
   readonly parametersSha256: string;
   readonly tagsSha256: string;
@@ -87,77 +85,77 @@ export function buildArtifact(input: ArtifactInput): ReviewArtifact {
   };
 }
 
-export function artifactMarkdown(artifact: ReviewArtifact): string {
-  const plain = (_style: string, text: string) => text;
-  return [
-    `## Change set review: ${artifact.stackName} (${artifact.environment})`,
-    '',
-    `Change set \`${artifact.changeSet.name}\`, reviewed ${artifact.createdAt} by tap ${artifact.toolkitVersion}.`,
-    '',
-    '```text',
-    renderReview(artifact.review, plain),
-    '```',
-    '',
-    `Execute exactly this change set: \`make deploy ENV=${artifact.environment} REVIEW=.tap/${artifact.environment}/review.json\``,
-    '',
-  ].join('\n');
-}
-
-/** Far above any review (its templates are hashes, its findings text); a bound, so REVIEW=/dev/zero-like paths stop at once. */
-export const REVIEW_FILE_MAX_BYTES = 32 * 1024 * 1024;
-
-/** Reads and shape-checks a review file; a wrong file is an input error (exit 2). */
-export function readArtifact(file: string, displayName: string): ReviewArtifact {
-  const parsed = readJsonFile(file, displayName, { maxBytes: REVIEW_FILE_MAX_BYTES, what: 'a review file', missingHint: '; run `make diff` first' });
-  const candidate = parsed as Partial<ReviewArtifact>;
-  if (candidate?.schema !== REVIEW_SCHEMA || typeof candidate.changeSet?.id !== 'string' || !Array.isArray(candidate.templates)) {
-    throw new InputError([{ file: displayName, path: '/schema', message: `is not a ${REVIEW_SCHEMA} review file` }]);
-  }
-  return candidate as ReviewArtifact;
-}
-
 export interface CurrentState {
   readonly environment: string;
+  readonly accountId: string;
+  readonly region: string;
   readonly stackName: string;
-  readonly packaged: readonly PackagedStack[];
+  readonly packaged: readonly Pick<PackagedStack, 'path' | 'file' | 'sha256'>[];
   readonly parametersSha256: string;
   readonly tagsSha256: string;
   readonly stack: StackDescription | undefined;
   /** Status and execution status of the reviewed change set now (undefined: it is gone). */
-  readonly changeSet: { readonly status: string; readonly executionStatus: string } | undefined;
+  readonly changeSet: { readonly status: ChangeSetStatus; readonly executionStatus: ExecutionStatus } | undefined;
 }
 
+interface StackMoment {
+  readonly status: StackStatus;
+  readonly lastUpdatedTime?: string;
+}
+
+/** One way in which a reviewed plan no longer describes what would be executed. */
+export type StaleReason =
+  | { readonly kind: 'other-account'; readonly reviewed: { readonly accountId: string; readonly region: string }; readonly now: { readonly accountId: string; readonly region: string } }
+  | { readonly kind: 'other-stack'; readonly reviewed: { readonly stackName: string; readonly environment: string }; readonly now: { readonly stackName: string; readonly environment: string } }
+  | { readonly kind: 'template'; readonly change: 'new' | 'changed' | 'removed'; readonly file: string; readonly path: string }
+  | { readonly kind: 'parameters' }
+  | { readonly kind: 'tags' }
+  | { readonly kind: 'stack-gone'; readonly stackName: string }
+  | { readonly kind: 'stack-recreated'; readonly stackName: string }
+  | { readonly kind: 'stack-changed'; readonly stackName: string; readonly reviewed: StackMoment; readonly now: StackMoment }
+  | { readonly kind: 'change-set-gone'; readonly name: string }
+  | { readonly kind: 'change-set-spent'; readonly name: string; readonly status: ChangeSetStatus; readonly executionStatus: ExecutionStatus };
+
 /** Pure: every reason the reviewed plan no longer describes what would be executed. */
-export function staleness(artifact: ReviewArtifact, now: CurrentState): string[] {
-  const reasons: string[] = [];
+export function staleness(artifact: ReviewArtifact, now: CurrentState): StaleReason[] {
+  const reasons: StaleReason[] = [];
+  if (artifact.accountId !== now.accountId || artifact.region !== now.region) {
+    reasons.push({ kind: 'other-account', reviewed: { accountId: artifact.accountId, region: artifact.region }, now: { accountId: now.accountId, region: now.region } });
+  }
   if (artifact.environment !== now.environment || artifact.stackName !== now.stackName) {
-    reasons.push(`the review is for ${artifact.stackName} (${artifact.environment}), not ${now.stackName} (${now.environment})`);
+    reasons.push({ kind: 'other-stack', reviewed: { stackName: artifact.stackName, environment: artifact.environment }, now: { stackName: now.stackName, environment: now.environment } });
     return reasons;
   }
   const reviewed = new Map(artifact.templates.map((t) => [t.path, t]));
   const current = new Map(now.packaged.map((t) => [t.path, t]));
   for (const [stackPath, template] of current) {
     const before = reviewed.get(stackPath);
-    if (!before) reasons.push(`templates/${template.file} (${stackPath || 'root'}) is new since the review`);
-    else if (before.sha256 !== template.sha256) reasons.push(`templates/${template.file} (${stackPath || 'root'}) changed since the review`);
+    if (!before) reasons.push({ kind: 'template', change: 'new', file: template.file, path: stackPath });
+    else if (before.sha256 !== template.sha256) reasons.push({ kind: 'template', change: 'changed', file: template.file, path: stackPath });
   }
   for (const [stackPath, template] of reviewed) {
-    if (!current.has(stackPath)) reasons.push(`templates/${template.file} (${stackPath || 'root'}) is no longer rendered`);
+    if (!current.has(stackPath)) reasons.push({ kind: 'template', change: 'removed', file: template.file, path: stackPath });
   }
-  if (artifact.parametersSha256 !== now.parametersSha256) reasons.push('the parameters in the params file changed since the review');
-  if (artifact.tagsSha256 !== now.tagsSha256) reasons.push('the tags in the params file changed since the review');
+  if (artifact.parametersSha256 !== now.parametersSha256) reasons.push({ kind: 'parameters' });
+  if (artifact.tagsSha256 !== now.tagsSha256) reasons.push({ kind: 'tags' });
   if (!now.stack) {
-    reasons.push(`stack ${artifact.stackName} no longer exists`);
+    reasons.push({ kind: 'stack-gone', stackName: artifact.stackName });
   } else {
-    if (now.stack.stackId !== artifact.stackId) reasons.push(`stack ${artifact.stackName} was deleted and re-created since the review`);
+    if (now.stack.stackId !== artifact.stackId) reasons.push({ kind: 'stack-recreated', stackName: artifact.stackName });
     const lastUpdated = now.stack.lastUpdatedTime?.toISOString();
     if (now.stack.status !== artifact.stackState.status || lastUpdated !== artifact.stackState.lastUpdatedTime) {
-      reasons.push(`stack ${artifact.stackName} changed since the review (${artifact.stackState.status} at ${artifact.stackState.lastUpdatedTime ?? 'creation'} → ${now.stack.status} at ${lastUpdated ?? 'creation'})`);
+      reasons.push({ kind: 'stack-changed', stackName: artifact.stackName, reviewed: artifact.stackState, now: { status: now.stack.status, ...(lastUpdated ? { lastUpdatedTime: lastUpdated } : {}) } });
     }
   }
-  if (!now.changeSet) reasons.push(`change set ${artifact.changeSet.name} no longer exists`);
+  if (!now.changeSet) reasons.push({ kind: 'change-set-gone', name: artifact.changeSet.name });
   else if (now.changeSet.status !== 'CREATE_COMPLETE' || now.changeSet.executionStatus !== 'AVAILABLE') {
-    reasons.push(`change set ${artifact.changeSet.name} cannot be executed any more (${now.changeSet.status}, ${now.changeSet.executionStatus})`);
+    reasons.push({ kind: 'change-set-spent', name: artifact.changeSet.name, status: now.changeSet.status, executionStatus: now.changeSet.executionStatus });
   }
   return reasons;
+}
+
+/** Shape check of a parsed review file (the CLI reads it and words the refusal). */
+export function isReviewArtifact(value: unknown): value is ReviewArtifact {
+  const candidate = value as Partial<ReviewArtifact> | null;
+  return candidate?.schema === REVIEW_SCHEMA && typeof candidate.changeSet?.id === 'string' && Array.isArray(candidate.templates);
 }

@@ -2,14 +2,13 @@
  * The review: one tree of the root change set and every nested change set, plus findings. Values
  * in it are already masked (see mask.ts), so it can be printed and saved as it is.
  */
+import type { ChangeAction, ChangeSetStatus, Evaluation, Replacement, RequiresRecreation } from '../../aws/port';
 
 export interface ReviewDetail {
   /** `Properties.Tags`, `Metadata`, `Tags`... */
   readonly property: string;
-  /** Always | Conditionally | Never */
-  readonly recreation?: string;
-  /** Static | Dynamic */
-  readonly evaluation?: string;
+  readonly recreation?: RequiresRecreation;
+  readonly evaluation?: Evaluation;
   /** DirectModification | ParameterReference | ResourceReference | ResourceAttribute | Automatic */
   readonly source?: string;
   readonly causingEntity?: string;
@@ -24,10 +23,8 @@ export interface ReviewChange {
   /** `Services/Frontend/Service`; root resources are just `Network`. */
   readonly address: string;
   readonly resourceType: string;
-  /** Add | Modify | Remove | Import | Dynamic */
-  readonly action: string;
-  /** True | False | Conditional */
-  readonly replacement?: string;
+  readonly action: ChangeAction;
+  readonly replacement?: Replacement;
   readonly physicalId?: string;
   readonly details: readonly ReviewDetail[];
   /** Set when every detail is Dynamic or only known after apply. */
@@ -41,7 +38,7 @@ export interface ReviewStack {
   readonly path: string;
   readonly stackName: string;
   readonly changeSetId: string;
-  readonly status: string;
+  readonly status: ChangeSetStatus;
   readonly changes: readonly ReviewChange[];
 }
 

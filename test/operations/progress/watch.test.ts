@@ -1,94 +1,53 @@
 /**
- * D-7 Progress and concurrency: CI lines prefixed with the nested path and a heartbeat, the live
- * terminal view, Ctrl-C (the stack goes on) and a second deploy that attaches to the running one.
+ * D-7 Following an operation: Ctrl-C stops watching (the stack goes on), a second deploy attaches
+ * to the running one, and a diff does not queue behind it. Asserted on outcomes and events.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMasker } from '../../../src/operations/mask';
-import { liveFrame } from '../../../src/operations/progress/render';
-import { applyEvent, createState, trackStack } from '../../../src/operations/progress/state';
-import { ops, Scenario } from '../../helpers/deploy-harness';
+import { deploying, diffing, eventsOf, expectOutcome, ops, Scenario } from '../../helpers/deploy-harness';
 import { fixturePlatform, props } from '../../fakes/platform-fixture';
 
 const changedPlatform = () => fixturePlatform((t) => {
   props(t, 'services/frontend.json', 'Service')['DesiredCount'] = 4;
 });
 
-test('D-7: outside a terminal, one line per event prefixed with the nested stack path, plus a 30 s heartbeat', async () => {
-  const s = new Scenario('dev');
-  const result = await s.run(['deploy', '--env', 'dev', '--yes']);
-  assert.is(result.code, 0, result.stderr);
-  const lines = result.stdout.split('\n');
-  assert.ok(lines.some((l) => /^\d\d:\d\d:\d\d tap-dev › AWS::CloudFormation::Stack tap-dev CREATE_IN_PROGRESS$/.test(l)));
-  assert.ok(lines.some((l) => /^\d\d:\d\d:\d\d Services\/Frontend › AWS::ECS::Service Service CREATE_COMPLETE$/.test(l)));
-  assert.ok(lines.some((l) => /^\d\d:\d\d:\d\d Network › AWS::EC2::VPC Vpc CREATE_COMPLETE$/.test(l)));
-  const heartbeats = lines.filter((l) => l.startsWith('… '));
-  assert.ok(heartbeats.length >= 3, `expected heartbeats, got ${heartbeats.length}`);
-  assert.match(heartbeats[0], /^… 3\ds elapsed; (still in progress: \S+ › \S+ \(AWS::[A-Za-z0-9:]+, CREATE_IN_PROGRESS for \d+s\)|waiting for CloudFormation)/);
-  assert.ok(heartbeats.some((h) => h.includes('still in progress: Services/Frontend › ')));
-  // No ANSI codes outside a terminal.
-  assert.not.match(result.stdout, /\u001b\[/);
-});
-
-test('D-7: on a terminal, a live view redraws in place with per-stack counts', async () => {
-  const s = new Scenario('dev');
-  const result = await s.run(['deploy', '--env', 'dev', '--yes'], { tty: true });
-  assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, /\u001b\[\d+F\u001b\[0J/, 'moves the cursor up and clears to redraw');
-  assert.match(result.stdout, /Services\/Frontend\s+CREATE_COMPLETE\s+0 in progress\s+9 complete 0 failed/);
-  assert.match(result.stdout, /Network\s+CREATE_COMPLETE\s+0 in progress\s+4 complete 0 failed/);
-});
-
-test('D-7: the live frame lists running resources and failures', () => {
-  const masker = createMasker([], ['s3cr3t-value']);
-  const state = createState('arn:root', 'tap-dev', 0);
-  trackStack(state, 'arn:fe', 'Services/Frontend', 'Frontend');
-  const event = (stackId: string, logicalId: string, resourceType: string, status: string, at: number) =>
-    applyEvent(state, { path: '', event: { eventId: `${logicalId}${status}`, stackId, stackName: 'x', logicalId, resourceType, status, timestamp: new Date(at) } });
-  event('arn:fe', 'Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', 1000);
-  event('arn:fe', 'LogGroup', 'AWS::Logs::LogGroup', 'UPDATE_COMPLETE', 2000);
-  const rows = liveFrame(state, 95_000, 'tap-dev', masker, (_s, t) => t, ['Services/Frontend › AWS::ECS::Service Service UPDATE_FAILED: bad s3cr3t-value']);
-  assert.match(rows.join('\n'), /Services\/Frontend\s+UNKNOWN\s+1 in progress\s+1 complete 0 failed\s+Service 1m34s/);
-  assert.match(rows.join('\n'), /Failures\n\s+Services\/Frontend › AWS::ECS::Service Service UPDATE_FAILED: bad \*\*\*\*/);
-});
-
-test('D-7: Ctrl-C stops watching (exit 130, the stack goes on); a second deploy attaches, reports, then finds nothing left to do', async () => {
+test('D-7: Ctrl-C stops watching (the stack goes on); a second deploy attaches, reports, then finds nothing left to do', async () => {
   const s = new Scenario('dev');
   await s.deployed();
   s.platform = changedPlatform();
   let polls = 0;
-  const interrupted = await s.run(['deploy', '--env', 'dev', '--yes'], {
+  const interrupted = await s.operate(deploying(), {
+    answers: ['yes'],
     interruptWhen: (call) => call.op === 'cfn.describeStackEvents' && (polls += 1) === 6,
   });
-  assert.is(interrupted.code, 130);
-  assert.match(interrupted.stderr, /interrupted stopped watching after \S+; nothing was cancelled\./);
-  assert.match(interrupted.stderr, /CloudFormation carries on: tap-dev is UPDATE_IN_PROGRESS\./);
-  assert.match(interrupted.stderr, /Re-attach with make deploy ENV=dev/);
+  const stopped = expectOutcome(interrupted.outcome, 'interrupted');
+  assert.equal([stopped.stackName, stopped.status, stopped.operation], ['tap-dev', 'UPDATE_IN_PROGRESS', 'deploy']);
+  assert.ok(stopped.elapsedMs > 0);
   assert.is(s.aws.rootStack('tap-dev')?.status, 'UPDATE_IN_PROGRESS');
 
-  const attached = await s.run(['deploy', '--env', 'dev', '--yes']);
-  assert.is(attached.code, 0, attached.stderr);
-  assert.match(attached.stdout, /tap-dev is UPDATE_IN_PROGRESS: another deployment is running\. Following it instead of starting a second one\./);
+  const attached = await s.operate(deploying(), { answers: ['yes'] });
+  expectOutcome(attached.outcome, 'no-changes');
+  assert.equal(eventsOf(attached.events, 'attaching'), [{ type: 'attaching', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }]);
   // It replays the running operation from its start, so the attached reader sees all of it.
-  assert.match(attached.stdout, /tap-dev › AWS::CloudFormation::Stack tap-dev UPDATE_IN_PROGRESS/);
-  assert.match(attached.stdout, /✓ tap-dev UPDATE_COMPLETE/);
-  assert.match(attached.stdout, /That deployment has finished; checking whether these templates still need deploying\./);
+  const first = eventsOf(attached.events, 'stack-event')[0]?.event;
+  assert.equal([first?.path, first?.event.logicalId, first?.event.status], ['', 'tap-dev', 'UPDATE_IN_PROGRESS']);
+  assert.equal(eventsOf(attached.events, 'operation-succeeded').map((e) => e.status), ['UPDATE_COMPLETE']);
+  assert.equal(eventsOf(attached.events, 'attached-finished').length, 1);
   // The running deployment was of these same templates: the second one needs no change set.
   const used = ops(attached.calls);
   assert.not.ok(used.includes('cfn.executeChangeSet'));
   assert.is(used.filter((op) => op === 'cfn.createChangeSet').length, 1, 'one change set to find out (NoEcho parameters cannot be compared); it was empty');
-  assert.match(attached.stdout, /No changes: CloudFormation found nothing to do/);
+  assert.equal(eventsOf(attached.events, 'change-set-empty').length, 1);
 });
 
-test('D-7: a diff while a deployment runs does not queue a change set behind it (exit 4)', async () => {
+test('D-7: a diff while a deployment runs does not queue a change set behind it (a precondition)', async () => {
   const s = new Scenario('dev');
   await s.deployed();
   s.platform = changedPlatform();
   let polls = 0;
-  await s.run(['deploy', '--env', 'dev', '--yes'], { interruptWhen: (call) => call.op === 'cfn.describeStackEvents' && (polls += 1) === 3 });
-  const diff = await s.run(['diff', '--env', 'dev']);
-  assert.is(diff.code, 4);
-  assert.match(diff.stderr, /tap-dev is UPDATE_IN_PROGRESS: another operation is running/);
+  await s.operate(deploying(), { answers: ['yes'], interruptWhen: (call) => call.op === 'cfn.describeStackEvents' && (polls += 1) === 3 });
+  const diff = await s.operate(diffing());
+  assert.equal(expectOutcome(diff.outcome, 'precondition').reason, { kind: 'stack-busy', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' });
   assert.not.ok(ops(diff.calls).includes('cfn.createChangeSet'));
 });
 

@@ -1,6 +1,7 @@
 /**
- * `.tap/<env>/`: what the CLI writes per environment (review artifacts, outputs). Ignored by git.
- * Files are written atomically (temporary file, then rename), so a crash never leaves half a file.
+ * `.tap/<env>/`: what the CLI writes per environment (review artifacts, outputs, the drift report).
+ * Ignored by git. Files are written atomically (temporary file, then rename), so a crash never
+ * leaves half a file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,3 +21,8 @@ export function writeStateFile(root: string, environment: string, file: string, 
   fs.renameSync(temporary, target);
   return target;
 }
+
+export const REVIEW_FILE = 'review.json';
+export const REVIEW_MARKDOWN = 'review.md';
+export const OUTPUTS_FILE = 'outputs.json';
+export const DRIFT_FILE = 'drift.json';

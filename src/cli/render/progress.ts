@@ -7,13 +7,25 @@
  * Every reason is passed through the secret masker before it is shown.
  */
 import type { Writable } from 'node:stream';
-import type { Style } from '../../cli/terminal';
+import type { Style, Styler } from '../terminal';
 import { clockTime, formatDuration } from '../../core/clock';
-import type { SecretMasker } from '../mask';
-import { countResources, inProgressResources, isStackLevel, pathLabel, type OperationState, type PathEvent } from './state';
-import type { WatchListener } from './watch';
+import type { SecretMasker } from '../../operations/mask';
+import type { ErrorInfo } from '../../operations/operation';
+import { countResources, inProgressResources, isStackLevel, pathLabel, type OperationState, type PathEvent } from '../../operations/progress/state';
 
-type Styler = (style: Style, text: string) => string;
+/** What a view does with the events of a followed operation (src/cli/render/events.ts feeds it). */
+export interface ProgressView {
+  /** Each new event, oldest first, with its nested-stack path. */
+  event(event: PathEvent, state: OperationState): void;
+  /** After each poll: for redraws and heartbeats. */
+  tick(state: OperationState, now: number): void;
+  warning(error: ErrorInfo): void;
+  /** The operation is no longer watched: what follows is printed below the view. */
+  finish(): void;
+}
+
+/** `could not read stack events (ECONNRESET: socket hang up); still trying` */
+const watchWarning = (error: ErrorInfo): string => `could not read stack events (${error.code}: ${error.message}); still trying`;
 
 export const HEARTBEAT_MS = 30_000;
 
@@ -54,7 +66,7 @@ export function heartbeatLine(state: OperationState, now: number, rootName: stri
   return `… ${elapsed} elapsed; still in progress: ${shown.join(', ')}${more}`;
 }
 
-export function lineView(options: ProgressViewOptions): WatchListener {
+export function lineView(options: ProgressViewOptions): ProgressView {
   const { out, style, masker, rootName } = options;
   let lastHeartbeat = options.startedAt;
   return {
@@ -70,9 +82,10 @@ export function lineView(options: ProgressViewOptions): WatchListener {
       lastHeartbeat = now;
       out.write(`${style('dim', heartbeatLine(state, now, rootName))}\n`);
     },
-    warning(message) {
-      out.write(`${style('yellow', 'warning')} ${masker.text(message)}\n`);
+    warning(error) {
+      out.write(`${style('yellow', 'warning')} ${masker.text(watchWarning(error))}\n`);
     },
+    finish() {},
   };
 }
 
@@ -97,7 +110,7 @@ export function liveFrame(state: OperationState, now: number, rootName: string, 
   return rows;
 }
 
-export function liveView(options: ProgressViewOptions & { readonly columns?: number }): WatchListener & { finish(): void } {
+export function liveView(options: ProgressViewOptions & { readonly columns?: number }): ProgressView {
   const { out, style, masker, rootName } = options;
   let drawn = 0;
   const failures: string[] = [];
@@ -118,9 +131,9 @@ export function liveView(options: ProgressViewOptions & { readonly columns?: num
     tick(state, now) {
       draw(state, now);
     },
-    warning(message) {
+    warning(error) {
       // Clear the block, print the warning above where it will be redrawn on the next tick.
-      out.write(`${drawn > 0 ? `\u001b[${drawn}F\u001b[0J` : ''}${style('yellow', 'warning')} ${masker.text(message)}\n`);
+      out.write(`${drawn > 0 ? `\u001b[${drawn}F\u001b[0J` : ''}${style('yellow', 'warning')} ${masker.text(watchWarning(error))}\n`);
       drawn = 0;
     },
     finish() {

@@ -3,17 +3,15 @@
  * then the findings. Colour only through the styler (so only on a terminal). Long values are
  * shortened here; the JSON artifact keeps them whole.
  */
-import type { Style } from '../../cli/terminal';
-import { visibleLength } from '../../cli/terminal';
-import type { Review, ReviewChange, ReviewDetail, ReviewStack } from './model';
-
-type Styler = (style: Style, text: string) => string;
+import { visibleLength, type Style, type Styler } from '../terminal';
+import type { Review, ReviewChange, ReviewDetail, ReviewStack } from '../../operations/review/model';
 
 const MAX_VALUE = 100;
 const MAX_DETAILS = 8;
 const MAX_SECURITY_PER_STACK = 25;
 
-const SYMBOL: Record<string, string> = { Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?' };
+/** `?` for Dynamic, for SyncWithActual and for an action AWS adds later. */
+const SYMBOL: Readonly<Partial<Record<ReviewChange['action'], string>>> = { Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?' };
 
 export function shorten(value: string, max = MAX_VALUE): string {
   const flat = value.replace(/\s*\n\s*/g, ' ');

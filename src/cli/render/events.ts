@@ -1,0 +1,152 @@
+/**
+ * An operation's events in words, as they happen: narrative lines, notes, the progress view of a
+ * followed stack operation (live on a terminal, one line per event in CI), and the review. The
+ * review files are written here too, when the review is ready.
+ */
+import { formatDuration } from '../../core/clock';
+import type { OperationEvent } from '../../operations/operation';
+import type { ProtectionReport } from '../../operations/protection';
+import type { SkipReason } from '../../operations/skip';
+import { saveReview } from '../review-file';
+import { displayPath, REVIEW_FILE, REVIEW_MARKDOWN } from '../state-dir';
+import type { Output, Styler } from '../terminal';
+import type { Say } from '../ui';
+import type { SecretMasker } from '../../operations/mask';
+import { renderLastOperation } from './failure';
+import { lineView, liveView, type ProgressView } from './progress';
+import { renderReview, summaryLine } from './review';
+
+export interface EventContext {
+  readonly say: Say;
+  readonly style: Styler;
+  readonly output: Output;
+  readonly masker: SecretMasker;
+  /** Repository root: review files go to `.tap/<env>/` below it. */
+  readonly root: string;
+  /** --yes: a reviewed change set executed from a file shows its summary only (unless it loses data). */
+  readonly yes: boolean;
+}
+
+function skipReasonText(reason: SkipReason): string {
+  switch (reason.kind) {
+    case 'status':
+      return `the stack is ${reason.status}`;
+    case 'templates':
+      return 'templates changed';
+    case 'no-echo':
+      return `NoEcho parameters (${reason.parameters.join(', ')}) cannot be compared with the deployed stack`;
+    case 'parameters':
+      return 'parameters changed';
+    case 'tags':
+      return 'tags changed';
+  }
+}
+
+function protectionText(report: ProtectionReport): string {
+  const changed = [
+    report.terminationProtectionEnabled ? 'termination protection enabled on the root' : 'termination protection on',
+    report.policiesSet.length > 0 ? `stack policy set on ${report.policiesSet.map((p) => p || 'root').join(', ')}` : `stack policies in place on all ${report.stacks} stacks`,
+  ];
+  return `Data protection (DataProtection=retain): ${changed.join('; ')}.`;
+}
+
+const owner = (resource: { path: string; logicalId: string }) => `${resource.path ? `${resource.path}/` : ''}${resource.logicalId}`;
+
+/** A renderer for one run: it keeps the progress view of the operation being followed. */
+export function eventRenderer(ctx: EventContext): (event: OperationEvent) => void {
+  const { say, style, output, masker } = ctx;
+  let view: ProgressView | undefined;
+
+  return (event) => {
+    switch (event.type) {
+      case 'connected':
+        return say.note(`${event.environment}: stack ${event.stackName} in account ${event.accountId}, ${event.region} (as ${event.caller})`);
+      case 'retry':
+        return say.note(`${event.errorKind === 'throttled' ? 'throttled' : event.code} on ${event.operation}; retry ${event.attempt} in ${formatDuration(event.delayMs)}`);
+      case 'watch-started': {
+        const options = { out: output.out, style, masker, rootName: event.stackName, startedAt: event.startedAt };
+        view = output.out.isTTY ? liveView({ ...options, ...(output.out.columns ? { columns: output.out.columns } : {}) }) : lineView(options);
+        return;
+      }
+      case 'stack-event':
+        return view?.event(event.event, event.state);
+      case 'progress':
+        return view?.tick(event.state, event.now);
+      case 'watch-warning':
+        return view?.warning(event.error);
+      case 'watch-ended':
+        view?.finish();
+        view = undefined;
+        return;
+      case 'operation-succeeded':
+        say.line();
+        return say.ok(`${event.stackName} ${event.status} in ${formatDuration(event.elapsedMs)}`);
+      case 'attaching':
+        return say.line(`${event.stackName} is ${event.status}: another deployment is running. Following it instead of starting a second one.`);
+      case 'attached-finished':
+        return say.line('That deployment has finished; checking whether these templates still need deploying.');
+      case 'replacing-failed-stack':
+        return say.line(`${event.stackName} is ${event.status} after a failed first create: deleting it before creating it again${event.requested ? ' (--replace-failed-stack)' : ''}.`);
+      case 'unchanged':
+        return say.ok(`No changes: the deployed templates (all ${event.stacks} stack${event.stacks === 1 ? '' : 's'}), parameters and tags are identical to these; no change set needed (--force creates one anyway).`);
+      case 'compared':
+        return say.note(`Compared with the deployed stack: ${skipReasonText(event.reason)}.`);
+      case 'uploaded':
+        return say.line(`Packaged ${event.templates} templates and ${event.assets} assets: ${event.uploaded} uploaded, ${event.present} already in s3://${event.bucket}`);
+      case 'change-set-creating':
+        return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''})…`);
+      case 'change-set-empty':
+        return say.ok(`No changes: CloudFormation found nothing to do (${event.reason}). The empty change set was deleted.`);
+      case 'reviewed-change-set':
+        return say.line(`Executing the change set reviewed at ${event.createdAt}: ${event.name}.`);
+      case 'review-ready':
+        if (event.from === 'review-file') {
+          say.line(`  ${summaryLine(event.review)}`);
+          if (event.review.findings.dataLoss.length === 0 && ctx.yes) return;
+        }
+        say.line();
+        return say.line(renderReview(event.review, style));
+      case 'review-artifact':
+        saveReview(ctx.root, event.artifact, masker);
+        say.line();
+        return say.note(`Review saved to ${displayPath(event.artifact.environment, REVIEW_FILE)} and ${displayPath(event.artifact.environment, REVIEW_MARKDOWN)}.`);
+      case 'allow-replace-unused':
+        return say.warn(`--allow-replace ${event.address} matches no data-loss finding of this change set; ignored.`);
+      case 'policy-relaxed':
+        return say.note(`Stack policy relaxed for ${event.addresses.join(', ')} (--allow-replace) in: ${event.stacks.map((p) => p || 'root').join(', ')}`);
+      case 'policy-restored':
+        return say.note('Stack policy restored.');
+      case 'execute-answer-lost':
+        return say.note(`ExecuteChangeSet's answer was lost (${event.code}), but the change set is ${event.executionStatus}: it was accepted; following it.`);
+      case 'execute-retry':
+        return say.note(`ExecuteChangeSet failed (${event.code}); the change set is still AVAILABLE, so it was not executed: trying once more.`);
+      case 'executing':
+        return say.line(`Executing ${event.changeSetName}…`);
+      case 'protections':
+        return say.note(protectionText(event.report));
+      case 'destroy-plan':
+        say.line(`Destroying ${event.stackName} (${event.environment}, account ${event.accountId}, ${event.region}): ${event.stacks} stacks, ${event.resources} resources.`);
+        if (event.retain) return say.line('  stateful resources are kept (DataProtection=retain).');
+        for (const bucket of event.buckets) say.line(`  bucket ${bucket.physicalId} (${owner(bucket)}) will be emptied`);
+        for (const secret of event.secrets) say.line(`  secret ${secret.physicalId.split(':').pop()} (${owner(secret)}) will be deleted without a recovery window`);
+        return;
+      case 'termination-protection-off':
+        return say.note('Termination protection turned off (--force).');
+      case 'bucket-emptied':
+        return say.note(`Emptied ${event.bucket}: ${event.removed} objects and versions removed.`);
+      case 'secrets-deleted':
+        return say.note(`Secrets deleted without recovery window: ${event.deleted}${event.gone > 0 ? ` (${event.gone} were already gone)` : ''}. Their names can be reused at once.`);
+      case 'rollback-failed-found':
+        say.line(`${event.stackName} is UPDATE_ROLLBACK_FAILED.`);
+        return renderLastOperation(say, event.last, event.stackName);
+      case 'skip-unknown':
+        return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
+      case 'drift-detecting':
+        return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
+    }
+  };
+}

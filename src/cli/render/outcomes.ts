@@ -1,0 +1,300 @@
+/**
+ * How an operation ended, in words, with the next step to copy (`make …` and `tap …`), and the
+ * state files that go with it (outputs.json, drift.json). The exit code is not decided here: it
+ * comes from the one table in src/cli/exit-codes.ts.
+ */
+import { formatDuration } from '../../core/clock';
+import type { GuardFailure } from '../../operations/guard';
+import type { SecretMasker } from '../../operations/mask';
+import type { Outcome, PreconditionReason } from '../../operations/operation';
+import type { OutputsDocument } from '../../operations/outputs';
+import type { DriftReport } from '../../operations/drift';
+import type { StaleReason } from '../../operations/review/artifact';
+import { commandLine } from '../hints';
+import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, REVIEW_MARKDOWN, writeStateFile } from '../state-dir';
+import { table, writeLine, type Output, type Styler } from '../terminal';
+import { continueRollbackWhat, printInputProblems, type Say } from '../ui';
+import { renderFailure, renderLastOperation } from './failure';
+import { printOutputs } from './outputs';
+import { shorten } from './review';
+
+/** The commands that run operations (their names are the make targets). */
+export type OperationCommand = 'deploy' | 'diff' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback';
+
+export interface OutcomeContext {
+  readonly command: OperationCommand;
+  readonly environment: string;
+  readonly say: Say;
+  readonly style: Styler;
+  readonly output: Output;
+  readonly root: string;
+  readonly masker: SecretMasker;
+  /** AWS requests sent so far (retries count). */
+  readonly apiCalls: () => number;
+  /** `deploy --review <file>` as typed. */
+  readonly reviewFile?: string;
+  /** `outputs --json`. */
+  readonly json: boolean;
+}
+
+/** Where the SDK looks for credentials (its standard chain), named when none are found. */
+const CREDENTIAL_CHAIN =
+  'environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), AWS_PROFILE or the default profile ' +
+  'in ~/.aws/credentials and ~/.aws/config (including SSO and assumed roles), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), ' +
+  'and container or instance metadata';
+
+export function guardMessage(failure: GuardFailure): string {
+  switch (failure.reason) {
+    case 'region-mismatch':
+      return `${failure.file} deploys to ${failure.expected}, but ${failure.configured.source} says ${failure.configured.region}. ` +
+        `Unset it or set it to ${failure.expected}; the toolkit never deploys to a region other than the params file's.`;
+    case 'no-credentials': {
+      const found = failure.unusable ? `no usable AWS credentials${failure.error ? ` (${failure.error.code}: ${failure.error.message})` : ''}` : 'no AWS credentials found';
+      return `${found}. Searched the standard chain: ${CREDENTIAL_CHAIN}.`;
+    }
+    case 'account-mismatch':
+      return `${failure.file} deploys to account ${failure.expected}, but the credentials are for account ${failure.identity.account} (${failure.identity.arn}). ` +
+        `Switch to credentials for ${failure.expected} (e.g. AWS_PROFILE) and retry.`;
+    case 'sts-failed':
+      return `could not confirm the caller's account with STS GetCallerIdentity: ${failure.error.code}: ${failure.error.message}`;
+  }
+}
+
+export function staleReasonText(reason: StaleReason): string {
+  switch (reason.kind) {
+    case 'other-account':
+      return `the review is for account ${reason.reviewed.accountId} in ${reason.reviewed.region}, not ${reason.now.accountId} in ${reason.now.region}`;
+    case 'other-stack':
+      return `the review is for ${reason.reviewed.stackName} (${reason.reviewed.environment}), not ${reason.now.stackName} (${reason.now.environment})`;
+    case 'template': {
+      const what = { new: 'is new since the review', changed: 'changed since the review', removed: 'is no longer rendered' }[reason.change];
+      return `templates/${reason.file} (${reason.path || 'root'}) ${what}`;
+    }
+    case 'parameters':
+      return 'the parameters in the params file changed since the review';
+    case 'tags':
+      return 'the tags in the params file changed since the review';
+    case 'stack-gone':
+      return `stack ${reason.stackName} no longer exists`;
+    case 'stack-recreated':
+      return `stack ${reason.stackName} was deleted and re-created since the review`;
+    case 'stack-changed':
+      return `stack ${reason.stackName} changed since the review (${reason.reviewed.status} at ${reason.reviewed.lastUpdatedTime ?? 'creation'} → ${reason.now.status} at ${reason.now.lastUpdatedTime ?? 'creation'})`;
+    case 'change-set-gone':
+      return `change set ${reason.name} no longer exists`;
+    case 'change-set-spent':
+      return `change set ${reason.name} cannot be executed any more (${reason.status}, ${reason.executionStatus})`;
+  }
+}
+
+function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): void {
+  const { say, environment, command } = ctx;
+  const deploy = commandLine('deploy', environment);
+  const stuckLine = (stack: { stackName: string; status: string; statusReason?: string }) => `${stack.stackName} is ${stack.status}${stack.statusReason ? ` (${stack.statusReason})` : ''}`;
+  switch (reason.kind) {
+    case 'guard':
+      say.fail('error', guardMessage(reason.failure));
+      return say.detail('Nothing was changed in AWS.');
+    case 'stack-busy':
+      if (command === 'destroy') return say.fail('error', `${reason.stackName} is ${reason.status}; destroy it after that operation ends (${deploy.make} follows it).`);
+      return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. Diff after it finishes (${deploy.make} follows it).`);
+    case 'failed-create': {
+      const { stack } = reason;
+      const replace = commandLine('deploy', environment, '--replace-failed-stack');
+      say.fail('error', `${stack.stackName} is ${stack.status}: its first create failed${stack.statusReason ? ` (${stack.statusReason})` : ''}, and CloudFormation cannot update a stack that was never created.`);
+      renderLastOperation(say, reason.last, stack.stackName);
+      say.detail('It must be deleted before the next create. Either:');
+      say.detail(`  ${replace.make}   (deletes it, then creates; ${replace.tap})`);
+      return say.detail(`  ${commandLine('destroy', environment).make}, then ${deploy.make}`);
+    }
+    case 'rollback-unfinished': {
+      const cont = commandLine('continue-rollback', environment);
+      say.fail('error', `${stuckLine(reason.stack)}; it takes no change set in this state.`);
+      renderLastOperation(say, reason.last, reason.stack.stackName);
+      return say.detail(`Finish the rollback first: ${cont.make} (${cont.tap}); it names the resources that failed to roll back and how to skip them.`);
+    }
+    case 'stuck':
+      say.fail('error', `${stuckLine(reason.stack)}; it takes no change set in this state.`);
+      return say.detail('Resolve it in the CloudFormation console, then deploy again.');
+    case 'bucket-missing':
+      say.fail('error', `the artifact bucket ${reason.bucket} does not exist in account ${reason.accountId}.`);
+      return say.detail(`Create it once per environment: ${commandLine('bootstrap', environment).make}`);
+    case 'bucket-not-owned':
+      return say.fail('error', `the artifact bucket ${reason.bucket} is not owned by account ${reason.accountId} (or this role may not read it). Check deployment.artifactBucket in ${reason.file}.`);
+    case 'bucket-unmanaged':
+      return say.fail('error', `bucket ${reason.bucket} already exists in account ${reason.accountId} but no ${reason.stackName} stack manages it. Delete or import it, or name another bucket in ${reason.file}.`);
+    case 'bucket-in-other-account':
+      return say.fail('error', `bucket ${reason.bucket} exists in another account (bucket names are global). Name another bucket in ${reason.file}.`);
+    case 'execute-conflict':
+      say.fail('error', `the change set could not be executed: ${reason.error.code}: ${reason.error.message}`);
+      return say.detail(`Another operation may have started on ${reason.stackName} meanwhile; ${deploy.make} follows it.`);
+    case 'not-deployed':
+      if (command === 'drift') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
+      return say.fail('error', `${reason.stackName} is not deployed${reason.awaitingReview ? ' (only a change set awaits review)' : ''}; nothing to show. Deploy it: ${deploy.make}`);
+    case 'no-failed-rollback':
+      return say.fail('error', `${reason.stackName} is ${reason.status ?? 'not deployed'}; there is no failed rollback to continue.`);
+    case 'drift-unsupported':
+      return say.fail('error', `this endpoint does not implement drift detection (${reason.error.code}: ${reason.error.message})`);
+  }
+}
+
+function writeOutputs(ctx: OutcomeContext, outputs: OutputsDocument): string {
+  writeStateFile(ctx.root, ctx.environment, OUTPUTS_FILE, `${JSON.stringify(outputs, null, 2)}\n`);
+  return displayPath(ctx.environment, OUTPUTS_FILE);
+}
+
+/** After a deploy (or one that found nothing to do): the outputs, saved, and the request count. */
+function finishedWithOutputs(ctx: OutcomeContext, outputs: OutputsDocument | undefined): void {
+  if (!outputs) return;
+  printOutputs(ctx.say, ctx.style, outputs);
+  const file = writeOutputs(ctx, outputs);
+  ctx.say.note(`Outputs written to ${file}. ${ctx.apiCalls()} AWS API calls.`);
+}
+
+function renderDrift(ctx: OutcomeContext, report: DriftReport, stackName: string): void {
+  const { say, style } = ctx;
+  const masked = (text: string) => ctx.masker.text(text);
+  writeStateFile(ctx.root, ctx.environment, DRIFT_FILE, `${masked(JSON.stringify(report, null, 2))}\n`);
+  say.line(table(['stack', 'drift', 'detection'], report.stacks.map((s) => [s.path || stackName, s.status, s.detection === 'complete' ? 'complete' : `failed: ${s.reason ?? ''}`])));
+  if (report.drifted.length > 0) {
+    say.line();
+    say.line(style('bold', `Drifted resources (${report.drifted.length})`));
+    say.line(table(['stack', 'resource', 'type', 'status', 'differences'], report.drifted.map((d) => [
+      d.path || stackName,
+      d.drift.logicalId,
+      d.drift.resourceType,
+      d.expected ? style('dim', `${d.drift.status} (expected)`) : style('red', d.drift.status),
+      shorten(d.drift.differences.map((p) => `${p.path}: ${masked(p.expected ?? '∅')} → ${masked(p.actual ?? '∅')}`).join('; ') || '(resource deleted)', 120),
+    ])));
+    for (const d of report.drifted.filter((x) => x.expected)) say.note(`${d.path}/${d.drift.logicalId}: ${d.expected}`);
+  }
+  say.note(`Report written to ${displayPath(ctx.environment, DRIFT_FILE)}.`);
+}
+
+export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
+  const { say, style, environment, command } = ctx;
+  switch (outcome.type) {
+    case 'deployed':
+      return finishedWithOutputs(ctx, outcome.outputs);
+    case 'no-changes':
+      return finishedWithOutputs(ctx, outcome.outputs);
+    case 'reviewed': {
+      const review = displayPath(environment, REVIEW_FILE);
+      say.line(`The change set is left for review. To execute exactly this change set: make deploy ENV=${environment} REVIEW=${review}`);
+      return say.note(`(${commandLine('deploy', environment).tap} --review ${review}; it refuses if anything changed since this review)`);
+    }
+    case 'left-for-review': {
+      say.line();
+      say.line(style('yellow', `Left for review: change set ${outcome.changeSetName} was NOT executed (no terminal to ask, and no --yes).`));
+      if (!outcome.reviewSaved) return say.line(`  After reviewing it above, run: ${commandLine(command, environment, '--yes').make}`);
+      const review = displayPath(environment, REVIEW_FILE);
+      say.line(`  Review it in ${displayPath(environment, REVIEW_MARKDOWN)} or the CloudFormation console, then execute exactly this change set:`);
+      say.line(`    make deploy ENV=${environment} REVIEW=${review}`);
+      say.line(`    tap deploy --env ${environment} --review ${review}`);
+      return say.line('  It is refused if the templates, parameters, tags or the stack change in the meantime.');
+    }
+    case 'declined':
+      switch (outcome.what.kind) {
+        case 'change-set':
+          return say.line(`Declined: the change set was deleted${outcome.what.emptyStackDeleted ? ', and so was the empty stack it had created' : ''}. Nothing was executed.`);
+        case 'continue-rollback':
+          return say.line('Declined; nothing was started.');
+        case 'destroy':
+          return say.line('Not confirmed; nothing was deleted.');
+      }
+      return;
+    case 'refused': {
+      const { reason } = outcome;
+      if (reason.kind === 'retain') {
+        say.fail('refused', `${reason.environment} keeps its data (DataProtection=retain): destroy is refused.`);
+        return say.detail('If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).');
+      }
+      if (reason.kind === 'termination-protection') return say.fail('refused', `${reason.stackName} has termination protection on; add --force to turn it off and delete.`);
+      const n = reason.findings.length;
+      say.fail('refused', `${reason.environment} keeps its data (DataProtection=retain): this change set would delete or replace ${n} stateful resource${n === 1 ? '' : 's'}:`);
+      for (const f of reason.findings) say.detail(`${f.address}  ${f.resourceType} ${f.what} (${f.why})`);
+      const allow = reason.findings.map((f) => `--allow-replace ${f.address}`).join(' ');
+      if (!reason.changeSetDeleted) {
+        return say.detail(`If that is intended, execute it naming each one: tap deploy --env ${environment} --review ${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} ${allow}`);
+      }
+      say.detail('The change set was deleted; nothing was executed.');
+      return say.detail(`If that is intended, deploy naming each one: ${commandLine(command, environment, allow).make}`);
+    }
+    case 'stale-review':
+      say.fail('stale review', `${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} no longer describes what would be executed; nothing was executed:`);
+      for (const reason of outcome.reasons) say.detail(`- ${staleReasonText(reason)}`);
+      return say.detail(`Create and review a new change set: ${commandLine('diff', environment).make}`);
+    case 'change-set-failed': {
+      const { failure } = outcome;
+      if (failure.kind === 'rejected') return say.fail('error', `CloudFormation rejected the change set: ${failure.error.message}`);
+      say.fail('error', `CloudFormation could not create the change set: ${failure.kind === 'failed' ? failure.reason : 'the change set disappeared while CloudFormation was computing it'}`);
+      if (failure.kind === 'failed') for (const cause of failure.causes) say.detail(`caused by ${cause.stackName}: ${cause.reason}`);
+      return say.detail(`The failed change set was deleted${failure.emptyStackDeleted ? ', and so was the empty stack it had created' : ''}. Nothing else was changed.`);
+    }
+    case 'execute-failed': {
+      const { failure } = outcome;
+      const reason = failure.kind === 'change-set-gone'
+        ? `${failure.error.code}: ${failure.error.message} (and the change set is gone)`
+        : 'ExecuteChangeSet failed twice; the change set is still AVAILABLE and nothing was executed';
+      return say.fail('error', `the change set could not be executed: ${reason}`);
+    }
+    case 'precondition':
+      return renderPrecondition(outcome.reason, ctx);
+    case 'interrupted': {
+      const again = commandLine(outcome.operation === 'delete' ? 'destroy' : 'deploy', environment);
+      say.line();
+      say.fail('interrupted', `stopped watching after ${formatDuration(outcome.elapsedMs)}; nothing was cancelled.`);
+      say.detail(`CloudFormation carries on: ${outcome.stackName} is ${outcome.status}.`);
+      return say.detail(`Re-attach with ${again.make} (a deploy started while one is running follows it and reports its result).`);
+    }
+    case 'lost-contact':
+      say.line();
+      say.fail('error', `lost contact with CloudFormation after ${formatDuration(outcome.elapsedMs)} (${outcome.error.code}: ${outcome.error.message}).`);
+      return say.detail(`The operation continues in AWS (${outcome.stackName} ${outcome.statusNow ? `is ${outcome.statusNow}` : `was ${outcome.lastStatus}`}). Re-attach with ${commandLine('deploy', environment).make}.`);
+    case 'rolled-back':
+    case 'rollback-failed':
+    case 'delete-failed':
+      return renderFailure(say, outcome.failure, outcome.operation === 'delete' ? 'destroy failed' : 'deployment failed', environment);
+    case 'bootstrapped':
+      if (outcome.outputs.length > 0) {
+        say.line();
+        say.line(table(['output', 'value'], outcome.outputs.map((o) => [o.key, o.value])));
+      }
+      return say.ok(`Artifact bucket ${outcome.bucket} is ready (stack ${outcome.stackName}; export ${outcome.exportName}). Next: ${commandLine('deploy', environment).make}`);
+    case 'destroyed':
+      return;
+    case 'nothing-to-destroy':
+      return say.ok(`${outcome.stackName} does not exist; nothing to destroy.`);
+    case 'unconfirmed':
+      return printInputProblems(ctx.output, style, [{ file: 'command line', path: '--confirm', message: `is required without a terminal: --confirm ${outcome.stackName}` }]);
+    case 'in-sync':
+      renderDrift(ctx, outcome.report, outcome.stackName);
+      return say.ok(`No unexpected drift in ${outcome.report.stacks.length} stacks.`);
+    case 'drifted': {
+      renderDrift(ctx, outcome.report, outcome.stackName);
+      const n = outcome.report.drifted.filter((d) => !d.expected).length;
+      return say.fail('drifted', `${n === 1 ? '1 resource differs' : `${n} resources differ`} from the templates. A deploy does not revert drift on properties it does not change; fix them in the console, or change the templates to match.`);
+    }
+    case 'drift-incomplete': {
+      renderDrift(ctx, outcome.report, outcome.stackName);
+      const failed = outcome.report.stacks.filter((s) => s.detection === 'failed');
+      return say.fail('error', `drift detection failed on ${failed.map((s) => s.path || outcome.stackName).join(', ')}; the result is incomplete.`);
+    }
+    case 'outputs-read': {
+      const file = writeOutputs(ctx, outcome.outputs);
+      if (ctx.json) return writeLine(ctx.output.out, JSON.stringify(outcome.outputs, null, 2));
+      printOutputs(say, style, outcome.outputs);
+      return say.note(`Written to ${file} (${outcome.stack.status}, last changed ${outcome.stack.lastChanged.toISOString()}).`);
+    }
+    case 'rollback-continued':
+      return;
+    case 'not-started': {
+      const args = [...outcome.skip.map((s) => `--skip ${s}`), '--yes'].join(' ');
+      return say.line(`Not started (no terminal to ask, and no --yes). To ${continueRollbackWhat(outcome.stackName, outcome.skip)}: ${commandLine('continue-rollback', environment, args).make}`);
+    }
+    default: {
+      const unhandled: never = outcome;
+      return unhandled;
+    }
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * How an operation is built: deploy, diff, bootstrap, destroy, drift, outputs, continue-rollback
+ * (and whatever comes next: verify, release, promote).
+ *
+ *     const outcome = await deploy(connection, io, options);
+ *
+ * - `connection` (connection.ts): one environment, opened. Its params and packaged templates, the
+ *   secret masker, and an AWS session whose account and region the guard has already checked.
+ * - `io` (`OperationIo` below): the operation `emit`s typed events as things happen (an upload,
+ *   a change set, a stack event, a retry) and `ask`s typed questions only a person can answer (the
+ *   approval). It never holds text for people: the events and questions are data.
+ * - the outcome: a discriminated union (`Outcome` below) saying how the operation ended, with the
+ *   data a caller needs — root cause, failed resources, what ContinueUpdateRollback may skip, the
+ *   outputs — and no words, no `make` hints and no exit codes.
+ *
+ * The CLI (src/cli) owns the rest: it renders each event as it comes (src/cli/render/events.ts),
+ * answers questions from a terminal prompt, --yes or "no terminal" (src/cli/ui.ts), renders the
+ * outcome with its hints (src/cli/render/outcomes.ts), and maps it to an exit code in ONE table
+ * (src/cli/exit-codes.ts). Tests drive operations with a recording io and assert on outcomes and
+ * events (test/helpers/deploy-harness.ts); a few golden tests keep the words honest (test/cli/).
+ *
+ * Adding an operation: write `myOperation(c, io, options): Promise<MyOutcome>` in its own module,
+ * add its outcome types to `Outcome` and its events to `OperationEvent`, then let tsc point at
+ * what is left: the exit-code table is a Record over every outcome type, and the renderers switch
+ * exhaustively over outcomes and events.
+ */
+import type { AwsErrorKind, StackOutput, StackStatus } from '../aws/port';
+import type { DriftReport } from './drift';
+import type { OutputsDocument } from './outputs';
+import type { EcsDiagnosis, FailedResource } from './progress/failure';
+import type { OperationState, PathEvent, WatchedStatus } from './progress/state';
+import type { ProtectionReport } from './protection';
+import type { ReviewArtifact, StaleReason } from './review/artifact';
+import type { DataLossFinding, Review } from './review/model';
+import type { SkipReason } from './skip';
+import type { OwnedResource } from './destroy';
+import type { GuardFailure } from './guard';
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The io port                                                                                     */
+/* ---------------------------------------------------------------------------------------------- */
+
+export interface OperationIo {
+  /** Something happened. Never blocks; the CLI prints it, a test records it. */
+  emit(event: OperationEvent): void;
+  /** A question only the caller can answer (like CDK toolkit-lib's IoHost requestResponse). */
+  ask(question: Question): Promise<Answer>;
+}
+
+/** `unanswered`: nobody could be asked (no terminal, no --yes) and the question has no default. */
+export type Answer = 'yes' | 'no' | 'unanswered';
+
+export type Question =
+  | {
+      readonly kind: 'execute-change-set';
+      readonly changeSetName: string;
+      readonly stackName: string;
+      readonly environment: string;
+      /** Stateful resources the change set deletes or replaces. */
+      readonly dataLoss: number;
+      /** What to answer when nobody can be asked: naming a reviewed file is itself the approval. */
+      readonly whenUnattended: 'yes' | 'unanswered';
+    }
+  | { readonly kind: 'continue-rollback'; readonly stackName: string; readonly skip: readonly string[]; readonly whenUnattended: 'unanswered' }
+  | { readonly kind: 'confirm-destroy'; readonly stackName: string; readonly whenUnattended: 'unanswered' };
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Shared pieces of events and outcomes                                                            */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** An AWS error as data: its code and AWS's own message. */
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface StackRef {
+  readonly stackName: string;
+  readonly status: StackStatus;
+  readonly statusReason?: string;
+}
+
+/** Which stack operation was followed: a deploy started here, one attached to, a delete, a continued rollback. */
+export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
+
+/** The last operation of a stack found stuck, read back: what failed and what may be skipped. */
+export interface LastOperation {
+  readonly rootCause?: FailedResource;
+  /** For an ECS service root cause: its events and stopped tasks. */
+  readonly ecs?: EcsDiagnosis;
+  readonly rollbackFailures: readonly FailedResource[];
+  /** What ContinueUpdateRollback may skip (`Nested.LogicalId`). */
+  readonly skip: readonly string[];
+}
+
+/** How a followed operation failed: the root cause first (D-8). */
+export interface FailureReport extends LastOperation {
+  readonly stackName: string;
+  readonly status: WatchedStatus;
+  readonly statusReason?: string;
+  /** Failed resources of the forward phase other than the root cause. */
+  readonly otherFailures: readonly FailedResource[];
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Events                                                                                          */
+/* ---------------------------------------------------------------------------------------------- */
+
+export type OperationEvent =
+  // Opening
+  | { readonly type: 'connected'; readonly environment: string; readonly stackName: string; readonly accountId: string; readonly region: string; readonly caller: string }
+  | { readonly type: 'retry'; readonly operation: string; readonly errorKind: AwsErrorKind; readonly code: string; readonly attempt: number; readonly delayMs: number }
+  // Following a stack operation (progress/follow.ts)
+  | { readonly type: 'watch-started'; readonly stackName: string; readonly startedAt: number }
+  | { readonly type: 'stack-event'; readonly event: PathEvent; readonly state: OperationState }
+  | { readonly type: 'progress'; readonly state: OperationState; readonly now: number }
+  | { readonly type: 'watch-warning'; readonly error: ErrorInfo }
+  | { readonly type: 'watch-ended' }
+  | { readonly type: 'operation-succeeded'; readonly stackName: string; readonly status: WatchedStatus; readonly elapsedMs: number }
+  // deploy, diff, bootstrap
+  | { readonly type: 'attaching'; readonly stackName: string; readonly status: StackStatus }
+  | { readonly type: 'attached-finished' }
+  | { readonly type: 'replacing-failed-stack'; readonly stackName: string; readonly status: StackStatus; readonly requested: boolean }
+  | { readonly type: 'unchanged'; readonly stacks: number }
+  | { readonly type: 'compared'; readonly reason: SkipReason }
+  | { readonly type: 'uploaded'; readonly templates: number; readonly assets: number; readonly uploaded: number; readonly present: number; readonly bucket: string }
+  | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean }
+  | { readonly type: 'change-set-empty'; readonly reason: string }
+  | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
+  | { readonly type: 'review-ready'; readonly review: Review; readonly from: 'new' | 'review-file' }
+  | { readonly type: 'review-artifact'; readonly artifact: ReviewArtifact }
+  | { readonly type: 'allow-replace-unused'; readonly address: string }
+  | { readonly type: 'policy-relaxed'; readonly addresses: readonly string[]; readonly stacks: readonly string[] }
+  | { readonly type: 'policy-restored' }
+  | { readonly type: 'execute-answer-lost'; readonly code: string; readonly executionStatus: string }
+  | { readonly type: 'execute-retry'; readonly code: string }
+  | { readonly type: 'executing'; readonly changeSetName: string }
+  | { readonly type: 'protections'; readonly report: ProtectionReport }
+  // destroy
+  | {
+      readonly type: 'destroy-plan';
+      readonly stackName: string;
+      readonly environment: string;
+      readonly accountId: string;
+      readonly region: string;
+      readonly stacks: number;
+      readonly resources: number;
+      readonly retain: boolean;
+      readonly buckets: readonly OwnedResource[];
+      readonly secrets: readonly OwnedResource[];
+    }
+  | { readonly type: 'termination-protection-off' }
+  | { readonly type: 'bucket-emptied'; readonly bucket: string; readonly removed: number }
+  | { readonly type: 'secrets-deleted'; readonly deleted: number; readonly gone: number }
+  // continue-rollback
+  | { readonly type: 'rollback-failed-found'; readonly stackName: string; readonly last: LastOperation }
+  | { readonly type: 'skip-unknown'; readonly address: string; readonly candidates: readonly string[] }
+  // drift
+  | { readonly type: 'drift-detecting'; readonly stackName: string };
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Outcomes                                                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** Why an operation could not start (or go on) in AWS as things are. */
+export type PreconditionReason =
+  | { readonly kind: 'guard'; readonly failure: GuardFailure }
+  /** Another operation runs on the stack (diff and destroy do not queue behind it). */
+  | { readonly kind: 'stack-busy'; readonly stackName: string; readonly status: StackStatus }
+  /** ROLLBACK_COMPLETE and friends: a failed first create, to be deleted before the next. */
+  | { readonly kind: 'failed-create'; readonly stack: StackRef; readonly last: LastOperation }
+  /** UPDATE_ROLLBACK_FAILED: only continue-rollback brings it back. */
+  | { readonly kind: 'rollback-unfinished'; readonly stack: StackRef; readonly last: LastOperation }
+  /** Any other state that takes no change set. */
+  | { readonly kind: 'stuck'; readonly stack: StackRef }
+  | { readonly kind: 'bucket-missing'; readonly bucket: string; readonly accountId: string }
+  | { readonly kind: 'bucket-not-owned'; readonly bucket: string; readonly accountId: string; readonly file: string }
+  /** bootstrap: the bucket exists, but no bootstrap stack manages it. */
+  | { readonly kind: 'bucket-unmanaged'; readonly bucket: string; readonly accountId: string; readonly stackName: string; readonly file: string }
+  /** bootstrap: the name is taken in another account (bucket names are global). */
+  | { readonly kind: 'bucket-in-other-account'; readonly bucket: string; readonly file: string }
+  /** ExecuteChangeSet refused: another operation probably started meanwhile. */
+  | { readonly kind: 'execute-conflict'; readonly stackName: string; readonly error: ErrorInfo }
+  | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
+  | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
+  | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo };
+
+export type Precondition = { readonly type: 'precondition'; readonly reason: PreconditionReason };
+
+/** How following a stack operation can end other than in success. */
+export type WatchFailure =
+  | { readonly type: 'interrupted'; readonly stackName: string; readonly status: WatchedStatus; readonly elapsedMs: number; readonly operation: OperationKind }
+  | { readonly type: 'lost-contact'; readonly stackName: string; readonly error: ErrorInfo; readonly elapsedMs: number; readonly lastStatus: WatchedStatus; readonly statusNow?: StackStatus }
+  /** The change failed and CloudFormation undid it (for a create: removed what it made). */
+  | { readonly type: 'rolled-back'; readonly failure: FailureReport; readonly operation: OperationKind }
+  /** The undo failed too, or the operation failed without one: manual recovery. */
+  | { readonly type: 'rollback-failed'; readonly failure: FailureReport; readonly operation: OperationKind }
+  /** A delete ended in DELETE_FAILED; resources are left. */
+  | { readonly type: 'delete-failed'; readonly failure: FailureReport; readonly operation: OperationKind };
+
+export type Declined = {
+  readonly type: 'declined';
+  readonly what:
+    | { readonly kind: 'change-set'; readonly emptyStackDeleted: boolean }
+    | { readonly kind: 'continue-rollback' }
+    | { readonly kind: 'destroy' };
+};
+
+export type Refused = {
+  readonly type: 'refused';
+  readonly reason:
+    /** Prod data protection: stateful resources deleted or replaced without --allow-replace. */
+    | { readonly kind: 'data-loss'; readonly environment: string; readonly findings: readonly DataLossFinding[]; readonly changeSetDeleted: boolean }
+    | { readonly kind: 'retain'; readonly environment: string }
+    | { readonly kind: 'termination-protection'; readonly stackName: string };
+};
+
+/** ExecuteChangeSet did not start the change set (and was not refused for a conflict). */
+export type ExecuteFailure =
+  /** Its answer was lost and the change set is gone: whether it ran is unknown. */
+  | { readonly kind: 'change-set-gone'; readonly error: ErrorInfo }
+  /** Failed twice before reaching CloudFormation; the change set is still AVAILABLE. */
+  | { readonly kind: 'failed-twice' };
+
+export type DeployOutcome =
+  /** `outputs` is absent only if the stack could not be read back after success. */
+  | { readonly type: 'deployed'; readonly stackName: string; readonly outputs?: OutputsDocument }
+  /** Nothing to do: identical templates, parameters and tags, or an empty change set. `outputs` for deploy. */
+  | { readonly type: 'no-changes'; readonly outputs?: OutputsDocument }
+  /** diff: the change set waits for `deploy --review`. */
+  | { readonly type: 'reviewed'; readonly changeSetName: string }
+  | { readonly type: 'left-for-review'; readonly changeSetName: string; readonly reviewSaved: boolean }
+  | Declined
+  | Refused
+  | { readonly type: 'stale-review'; readonly reasons: readonly StaleReason[] }
+  | { readonly type: 'change-set-failed'; readonly failure: ChangeSetFailure }
+  | { readonly type: 'execute-failed'; readonly failure: ExecuteFailure }
+  | Precondition
+  | WatchFailure;
+
+export type ChangeSetFailure =
+  /** CreateChangeSet itself was refused (template, parameters, stack state). */
+  | { readonly kind: 'rejected'; readonly error: ErrorInfo }
+  /** CloudFormation could not compute it; `causes` name the nested change sets that failed. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly causes: readonly NestedCause[]; readonly emptyStackDeleted: boolean }
+  /** Deleted (by someone else) while CloudFormation computed it. */
+  | { readonly kind: 'disappeared'; readonly emptyStackDeleted: boolean };
+
+export interface NestedCause {
+  readonly stackName: string;
+  readonly reason: string;
+}
+
+export type BootstrapOutcome =
+  | { readonly type: 'bootstrapped'; readonly bucket: string; readonly stackName: string; readonly exportName: string; readonly outputs: readonly StackOutput[] }
+  | Exclude<DeployOutcome, { readonly type: 'deployed' | 'no-changes' | 'reviewed' }>;
+
+export type DestroyOutcome =
+  | { readonly type: 'destroyed'; readonly stackName: string }
+  | { readonly type: 'nothing-to-destroy'; readonly stackName: string }
+  /** No terminal to type the stack name in, and no --confirm. */
+  | { readonly type: 'unconfirmed'; readonly stackName: string }
+  | Declined
+  | Refused
+  | Precondition
+  | WatchFailure;
+
+export type DriftOutcome =
+  | { readonly type: 'in-sync'; readonly stackName: string; readonly report: DriftReport }
+  /** Something drifted that the platform does not change on purpose. */
+  | { readonly type: 'drifted'; readonly stackName: string; readonly report: DriftReport }
+  /** Detection failed on some stacks: the report is incomplete. */
+  | { readonly type: 'drift-incomplete'; readonly stackName: string; readonly report: DriftReport }
+  | Precondition;
+
+export type OutputsOutcome =
+  | { readonly type: 'outputs-read'; readonly outputs: OutputsDocument; readonly stack: { readonly status: StackStatus; readonly lastChanged: Date } }
+  | Precondition;
+
+export type ContinueRollbackOutcome =
+  | { readonly type: 'rollback-continued'; readonly stackName: string }
+  /** No terminal to ask and no --yes: nothing was started. */
+  | { readonly type: 'not-started'; readonly stackName: string; readonly skip: readonly string[] }
+  | Declined
+  | Precondition
+  | WatchFailure;
+
+/** Every way an operation can end. */
+export type Outcome = DeployOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome;
+
+export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

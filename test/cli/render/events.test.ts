@@ -1,0 +1,159 @@
+/**
+ * An operation's events in words, as a person reads them while it runs: each event type rendered
+ * from data as the operations emit it, on the stream it belongs to. A Record over every event
+ * type: a new event does not compile until its words are tested here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { eventRenderer } from '../../../src/cli/render/events';
+import { styler } from '../../../src/cli/terminal';
+import { sayTo } from '../../../src/cli/ui';
+import { createMasker } from '../../../src/operations/mask';
+import type { OperationEvent } from '../../../src/operations/operation';
+import { createState } from '../../../src/operations/progress/state';
+import type { Review } from '../../../src/operations/review/model';
+import type { ReviewArtifact } from '../../../src/operations/review/artifact';
+import { Capture } from '../../helpers/capture';
+
+type Case = { readonly events: readonly OperationEvent[]; readonly stdout: readonly (string | RegExp)[]; readonly yes?: boolean };
+
+const REVIEW = (dataLoss: number): Review => ({
+  environment: 'dev',
+  stackName: 'tap-dev',
+  stackId: 'arn:stack',
+  changeSetId: 'arn:cs',
+  changeSetName: 'tap-dev-20261012-090320-a33eac0a',
+  changeSetType: 'UPDATE',
+  root: { path: '', stackName: 'tap-dev', changeSetId: 'arn:cs', status: 'CREATE_COMPLETE', changes: [{ stackPath: '', logicalId: 'Network', address: 'Network', resourceType: 'AWS::CloudFormation::Stack', action: 'Modify', details: [], dynamicOnly: false }] },
+  parameters: [],
+  findings: {
+    dataLoss: Array.from({ length: dataLoss }, () => ({ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced' as const, why: 'images', causes: [], likelyNoise: false })),
+    security: [],
+    listenerRules: [],
+    noise: [],
+  },
+  counts: { add: 0, modify: 1, remove: 0, replace: 0, conditional: 0, stacks: 2 },
+});
+
+const ARTIFACT = { schema: 'tap-review/1', environment: 'dev', stackName: 'tap-dev', createdAt: '2026-10-12T09:03:20.000Z', toolkitVersion: '0.1.0', changeSet: { id: 'arn:cs', name: 'tap-dev-x', type: 'UPDATE', nested: [] }, review: REVIEW(0) } as unknown as ReviewArtifact;
+const state = createState('arn:root', 'tap-dev', Date.UTC(2026, 9, 12, 9, 3, 20));
+const owned = (path: string, logicalId: string, physicalId: string) => ({ path, logicalId, physicalId });
+
+const CASES: Record<OperationEvent['type'], Case> = {
+  connected: { events: [{ type: 'connected', environment: 'dev', stackName: 'tap-dev', accountId: '111122223333', region: 'eu-west-1', caller: 'arn:aws:sts::111122223333:assumed-role/ci' }], stdout: ['dev: stack tap-dev in account 111122223333, eu-west-1 (as arn:aws:sts::111122223333:assumed-role/ci)'] },
+  retry: { events: [{ type: 'retry', operation: 'cfn.createChangeSet', errorKind: 'throttled', code: 'Throttling', attempt: 1, delayMs: 250 }, { type: 'retry', operation: 'cfn.describeStackEvents', errorKind: 'transient', code: 'ECONNRESET', attempt: 3, delayMs: 1000 }],
+    stdout: ['throttled on cfn.createChangeSet; retry 1 in 0.3s', 'ECONNRESET on cfn.describeStackEvents; retry 3 in 1s'] },
+  'watch-started': { events: [{ type: 'watch-started', stackName: 'tap-dev', startedAt: 0 }], stdout: [] },
+  'stack-event': {
+    events: [
+      { type: 'watch-started', stackName: 'tap-dev', startedAt: 0 },
+      { type: 'stack-event', state, event: { path: 'Services/Frontend', event: { eventId: '1', stackId: 'arn:fe', stackName: 'x', logicalId: 'Service', resourceType: 'AWS::ECS::Service', status: 'UPDATE_FAILED', reason: 'circuit breaker', timestamp: new Date(Date.UTC(2026, 9, 12, 9, 3, 53)) } } },
+    ],
+    stdout: ['09:03:53 Services/Frontend › AWS::ECS::Service Service UPDATE_FAILED — circuit breaker'],
+  },
+  progress: { events: [{ type: 'watch-started', stackName: 'tap-dev', startedAt: state.startedAt }, { type: 'progress', state, now: state.startedAt + 31_000 }], stdout: ['… 31s elapsed; waiting for CloudFormation'] },
+  'watch-warning': { events: [{ type: 'watch-started', stackName: 'tap-dev', startedAt: 0 }, { type: 'watch-warning', error: { code: 'ECONNRESET', message: 'socket hang up' } }], stdout: ['warning could not read stack events (ECONNRESET: socket hang up); still trying'] },
+  'watch-ended': { events: [{ type: 'watch-started', stackName: 'tap-dev', startedAt: 0 }, { type: 'watch-ended' }, { type: 'watch-warning', error: { code: 'X', message: 'after' } }], stdout: [] },
+  'operation-succeeded': { events: [{ type: 'operation-succeeded', stackName: 'tap-dev', status: 'UPDATE_ROLLBACK_COMPLETE', elapsedMs: 95_000 }], stdout: ['\n✓ tap-dev UPDATE_ROLLBACK_COMPLETE in 1m35s'] },
+  attaching: { events: [{ type: 'attaching', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }], stdout: ['tap-dev is UPDATE_IN_PROGRESS: another deployment is running. Following it instead of starting a second one.'] },
+  'attached-finished': { events: [{ type: 'attached-finished' }], stdout: ['That deployment has finished; checking whether these templates still need deploying.'] },
+  'replacing-failed-stack': {
+    events: [{ type: 'replacing-failed-stack', stackName: 'tap-dev', status: 'ROLLBACK_COMPLETE', requested: true }, { type: 'replacing-failed-stack', stackName: 'tap-dev-bootstrap', status: 'ROLLBACK_COMPLETE', requested: false }],
+    stdout: ['tap-dev is ROLLBACK_COMPLETE after a failed first create: deleting it before creating it again (--replace-failed-stack).', 'tap-dev-bootstrap is ROLLBACK_COMPLETE after a failed first create: deleting it before creating it again.\n'],
+  },
+  unchanged: { events: [{ type: 'unchanged', stacks: 5 }, { type: 'unchanged', stacks: 1 }],
+    stdout: ['✓ No changes: the deployed templates (all 5 stacks), parameters and tags are identical to these; no change set needed (--force creates one anyway).', '(all 1 stack), parameters'] },
+  compared: {
+    events: [
+      { type: 'compared', reason: { kind: 'templates' } },
+      { type: 'compared', reason: { kind: 'no-echo', parameters: ['ApiToken'] } },
+      { type: 'compared', reason: { kind: 'status', status: 'UPDATE_ROLLBACK_COMPLETE' } },
+      { type: 'compared', reason: { kind: 'parameters' } },
+      { type: 'compared', reason: { kind: 'tags' } },
+    ],
+    stdout: ['Compared with the deployed stack: templates changed.', 'Compared with the deployed stack: NoEcho parameters (ApiToken) cannot be compared with the deployed stack.', 'the stack is UPDATE_ROLLBACK_COMPLETE.', 'parameters changed.', 'tags changed.'],
+  },
+  uploaded: { events: [{ type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' }], stdout: ['Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1'] },
+  'change-set-creating': { events: [{ type: 'change-set-creating', name: 'tap-dev-x', changeSetType: 'CREATE', nested: true }], stdout: ['Creating change set tap-dev-x (CREATE, nested stacks included)…'] },
+  'change-set-empty': { events: [{ type: 'change-set-empty', reason: "The submitted information didn't contain changes. Submit different information to create a change set." }],
+    stdout: ["✓ No changes: CloudFormation found nothing to do (The submitted information didn't contain changes. Submit different information to create a change set.). The empty change set was deleted."] },
+  'reviewed-change-set': { events: [{ type: 'reviewed-change-set', name: 'tap-dev-x', createdAt: '2026-10-12T09:03:20.000Z' }], stdout: ['Executing the change set reviewed at 2026-10-12T09:03:20.000Z: tap-dev-x.'] },
+  'review-ready': { events: [{ type: 'review-ready', review: REVIEW(0), from: 'new' }], stdout: ['\nChange set tap-dev-20261012-090320-a33eac0a (UPDATE of tap-dev)\n  0 to add, 1 to modify, 0 to remove, in 2 stacks', /└─ ~ Network\s+AWS::CloudFormation::Stack/] },
+  'review-artifact': { events: [{ type: 'review-artifact', artifact: ARTIFACT }], stdout: ['\nReview saved to .tap/dev/review.json and .tap/dev/review.md.'] },
+  'allow-replace-unused': { events: [{ type: 'allow-replace-unused', address: 'Registry/Typo' }], stdout: ['warning --allow-replace Registry/Typo matches no data-loss finding of this change set; ignored.'] },
+  'policy-relaxed': { events: [{ type: 'policy-relaxed', addresses: ['Registry/FrontendRepository'], stacks: ['Registry', ''] }], stdout: ['Stack policy relaxed for Registry/FrontendRepository (--allow-replace) in: Registry, root'] },
+  'policy-restored': { events: [{ type: 'policy-restored' }], stdout: ['Stack policy restored.'] },
+  'execute-answer-lost': { events: [{ type: 'execute-answer-lost', code: 'ECONNRESET', executionStatus: 'EXECUTE_IN_PROGRESS' }], stdout: ["ExecuteChangeSet's answer was lost (ECONNRESET), but the change set is EXECUTE_IN_PROGRESS: it was accepted; following it."] },
+  'execute-retry': { events: [{ type: 'execute-retry', code: 'ECONNRESET' }], stdout: ['ExecuteChangeSet failed (ECONNRESET); the change set is still AVAILABLE, so it was not executed: trying once more.'] },
+  executing: { events: [{ type: 'executing', changeSetName: 'tap-dev-x' }], stdout: ['Executing tap-dev-x…'] },
+  protections: {
+    events: [
+      { type: 'protections', report: { terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], stacks: 5 } },
+      { type: 'protections', report: { terminationProtectionEnabled: false, policiesSet: [], stacks: 5 } },
+    ],
+    stdout: ['Data protection (DataProtection=retain): termination protection enabled on the root; stack policy set on root, Network, Registry, Services, Services/Frontend.', 'Data protection (DataProtection=retain): termination protection on; stack policies in place on all 5 stacks.'],
+  },
+  'destroy-plan': {
+    events: [
+      { type: 'destroy-plan', stackName: 'tap-dev', environment: 'dev', accountId: '111122223333', region: 'eu-west-1', stacks: 5, resources: 16, retain: false, buckets: [owned('Network', 'AccessLogBucket', 'tap-alb-logs-dev')], secrets: [owned('Services/Frontend', 'ApiTokenSecret', 'arn:aws:secretsmanager:eu-west-1:1:secret:tap-dev-token-AbCdEf')] },
+      { type: 'destroy-plan', stackName: 'tap-prod', environment: 'prod', accountId: '7', region: 'eu-west-1', stacks: 5, resources: 16, retain: true, buckets: [], secrets: [] },
+    ],
+    stdout: ['Destroying tap-dev (dev, account 111122223333, eu-west-1): 5 stacks, 16 resources.', '  bucket tap-alb-logs-dev (Network/AccessLogBucket) will be emptied', '  secret tap-dev-token-AbCdEf (Services/Frontend/ApiTokenSecret) will be deleted without a recovery window', '  stateful resources are kept (DataProtection=retain).'],
+  },
+  'termination-protection-off': { events: [{ type: 'termination-protection-off' }], stdout: ['Termination protection turned off (--force).'] },
+  'bucket-emptied': { events: [{ type: 'bucket-emptied', bucket: 'tap-alb-logs-dev', removed: 5 }], stdout: ['Emptied tap-alb-logs-dev: 5 objects and versions removed.'] },
+  'secrets-deleted': { events: [{ type: 'secrets-deleted', deleted: 1, gone: 2 }], stdout: ['Secrets deleted without recovery window: 1 (2 were already gone). Their names can be reused at once.'] },
+  'rollback-failed-found': { events: [{ type: 'rollback-failed-found', stackName: 'tap-dev', last: { rollbackFailures: [], skip: [] } }], stdout: ['tap-dev is UPDATE_ROLLBACK_FAILED.'] },
+  'skip-unknown': { events: [{ type: 'skip-unknown', address: 'Typo.Resource', candidates: ['Services.Frontend.LogGroup'] }], stdout: ['warning --skip Typo.Resource is not among the resources that failed to roll back (Services.Frontend.LogGroup); CloudFormation will decide.'] },
+  'drift-detecting': { events: [{ type: 'drift-detecting', stackName: 'tap-dev' }], stdout: ['Detecting drift on tap-dev and its nested stacks…'] },
+};
+
+function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean } = {}): { stdout: string; stderr: string; root: string } {
+  const out = new Capture();
+  if (options.tty) {
+    out.isTTY = true;
+    out.columns = 120;
+  }
+  const err = new Capture();
+  const output = { out, err, color: false };
+  const style = styler(false);
+  const masker = createMasker([], ['s3cr3t-value']);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-events-'));
+  const emit = eventRenderer({ say: sayTo(output, style, masker), style, output, masker, root, yes: options.yes ?? false });
+  for (const event of events) emit(event);
+  return { stdout: out.text, stderr: err.text, root };
+}
+
+for (const [type, { events, stdout, yes }] of Object.entries(CASES)) {
+  test(`D-4 … D-11 (words): the ${type} event`, () => {
+    const rendered = render(events, { yes: yes ?? false });
+    for (const expected of stdout) {
+      assert.ok(typeof expected === 'string' ? rendered.stdout.includes(expected) : expected.test(rendered.stdout), `stdout lacks ${expected}:\n${rendered.stdout}`);
+    }
+    if (stdout.length === 0) assert.is(rendered.stdout, '');
+    assert.is(rendered.stderr, '', 'events are narrative: stdout');
+  });
+}
+
+test('D-6: a change set executed from a reviewed file shows its summary, and the whole tree unless --yes without data loss', () => {
+  const fromFile = (dataLoss: number): OperationEvent => ({ type: 'review-ready', review: REVIEW(dataLoss), from: 'review-file' });
+  const summary = '  0 to add, 1 to modify, 0 to remove, in 2 stacks';
+  assert.is(render([fromFile(0)], { yes: true }).stdout, `${summary}\n`);
+  assert.match(render([fromFile(0)], { yes: false }).stdout, /Change set tap-dev-\S+ \(UPDATE of tap-dev\)/);
+  assert.match(render([fromFile(1)], { yes: true }).stdout, /Data-loss risks \(1\)/);
+});
+
+test('D-5: the review artifact is saved as review.json and review.md, masked, with the command that executes it', () => {
+  const { root } = render([{ type: 'review-artifact', artifact: { ...ARTIFACT, toolkitVersion: 's3cr3t-value' } }]);
+  const json = fs.readFileSync(path.join(root, '.tap/dev/review.json'), 'utf8');
+  const markdown = fs.readFileSync(path.join(root, '.tap/dev/review.md'), 'utf8');
+  assert.is(JSON.parse(json).changeSet.id, 'arn:cs');
+  assert.match(markdown, /^## Change set review: tap-dev \(dev\)/);
+  assert.match(markdown, /Execute exactly this change set: `make deploy ENV=dev REVIEW=\.tap\/dev\/review\.json`/);
+  assert.not.ok(`${json}${markdown}`.includes('s3cr3t-value'), 'a known secret never reaches the files');
+});
+
+test.run();

@@ -1,0 +1,230 @@
+/**
+ * Every way an operation can end, in words and exit code: each outcome type rendered from data as
+ * the operations produce it (test/operations/ proves which scenario produces which), with the
+ * next step a person copies (`make …`, `tap …`) and the code from the one table. A row per outcome
+ * type and precondition kind at least: a new one without a row fails the last test.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { exitCodeOf, OUTCOME_EXIT_CODES } from '../../../src/cli/exit-codes';
+import { renderOutcome, type OperationCommand } from '../../../src/cli/render/outcomes';
+import { styler } from '../../../src/cli/terminal';
+import { sayTo } from '../../../src/cli/ui';
+import { createMasker } from '../../../src/operations/mask';
+import type { FailureReport, Outcome, PreconditionReason } from '../../../src/operations/operation';
+import type { OutputsDocument } from '../../../src/operations/outputs';
+import type { FailedResource } from '../../../src/operations/progress/failure';
+import { Capture } from '../../helpers/capture';
+
+interface Row {
+  /** The requirement and what a person must read. */
+  readonly name: string;
+  readonly outcome: Outcome;
+  readonly command?: OperationCommand;
+  readonly environment?: string;
+  readonly reviewFile?: string;
+  readonly json?: boolean;
+  readonly stdout?: readonly (string | RegExp)[];
+  readonly stderr?: readonly (string | RegExp)[];
+  readonly code: number;
+}
+
+const at = new Date(Date.UTC(2026, 9, 12, 9, 3, 53));
+const failed = (path: string, logicalId: string, resourceType: string, status: FailedResource['status'], reason: string): FailedResource => ({ path, logicalId, resourceType, status, reason, at });
+const report = (status: FailureReport['status'], extra: Partial<FailureReport> = {}): FailureReport => ({ stackName: 'tap-dev', status, otherFailures: [], rollbackFailures: [], skip: [], ...extra });
+const precondition = (reason: PreconditionReason): Outcome => ({ type: 'precondition', reason });
+const OUTPUTS: OutputsDocument = {
+  environment: 'dev',
+  stackName: 'tap-dev',
+  stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/tap-dev/1',
+  readAt: at.toISOString(),
+  root: { VpcId: { value: 'vpc-1', description: 'VPC' }, ServiceArns: { value: 'arn:a,arn:b' } },
+  stacks: { Network: { VpcId: { value: 'vpc-1' } } },
+  services: { frontend: { ServiceArn: 'arn:a' }, 'api-gateway': { ServiceArn: 'arn:b' } },
+};
+const ROOT_CAUSE = failed('Registry', 'FrontendRepository', 'AWS::ECR::Repository', 'CREATE_FAILED', 'Resource handler returned message: "Repository ecr-frontend-dev already exists"');
+const LOG_GROUP = failed('Services/Frontend', 'LogGroup', 'AWS::Logs::LogGroup', 'UPDATE_FAILED', 'Log group /tap/dev/frontend was deleted outside CloudFormation');
+
+const ROWS: readonly Row[] = [
+  // ── deploy, diff, bootstrap ────────────────────────────────────────────────────────────────
+  { name: 'D-9: a deploy prints the outputs, writes outputs.json and counts its API calls', outcome: { type: 'deployed', stackName: 'tap-dev', outputs: OUTPUTS },
+    stdout: [/Outputs of tap-dev\noutput\s+value/, /Per service\nservice\s+ServiceArn/, /api-gateway\s+arn:b/, "Nested stacks' outputs (Network) are in .tap/dev/outputs.json.", 'Outputs written to .tap/dev/outputs.json. 8 AWS API calls.'], code: 0 },
+  { name: 'D-3: nothing to do still refreshes the outputs', outcome: { type: 'no-changes', outputs: OUTPUTS }, stdout: ['Outputs written to .tap/dev/outputs.json. 8 AWS API calls.'], code: 0 },
+  { name: 'D-4: a diff with nothing to do says nothing more', outcome: { type: 'no-changes' }, command: 'diff', stdout: [], code: 0 },
+  { name: 'D-5: a diff leaves the change set for deploy --review', outcome: { type: 'reviewed', changeSetName: 'tap-dev-x' }, command: 'diff',
+    stdout: ['The change set is left for review. To execute exactly this change set: make deploy ENV=dev REVIEW=.tap/dev/review.json', '(tap deploy --env dev --review .tap/dev/review.json; it refuses if anything changed since this review)'], code: 0 },
+  { name: 'D-6: left for review, with the review file', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true },
+    stdout: ['Left for review: change set tap-dev-x was NOT executed (no terminal to ask, and no --yes).', '    make deploy ENV=dev REVIEW=.tap/dev/review.json', '    tap deploy --env dev --review .tap/dev/review.json'], code: 5 },
+  { name: 'D-1: the bootstrap change set left for review names make bootstrap --yes', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: false }, command: 'bootstrap',
+    stdout: ["  After reviewing it above, run: make bootstrap ENV=dev ARGS='--yes'"], code: 5 },
+  { name: 'D-6: declined: the change set and the empty stack are gone', outcome: { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: true } },
+    stdout: ['Declined: the change set was deleted, and so was the empty stack it had created. Nothing was executed.'], code: 6 },
+  { name: 'P-DATA: prod refuses data loss and names the --allow-replace to deploy it', environment: 'prod',
+    outcome: { type: 'refused', reason: { kind: 'data-loss', environment: 'prod', changeSetDeleted: true, findings: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'container images: releases cannot be rebuilt bit-for-bit', causes: [], likelyNoise: false }] } },
+    stderr: ['refused prod keeps its data (DataProtection=retain): this change set would delete or replace 1 stateful resource:', '  Registry/FrontendRepository  AWS::ECR::Repository replaced (container images: releases cannot be rebuilt bit-for-bit)', '  The change set was deleted; nothing was executed.', "  If that is intended, deploy naming each one: make deploy ENV=prod ARGS='--allow-replace Registry/FrontendRepository'"], code: 10 },
+  { name: 'P-DATA: a refused reviewed change set stays, with the tap command to execute it naming each one', environment: 'prod', reviewFile: 'reviewed.json',
+    outcome: { type: 'refused', reason: { kind: 'data-loss', environment: 'prod', changeSetDeleted: false, findings: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'images', causes: [], likelyNoise: false }] } },
+    stderr: ['  If that is intended, execute it naming each one: tap deploy --env prod --review reviewed.json --allow-replace Registry/FrontendRepository'], code: 10 },
+  { name: 'D-6: a stale review lists its reasons and what to do', reviewFile: 'reviewed.json',
+    outcome: { type: 'stale-review', reasons: [{ kind: 'stack-changed', stackName: 'tap-dev', reviewed: { status: 'CREATE_COMPLETE' }, now: { status: 'UPDATE_COMPLETE', lastUpdatedTime: '2026-10-12T09:05:00.000Z' } }, { kind: 'change-set-gone', name: 'tap-dev-x' }, { kind: 'parameters' }, { kind: 'other-account', reviewed: { accountId: '1', region: 'eu-west-1' }, now: { accountId: '2', region: 'eu-west-1' } }] },
+    stderr: ['stale review reviewed.json no longer describes what would be executed; nothing was executed:', '  - stack tap-dev changed since the review (CREATE_COMPLETE at creation → UPDATE_COMPLETE at 2026-10-12T09:05:00.000Z)', '  - change set tap-dev-x no longer exists', '  - the parameters in the params file changed since the review', '  - the review is for account 1 in eu-west-1, not 2 in eu-west-1', '  Create and review a new change set: make diff ENV=dev'], code: 9 },
+  { name: 'D-4: a nested change set that failed names its own reason', outcome: { type: 'change-set-failed', failure: { kind: 'failed', reason: 'Nested change set arn:x was not successfully created: Currently in FAILED.', causes: [{ stackName: 'tap-dev-Services-1', reason: 'Parameters: [VpcId] must have values' }], emptyStackDeleted: true } },
+    stderr: ['error CloudFormation could not create the change set: Nested change set arn:x was not successfully created: Currently in FAILED.', '  caused by tap-dev-Services-1: Parameters: [VpcId] must have values', '  The failed change set was deleted, and so was the empty stack it had created. Nothing else was changed.'], code: 3 },
+  { name: 'D-4: a change set CloudFormation rejected', outcome: { type: 'change-set-failed', failure: { kind: 'rejected', error: { code: 'ValidationError', message: 'Template format error: Unresolved resource dependencies [Nope]' } } },
+    stderr: ['error CloudFormation rejected the change set: Template format error: Unresolved resource dependencies [Nope]'], code: 3 },
+  { name: 'D-4: a change set deleted while being computed', outcome: { type: 'change-set-failed', failure: { kind: 'disappeared', emptyStackDeleted: false } },
+    stderr: ['error CloudFormation could not create the change set: the change set disappeared while CloudFormation was computing it', '  The failed change set was deleted. Nothing else was changed.'], code: 3 },
+  { name: 'D-6: an ExecuteChangeSet that failed twice executed nothing', outcome: { type: 'execute-failed', failure: { kind: 'failed-twice' } },
+    stderr: ['error the change set could not be executed: ExecuteChangeSet failed twice; the change set is still AVAILABLE and nothing was executed'], code: 1 },
+  { name: 'D-6: an ExecuteChangeSet whose answer was lost and whose change set is gone', outcome: { type: 'execute-failed', failure: { kind: 'change-set-gone', error: { code: 'ECONNRESET', message: 'socket hang up' } } },
+    stderr: ['error the change set could not be executed: ECONNRESET: socket hang up (and the change set is gone)'], code: 1 },
+  { name: 'D-1: the artifact bucket is ready, with its export and the next step', command: 'bootstrap',
+    outcome: { type: 'bootstrapped', bucket: 'tap-artifacts-1-eu-west-1', stackName: 'tap-dev-bootstrap', exportName: 'tap-dev-bootstrap-ArtifactBucketName', outputs: [{ key: 'ArtifactBucketName', value: 'tap-artifacts-1-eu-west-1' }] },
+    stdout: [/output\s+value\n-+\s+-+\nArtifactBucketName\s+tap-artifacts-1-eu-west-1/, '✓ Artifact bucket tap-artifacts-1-eu-west-1 is ready (stack tap-dev-bootstrap; export tap-dev-bootstrap-ArtifactBucketName). Next: make deploy ENV=dev'], code: 0 },
+
+  // ── preconditions ──────────────────────────────────────────────────────────────────────────
+  { name: 'D-2: credentials for another account', outcome: precondition({ kind: 'guard', failure: { reason: 'account-mismatch', file: 'params/dev.json', expected: '111122223333', identity: { account: '999999999999', arn: 'arn:aws:sts::999999999999:assumed-role/platform-deployer/ci' } } }),
+    stderr: ['error params/dev.json deploys to account 111122223333, but the credentials are for account 999999999999 (arn:aws:sts::999999999999:assumed-role/platform-deployer/ci). Switch to credentials for 111122223333 (e.g. AWS_PROFILE) and retry.', '  Nothing was changed in AWS.'], code: 4 },
+  { name: 'D-2: a configured region that disagrees', outcome: precondition({ kind: 'guard', failure: { reason: 'region-mismatch', file: 'params/dev.json', expected: 'eu-west-1', configured: { region: 'us-east-1', source: 'AWS_REGION' } } }),
+    stderr: ["error params/dev.json deploys to eu-west-1, but AWS_REGION says us-east-1. Unset it or set it to eu-west-1; the toolkit never deploys to a region other than the params file's."], code: 4 },
+  { name: 'D-2: no usable credentials names the standard chain', outcome: precondition({ kind: 'guard', failure: { reason: 'no-credentials', unusable: true } }),
+    stderr: [/^error no usable AWS credentials\. Searched the standard chain: environment variables \(AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY\/AWS_SESSION_TOKEN\), AWS_PROFILE/m], code: 4 },
+  { name: 'D-2: refused credentials say why', outcome: precondition({ kind: 'guard', failure: { reason: 'no-credentials', unusable: true, error: { code: 'ExpiredToken', message: 'expired' } } }),
+    stderr: [/^error no usable AWS credentials \(ExpiredToken: expired\)\. Searched the standard chain/m], code: 4 },
+  { name: 'D-2: STS could not be asked', outcome: precondition({ kind: 'guard', failure: { reason: 'sts-failed', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } } }),
+    stderr: ["error could not confirm the caller's account with STS GetCallerIdentity: ECONNREFUSED: connect ECONNREFUSED"], code: 4 },
+  { name: 'D-7: a diff while another operation runs', command: 'diff', outcome: precondition({ kind: 'stack-busy', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }),
+    stderr: ['error tap-dev is UPDATE_IN_PROGRESS: another operation is running. Diff after it finishes (make deploy ENV=dev follows it).'], code: 4 },
+  { name: 'D-10: a destroy while another operation runs', command: 'destroy', outcome: precondition({ kind: 'stack-busy', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }),
+    stderr: ['error tap-dev is UPDATE_IN_PROGRESS; destroy it after that operation ends (make deploy ENV=dev follows it).'], code: 4 },
+  { name: 'D-8: a failed first create: its cause, and both ways out', outcome: precondition({ kind: 'failed-create', stack: { stackName: 'tap-dev', status: 'ROLLBACK_COMPLETE' }, last: { rootCause: ROOT_CAUSE, rollbackFailures: [], skip: [] } }),
+    stderr: ['error tap-dev is ROLLBACK_COMPLETE: its first create failed, and CloudFormation cannot update a stack that was never created.', '  Root cause of the last operation:', '    Registry › AWS::ECR::Repository FrontendRepository CREATE_FAILED at 09:03:53', "    make deploy ENV=dev ARGS='--replace-failed-stack'   (deletes it, then creates; tap deploy --env dev --replace-failed-stack)", '    make destroy ENV=dev, then make deploy ENV=dev'], code: 4 },
+  { name: 'D-8: an unfinished rollback points to continue-rollback', outcome: precondition({ kind: 'rollback-unfinished', stack: { stackName: 'tap-dev', status: 'UPDATE_ROLLBACK_FAILED' }, last: { rollbackFailures: [LOG_GROUP], skip: ['Services.Frontend.LogGroup'] } }),
+    stderr: ['error tap-dev is UPDATE_ROLLBACK_FAILED; it takes no change set in this state.', '  Failed while rolling back (1):', '    Services/Frontend › AWS::Logs::LogGroup LogGroup UPDATE_FAILED at 09:03:53: Log group /tap/dev/frontend was deleted outside CloudFormation', '  Finish the rollback first: make continue-rollback ENV=dev (tap continue-rollback --env dev); it names the resources that failed to roll back and how to skip them.'], code: 4 },
+  { name: 'D-8: any other stuck state', outcome: precondition({ kind: 'stuck', stack: { stackName: 'tap-dev', status: 'DELETE_FAILED', statusReason: 'bucket not empty' } }),
+    stderr: ['error tap-dev is DELETE_FAILED (bucket not empty); it takes no change set in this state.', '  Resolve it in the CloudFormation console, then deploy again.'], code: 4 },
+  { name: 'D-3: a missing artifact bucket names make bootstrap', outcome: precondition({ kind: 'bucket-missing', bucket: 'tap-artifacts-111122223333-eu-west-1', accountId: '111122223333' }),
+    stderr: ['error the artifact bucket tap-artifacts-111122223333-eu-west-1 does not exist in account 111122223333.', '  Create it once per environment: make bootstrap ENV=dev'], code: 4 },
+  { name: 'D-3: an artifact bucket of another owner', outcome: precondition({ kind: 'bucket-not-owned', bucket: 'b', accountId: '1', file: 'params/dev.json' }),
+    stderr: ['error the artifact bucket b is not owned by account 1 (or this role may not read it). Check deployment.artifactBucket in params/dev.json.'], code: 4 },
+  { name: 'D-1: a bucket no bootstrap stack manages', command: 'bootstrap', outcome: precondition({ kind: 'bucket-unmanaged', bucket: 'tap-artifacts-111122223333-eu-west-1', accountId: '111122223333', stackName: 'tap-dev-bootstrap', file: 'params/dev.json' }),
+    stderr: ['error bucket tap-artifacts-111122223333-eu-west-1 already exists in account 111122223333 but no tap-dev-bootstrap stack manages it. Delete or import it, or name another bucket in params/dev.json.'], code: 4 },
+  { name: 'D-1: a bucket name taken in another account', command: 'bootstrap', outcome: precondition({ kind: 'bucket-in-other-account', bucket: 'b', file: 'params/dev.json' }),
+    stderr: ['error bucket b exists in another account (bucket names are global). Name another bucket in params/dev.json.'], code: 4 },
+  { name: 'D-6: another operation started during approval', outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'ValidationError', message: 'Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.' } }),
+    stderr: ['error the change set could not be executed: ValidationError: Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.', '  Another operation may have started on tap-dev meanwhile; make deploy ENV=dev follows it.'], code: 4 },
+  { name: 'D-9: outputs of a stack not deployed', command: 'outputs', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: false }),
+    stderr: ['error tap-dev is not deployed; nothing to show. Deploy it: make deploy ENV=dev'], code: 4 },
+  { name: 'D-9: outputs of a stack that only awaits review', command: 'outputs', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: true }),
+    stderr: ['error tap-dev is not deployed (only a change set awaits review); nothing to show. Deploy it: make deploy ENV=dev'], code: 4 },
+  { name: 'D-11: drift of a stack not deployed', command: 'drift', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: false }),
+    stderr: ['error tap-dev is not deployed; nothing to check. Deploy it: make deploy ENV=dev'], code: 4 },
+  { name: 'D-8: continue-rollback with no failed rollback', command: 'continue-rollback', outcome: precondition({ kind: 'no-failed-rollback', stackName: 'tap-dev', status: 'UPDATE_COMPLETE' }),
+    stderr: ['error tap-dev is UPDATE_COMPLETE; there is no failed rollback to continue.'], code: 4 },
+  { name: 'D-11: an endpoint without drift detection', command: 'drift', outcome: precondition({ kind: 'drift-unsupported', error: { code: 'InternalFailure', message: 'not yet implemented' } }),
+    stderr: ['error this endpoint does not implement drift detection (InternalFailure: not yet implemented)'], code: 4 },
+
+  // ── following an operation ─────────────────────────────────────────────────────────────────
+  { name: 'D-7: Ctrl-C stops watching; CloudFormation carries on', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS', elapsedMs: 65_000, operation: 'deploy' },
+    stderr: ['interrupted stopped watching after 1m05s; nothing was cancelled.', '  CloudFormation carries on: tap-dev is UPDATE_IN_PROGRESS.', '  Re-attach with make deploy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
+  { name: 'D-10: an interrupted delete re-attaches with destroy', command: 'destroy', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'DELETE_IN_PROGRESS', elapsedMs: 3_000, operation: 'delete' },
+    stderr: ['  Re-attach with make destroy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
+  { name: 'D-7: losing contact while watching', outcome: { type: 'lost-contact', stackName: 'tap-dev', error: { code: 'ECONNRESET', message: 'socket hang up' }, elapsedMs: 40_000, lastStatus: 'UPDATE_IN_PROGRESS', statusNow: 'UPDATE_IN_PROGRESS' },
+    stderr: ['error lost contact with CloudFormation after 40s (ECONNRESET: socket hang up).', '  The operation continues in AWS (tap-dev is UPDATE_IN_PROGRESS). Re-attach with make deploy ENV=dev.'], code: 1 },
+  { name: 'D-8: a failed first create, rolled back: remove the empty stack', outcome: { type: 'rolled-back', operation: 'deploy', failure: report('ROLLBACK_COMPLETE', { rootCause: ROOT_CAUSE }) },
+    stderr: ['deployment failed tap-dev is ROLLBACK_COMPLETE', '    Registry › AWS::ECR::Repository FrontendRepository CREATE_FAILED at 09:03:53', "    make deploy ENV=dev ARGS='--replace-failed-stack'     (deletes the failed stack, then creates; tap deploy --env dev --replace-failed-stack)", '    make destroy ENV=dev     (deletes it; then make deploy ENV=dev)'], code: 7 },
+  { name: 'D-8: a failed rollback names continue-rollback with --skip, for make and tap', outcome: { type: 'rollback-failed', operation: 'deploy', failure: report('UPDATE_ROLLBACK_FAILED', { rollbackFailures: [LOG_GROUP], skip: ['Services.Frontend.LogGroup'] }) },
+    stderr: ['  CloudFormation reported no resource failure; see the events above.', '  Failed while rolling back (1):', "    make continue-rollback ENV=dev ARGS='--skip Services.Frontend.LogGroup'", '    tap continue-rollback --env dev --skip Services.Frontend.LogGroup'], code: 8 },
+  { name: 'D-10: a delete that failed names what is left and destroy again', command: 'destroy', outcome: { type: 'delete-failed', operation: 'delete', failure: report('DELETE_FAILED', { rootCause: failed('Registry', 'FrontendRepository', 'AWS::ECR::Repository', 'DELETE_FAILED', 'The repository cannot be deleted because it still contains images'), otherFailures: [failed('Network', 'AccessLogBucket', 'AWS::S3::Bucket', 'DELETE_FAILED', 'The bucket you tried to delete is not empty')] }) },
+    stderr: ['destroy failed tap-dev is DELETE_FAILED', '    Registry › AWS::ECR::Repository FrontendRepository DELETE_FAILED at 09:03:53', '  Other failures (1):', '    Network › AWS::S3::Bucket AccessLogBucket DELETE_FAILED at 09:03:53: The bucket you tried to delete is not empty', '    Some resources could not be deleted (above). Fix them (e.g. empty a bucket), then run make destroy ENV=dev again.'], code: 12 },
+
+  // ── destroy ────────────────────────────────────────────────────────────────────────────────
+  { name: 'D-10: destroyed (the progress already said so)', command: 'destroy', outcome: { type: 'destroyed', stackName: 'tap-dev' }, stdout: [], code: 0 },
+  { name: 'D-10: nothing to destroy', command: 'destroy', outcome: { type: 'nothing-to-destroy', stackName: 'tap-dev' }, stdout: ['✓ tap-dev does not exist; nothing to destroy.'], code: 0 },
+  { name: 'D-10: no terminal and no --confirm is bad input', command: 'destroy', outcome: { type: 'unconfirmed', stackName: 'tap-dev' },
+    stderr: ['error command line: --confirm: is required without a terminal: --confirm tap-dev', 'Nothing was changed in AWS.'], code: 2 },
+  { name: 'D-10: the stack name typed wrong', command: 'destroy', outcome: { type: 'declined', what: { kind: 'destroy' } }, stdout: ['Not confirmed; nothing was deleted.'], code: 6 },
+  { name: 'D-10 / P-DATA: prod is refused without --force', command: 'destroy', environment: 'prod', outcome: { type: 'refused', reason: { kind: 'retain', environment: 'prod' } },
+    stderr: ['refused prod keeps its data (DataProtection=retain): destroy is refused.', '  If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).'], code: 10 },
+  { name: 'D-10: termination protection needs --force', command: 'destroy', outcome: { type: 'refused', reason: { kind: 'termination-protection', stackName: 'tap-dev' } },
+    stderr: ['refused tap-dev has termination protection on; add --force to turn it off and delete.'], code: 10 },
+
+  // ── drift, outputs, continue-rollback ──────────────────────────────────────────────────────
+  { name: 'D-11: unexpected drift fails with exit 11', command: 'drift',
+    outcome: { type: 'drifted', stackName: 'tap-dev', report: { stacks: [{ path: '', stackId: 'r', status: 'IN_SYNC', detection: 'complete' }, { path: 'Services/Frontend', stackId: 'f', status: 'DRIFTED', detection: 'complete' }], drifted: [{ path: 'Services/Frontend', drift: { logicalId: 'TaskRole', resourceType: 'AWS::IAM::Role', status: 'MODIFIED', differences: [{ path: '/Policies/0/PolicyDocument/Statement/0/Action', expected: 'secretsmanager:GetSecretValue', actual: 'secretsmanager:*', type: 'NOT_EQUAL' }] } }] } },
+    stdout: [/tap-dev\s+IN_SYNC\s+complete/, /Services\/Frontend\s+DRIFTED\s+complete/, /Services\/Frontend\s+TaskRole\s+AWS::IAM::Role\s+MODIFIED\s+\/Policies\/0\/PolicyDocument\/Statement\/0\/Action: secretsmanager:GetSecretValue → secretsmanager:\*/, 'Report written to .tap/dev/drift.json.'],
+    stderr: ['drifted 1 resource differs from the templates. A deploy does not revert drift on properties it does not change; fix them in the console, or change the templates to match.'], code: 11 },
+  { name: 'D-11: expected drift is listed, labelled, and passes', command: 'drift',
+    outcome: { type: 'in-sync', stackName: 'tap-dev', report: { stacks: [{ path: '', stackId: 'r', status: 'DRIFTED', detection: 'complete' }], drifted: [{ path: 'Services/Frontend', drift: { logicalId: 'Service', resourceType: 'AWS::ECS::Service', status: 'MODIFIED', differences: [{ path: '/DesiredCount', expected: '2', actual: '6', type: 'NOT_EQUAL' }] }, expected: 'expected: Application Auto Scaling sets the desired count' }] } },
+    stdout: [/MODIFIED \(expected\)/, 'Services/Frontend/Service: expected: Application Auto Scaling sets the desired count', '✓ No unexpected drift in 1 stacks.'], code: 0 },
+  { name: 'D-11: a failed detection is an incomplete result', command: 'drift',
+    outcome: { type: 'drift-incomplete', stackName: 'tap-dev', report: { stacks: [{ path: '', stackId: 'r', status: 'UNKNOWN', detection: 'failed', reason: 'timeout' }, { path: 'Network', stackId: 'n', status: 'UNKNOWN', detection: 'failed' }], drifted: [] } },
+    stdout: [/tap-dev\s+UNKNOWN\s+failed: timeout/], stderr: ['error drift detection failed on tap-dev, Network; the result is incomplete.'], code: 1 },
+  { name: 'D-9: outputs as tables, saved with the stack state', command: 'outputs', outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
+    stdout: [/Outputs of tap-dev\noutput\s+value/, 'Written to .tap/dev/outputs.json (UPDATE_COMPLETE, last changed 2026-10-12T09:03:53.000Z).'], code: 0 },
+  { name: 'D-9: outputs as JSON', command: 'outputs', json: true, outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
+    stdout: [`${JSON.stringify(OUTPUTS, null, 2)}\n`], code: 0 },
+  { name: 'D-8: a rollback continued (the progress already said so)', command: 'continue-rollback', outcome: { type: 'rollback-continued', stackName: 'tap-dev' }, stdout: [], code: 0 },
+  { name: 'D-8: without a terminal or --yes nothing is started; the command to run names the skips', command: 'continue-rollback', outcome: { type: 'not-started', stackName: 'tap-dev', skip: ['Services.Frontend.LogGroup'] },
+    stdout: ["Not started (no terminal to ask, and no --yes). To continue the rollback of tap-dev, skipping Services.Frontend.LogGroup: make continue-rollback ENV=dev ARGS='--skip Services.Frontend.LogGroup --yes'"], code: 5 },
+  { name: 'D-8: declined at the prompt', command: 'continue-rollback', outcome: { type: 'declined', what: { kind: 'continue-rollback' } }, stdout: ['Declined; nothing was started.'], code: 6 },
+];
+
+function render(row: Row): { stdout: string; stderr: string; root: string } {
+  const out = new Capture();
+  const err = new Capture();
+  const output = { out, err, color: false };
+  const style = styler(false);
+  const masker = createMasker([], []);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-render-'));
+  renderOutcome(row.outcome, {
+    command: row.command ?? 'deploy',
+    environment: row.environment ?? 'dev',
+    say: sayTo(output, style, masker),
+    style,
+    output,
+    root,
+    masker,
+    apiCalls: () => 8,
+    ...(row.reviewFile ? { reviewFile: row.reviewFile } : {}),
+    json: row.json ?? false,
+  });
+  return { stdout: out.text, stderr: err.text, root };
+}
+
+const contains = (text: string, expected: string | RegExp) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+
+for (const row of ROWS) {
+  test(`${row.name} (exit ${row.code})`, () => {
+    const { stdout, stderr } = render(row);
+    assert.is(exitCodeOf(row.outcome), row.code);
+    for (const expected of row.stdout ?? []) assert.ok(contains(stdout, expected), `stdout lacks ${expected}:\n${stdout}`);
+    for (const expected of row.stderr ?? []) assert.ok(contains(stderr, expected), `stderr lacks ${expected}:\n${stderr}`);
+    if (row.stdout !== undefined && row.stdout.length === 0) assert.is(stdout, '', 'nothing to add');
+    if (row.stderr === undefined) assert.is(stderr, '', 'success and narrative go to stdout');
+  });
+}
+
+test('D-9 / D-11: outputs.json and drift.json are written where the messages say', () => {
+  const outputs = render(ROWS.find((r) => r.outcome.type === 'outputs-read')!);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(outputs.root, '.tap/dev/outputs.json'), 'utf8')), OUTPUTS);
+  const drifted = render(ROWS.find((r) => r.outcome.type === 'drifted')!);
+  assert.is(JSON.parse(fs.readFileSync(path.join(drifted.root, '.tap/dev/drift.json'), 'utf8')).drifted.length, 1);
+});
+
+test('every outcome type and every precondition kind has a row here (a new one needs its words tested)', () => {
+  const types = new Set(ROWS.map((r) => r.outcome.type));
+  assert.equal(Object.keys(OUTCOME_EXIT_CODES).filter((t) => !types.has(t as Outcome['type'])), []);
+  const kinds = new Set(ROWS.flatMap((r) => (r.outcome.type === 'precondition' ? [r.outcome.reason.kind] : [])));
+  // A Record over every kind: a new kind does not compile until it is listed here.
+  const allKinds = {
+    guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
+    'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
+  } satisfies Record<PreconditionReason['kind'], 0>;
+  assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
+});
+
+test.run();
