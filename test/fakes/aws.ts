@@ -1128,9 +1128,12 @@ export class FakeAws {
       for (const change of [...done].reverse()) {
         const state = () => stack.resources.get(change.logicalId);
         if (change.type === 'AWS::CloudFormation::Stack') {
-          const child = this.stacks.get(state()?.physicalId ?? '');
+          // The child is known from its change set: its resource entry is only set as the steps run.
+          const nestedChangeSet = change.nestedChangeSetId ? this.changeSets.get(change.nestedChangeSetId) : undefined;
+          const child = this.stacks.get(nestedChangeSet?.stackId ?? state()?.physicalId ?? '');
           script.step(() => this.event(stack, change.logicalId, change.type, 'DELETE_IN_PROGRESS', undefined, child?.stackId));
-          if (child) this.deleteTree(script, child, false, 'rollback-of-create');
+          // A child that rolled its own create back has nothing left to delete but itself.
+          if (child) this.deleteTree(script, child, false, nestedChangeSet);
         } else {
           script.step(() => this.event(stack, change.logicalId, change.type, 'DELETE_IN_PROGRESS', undefined, state()?.physicalId || undefined));
         }
@@ -1241,53 +1244,62 @@ export class FakeAws {
 
   /**
    * Deletes a stack and everything in it (reverse template order), as steps; the result is known
-   * when the steps have run. `when` is 'rollback-of-create' when the operation that created the
-   * stack is rolled back (RetainExceptOnCreate resources go then).
+   * when the steps have run. `createdBy` is the change set whose create is being rolled back: its
+   * resources are only there once the steps before run, and RetainExceptOnCreate ones go then.
    */
-  private deleteTree(script: Script, stack: FakeStack, userInitiated = false, when: 'delete' | 'rollback-of-create' = 'delete'): () => boolean {
+  private deleteTree(script: Script, stack: FakeStack, userInitiated = false, createdBy?: FakeChangeSet): () => boolean {
+    const when = createdBy ? 'rollback-of-create' : 'delete';
     script.step(() => this.stackEvent(stack, 'DELETE_IN_PROGRESS', userInitiated ? 'User Initiated' : undefined));
-    const order = Object.keys(stack.template?.Resources ?? {});
-    const resources = [...stack.resources.values()].sort((a, b) => order.indexOf(b.logicalId) - order.indexOf(a.logicalId));
+    const template = createdBy?.template ?? stack.template;
+    const order = Object.keys(template?.Resources ?? {});
+    const entries = createdBy
+      ? createdBy.changes.filter((c) => c.action !== 'Remove').map((c) => ({ logicalId: c.logicalId, type: c.type, nested: c.nestedChangeSetId ? this.changeSets.get(c.nestedChangeSetId) : undefined }))
+      : [...stack.resources.values()].map((r) => ({ logicalId: r.logicalId, type: r.type, nested: undefined }));
+    entries.sort((a, b) => order.indexOf(b.logicalId) - order.indexOf(a.logicalId));
     const failed: string[] = [];
-    for (const resource of resources) {
-      if (resource.type === 'AWS::CloudFormation::Stack') {
-        const child = this.stacks.get(resource.physicalId);
-        script.step(() => this.event(stack, resource.logicalId, resource.type, 'DELETE_IN_PROGRESS', undefined, resource.physicalId));
-        const childOk = child ? this.deleteTree(script, child, false, when) : () => true;
+    for (const entry of entries) {
+      const resource = () => stack.resources.get(entry.logicalId);
+      if (entry.type === 'AWS::CloudFormation::Stack') {
+        const child = entry.nested ? this.stacks.get(entry.nested.stackId) : this.stacks.get(resource()?.physicalId ?? '');
+        script.step(() => this.event(stack, entry.logicalId, entry.type, 'DELETE_IN_PROGRESS', undefined, child?.stackId));
+        const childOk = child ? this.deleteTree(script, child, false, entry.nested) : () => true;
         script.step(() => {
+          const state = resource();
+          if (!state) return;
           if (childOk()) {
-            stack.resources.delete(resource.logicalId);
-            this.bury(stack, resource, 'DELETE_COMPLETE');
-            this.event(stack, resource.logicalId, resource.type, 'DELETE_COMPLETE', undefined, resource.physicalId);
+            stack.resources.delete(entry.logicalId);
+            this.bury(stack, state, 'DELETE_COMPLETE');
+            this.event(stack, entry.logicalId, entry.type, 'DELETE_COMPLETE', undefined, state.physicalId);
           } else {
-            failed.push(resource.logicalId);
-            resource.status = 'DELETE_FAILED';
-            this.event(stack, resource.logicalId, resource.type, 'DELETE_FAILED', `Embedded stack ${resource.physicalId} was not successfully deleted: The following resource(s) failed to delete: [${[...(child?.resources.keys() ?? [])].join(', ')}].`, resource.physicalId);
+            failed.push(entry.logicalId);
+            state.status = 'DELETE_FAILED';
+            this.event(stack, entry.logicalId, entry.type, 'DELETE_FAILED', `Embedded stack ${state.physicalId} was not successfully deleted: The following resource(s) failed to delete: [${[...(child?.resources.keys() ?? [])].join(', ')}].`, state.physicalId);
           }
         });
         continue;
       }
-      const retained = this.keeps(stack, resource, when);
-      const stuck = this.takeFailure(stack.path, resource.logicalId, 'forward');
-      script.step(() => this.event(stack, resource.logicalId, resource.type, 'DELETE_IN_PROGRESS', undefined, resource.physicalId));
+      const stuck = createdBy ? undefined : this.takeFailure(stack.path, entry.logicalId, 'forward');
+      script.step(() => this.event(stack, entry.logicalId, entry.type, 'DELETE_IN_PROGRESS', undefined, resource()?.physicalId || undefined));
       script.step(() => {
-        if (retained) {
-          stack.resources.delete(resource.logicalId);
-          this.bury(stack, resource, 'DELETE_SKIPPED');
-          this.event(stack, resource.logicalId, resource.type, 'DELETE_SKIPPED', undefined, resource.physicalId);
+        const state = resource();
+        if (!state) return;
+        if (this.keeps(stack, state, when)) {
+          stack.resources.delete(entry.logicalId);
+          this.bury(stack, state, 'DELETE_SKIPPED');
+          this.event(stack, entry.logicalId, entry.type, 'DELETE_SKIPPED', undefined, state.physicalId);
           return;
         }
-        const reason = stuck?.reason ?? this.cannotDelete(resource);
+        const reason = stuck?.reason ?? this.cannotDelete(state);
         if (reason) {
-          failed.push(resource.logicalId);
-          resource.status = 'DELETE_FAILED';
-          this.event(stack, resource.logicalId, resource.type, 'DELETE_FAILED', reason, resource.physicalId);
+          failed.push(entry.logicalId);
+          state.status = 'DELETE_FAILED';
+          this.event(stack, entry.logicalId, entry.type, 'DELETE_FAILED', reason, state.physicalId);
           return;
         }
-        this.deleteOutside(resource);
-        stack.resources.delete(resource.logicalId);
-        this.bury(stack, resource, 'DELETE_COMPLETE');
-        this.event(stack, resource.logicalId, resource.type, 'DELETE_COMPLETE', undefined, resource.physicalId);
+        this.deleteOutside(state);
+        stack.resources.delete(entry.logicalId);
+        this.bury(stack, state, 'DELETE_COMPLETE');
+        this.event(stack, entry.logicalId, entry.type, 'DELETE_COMPLETE', undefined, state.physicalId);
       });
     }
     script.step(() => {
