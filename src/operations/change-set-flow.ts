@@ -230,7 +230,9 @@ function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameter
 
 async function executeReviewed(c: Connection, io: OperationIo, target: DeployTarget, artifact: ReviewArtifact, options: FlowOptions): Promise<FlowEnd> {
   const { cfn } = c.session.port;
-  const stack = await cfn.describeStack(artifact.stackId || target.stackName);
+  // By name: the stack that would be executed on now. (By the reviewed ARN, a stack deleted and
+  // created again answers as the deleted one, and the review would call it gone.)
+  const stack = await cfn.describeStack(target.stackName);
   const changeSet = await cfn.describeChangeSet(artifact.changeSet.id, { includePropertyValues: false });
   const root = target.stacks[0];
   const reasons = staleness(artifact, {
