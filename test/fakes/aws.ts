@@ -657,7 +657,7 @@ export class FakeAws {
       case 'AWS::Logs::LogGroup':
         return typeof properties?.['LogGroupName'] === 'string' ? properties['LogGroupName'] : `${stack.stackName}-${logicalId}-${suffix}`;
       case 'AWS::KMS::Key':
-        return `${suffix.toLowerCase().slice(1)}-0000-4000-8000-${logicalId.toLowerCase().slice(0, 12).padEnd(12, '0')}`;
+        return `${suffix.slice(-8)}-0000-4000-8000-${logicalId.toLowerCase().slice(0, 12).padEnd(12, '0')}`;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
         return `arn:aws:elasticloadbalancing:${this.region}:${this.account}:loadbalancer/app/${typeof properties?.['Name'] === 'string' ? properties['Name'] : logicalId}/${suffix.toLowerCase()}`;
       default:
