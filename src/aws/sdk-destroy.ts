@@ -100,7 +100,8 @@ export function createDestroyGroups(ctx: DestroyAdapterContext): { elbv2: LoadBa
     logGroupExists: (name) =>
       ctx.call('logs.logGroupExists', async () => {
         const { sdk, client } = await logsSdk();
-        // One page is enough: an exact name sorts before every longer name with it as prefix.
+        // One result is enough: results are ASCII-sorted by name, so the exact name comes before every
+        // longer one it prefixes (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html).
         const answer = await client.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
         return (answer.logGroups ?? []).some((g) => g.logGroupName === name);
       }),

@@ -187,6 +187,8 @@ interface ReleaseTarget {
   /** Whether the resource at this address is what the option releases. */
   readonly fits: (stackTemplate: TemplateJson, logicalId: string, type: string) => boolean;
   readonly expected: string;
+  /** What any other resource is, for this option. */
+  readonly other: string;
 }
 
 const RELEASE_TARGETS: Readonly<Record<ReleaseOption, ReleaseTarget>> = {
@@ -194,11 +196,13 @@ const RELEASE_TARGETS: Readonly<Record<ReleaseOption, ReleaseTarget>> = {
     option: 'allow-replace',
     fits: (_template, _id, type) => isStatefulType(type),
     expected: `a stateful resource (${Object.keys(STATEFUL_RESOURCE_TYPES).join(', ')})`,
+    other: 'which holds no data',
   },
   'allow-update': {
     option: 'allow-update',
     fits: (template, id) => frozenRulesOf(template).includes(id),
     expected: 'an ECS-managed listener rule (an AWS::ElasticLoadBalancingV2::ListenerRule with the tap:ecs-managed-listener-rule marker)',
+    other: 'which is no ECS-managed listener rule',
   },
 };
 
@@ -231,7 +235,7 @@ export function releaseProblems(option: ReleaseOption, values: readonly string[]
     if (resource.fits) return [];
     const inside = fitting.filter((address) => address.startsWith(`${value}/`) && !address.slice(value.length + 1).includes('/'));
     const hint = inside.length > 0 ? `; the ones in it are: ${inside.join(', ')}` : '';
-    return [problem(`${quote(value)} is an ${resource.type}: --${option} names ${target.expected}${hint}`)];
+    return [problem(`${quote(value)} is an ${resource.type}, ${target.other}: --${option} names ${target.expected}${hint}`)];
   });
 }
 

@@ -124,10 +124,10 @@ test('P-DEPLOY: --allow-update is checked before any AWS call: a malformed addre
   assert.equal(problems([RULE, 'Services/Frontend/RetiredRule']), [], 'a marked rule, or one the templates no longer have (being removed)');
   assert.equal(problems(['Services/Frontend/*']), [['--allow-update', '"Services/Frontend/*" is not a Path/LogicalId address: logical ids (letters and digits) joined by "/", e.g. Services/Frontend/ProdListenerRule']]);
   assert.equal(problems(['services/frontend/prodlistenerrule']), [['--allow-update', '"services/frontend/prodlistenerrule" matches no resource; did you mean "Services/Frontend/ProdListenerRule"? (logical ids are case-sensitive)']]);
-  assert.match(problems(['Services/Frontend/LogGroup'])[0][1], /is an AWS::Logs::LogGroup: --allow-update names an ECS-managed listener rule/);
+  assert.match(problems(['Services/Frontend/LogGroup'])[0][1], /is an AWS::Logs::LogGroup, which is no ECS-managed listener rule: --allow-update names an ECS-managed listener rule/);
   assert.match(problems(['Services/Frontend'])[0][1], /the ones in it are: Services\/Frontend\/ProdListenerRule$/);
   // And --allow-replace does not take a rule.
-  assert.match(releaseProblems('allow-replace', [RULE], stacks)[0].message, /is an AWS::ElasticLoadBalancingV2::ListenerRule: --allow-replace names a stateful resource/);
+  assert.match(releaseProblems('allow-replace', [RULE], stacks)[0].message, /is an AWS::ElasticLoadBalancingV2::ListenerRule, which holds no data: --allow-replace names a stateful resource/);
 });
 
 test('P-DEPLOY (words): the CLI refuses with exit 10 and names the --allow-update to run; a wrong address is exit 2 with no AWS call', async () => {
