@@ -183,6 +183,8 @@ export interface S3Port {
   /** One page of every object version and delete marker. */
   listObjectVersions(bucket: string, expectedOwner: string, token?: string): Promise<{ objects: ObjectVersion[]; next?: string }>;
   deleteObjects(bucket: string, expectedOwner: string, objects: readonly ObjectVersion[]): Promise<void>;
+  /** DeleteBucket (it must be empty); `false` when it was already gone. */
+  deleteBucket(bucket: string, expectedOwner: string): Promise<boolean>;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -317,9 +319,21 @@ export interface ResourceDrift {
   readonly differences: readonly PropertyDifference[];
 }
 
+/** ListStacks' summary of a stack (deleted ones are listed for 90 days). */
+export interface StackSummary {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly status: StackStatus;
+  readonly deletionTime?: Date;
+  /** Set on nested stacks. */
+  readonly parentId?: string;
+}
+
 export interface CloudFormationPort {
   /** `undefined` when no such stack (by name: not deleted; by ARN: deleted ones answer too). */
   describeStack(stack: string): Promise<StackDescription | undefined>;
+  /** One page of ListStacks with these statuses. */
+  listStacks(statuses: readonly StackStatus[], nextToken?: string): Promise<{ stacks: StackSummary[]; nextToken?: string }>;
   /** The template as submitted (TemplateStage Original). */
   getTemplate(stack: string): Promise<string>;
   createChangeSet(request: CreateChangeSetRequest): Promise<{ id: string; stackId: string }>;
@@ -368,6 +382,46 @@ export interface EcsPort {
 export interface SecretsPort {
   /** DeleteSecret with ForceDeleteWithoutRecovery; `false` when it was already gone. */
   forceDeleteSecret(secretId: string): Promise<boolean>;
+  /** DescribeSecret: whether it exists (one scheduled for deletion still does: its name is taken). */
+  secretExists(secretId: string): Promise<boolean>;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Destroy: the ALB's deletion protection, and deleting what a DataProtection=delete tree retains   */
+/* (ECR repositories, log groups, KMS keys). Each method is one request; "does not exist" is a     */
+/* value, so every deletion is safe to repeat.                                                      */
+/* ---------------------------------------------------------------------------------------------- */
+
+export interface LoadBalancingPort {
+  /** DescribeLoadBalancerAttributes' `deletion_protection.enabled`; `undefined` when no such load balancer. */
+  deletionProtection(loadBalancerArn: string): Promise<boolean | undefined>;
+  /** ModifyLoadBalancerAttributes `deletion_protection.enabled`. */
+  setDeletionProtection(loadBalancerArn: string, enabled: boolean): Promise<void>;
+}
+
+export interface RegistryPort {
+  /** DescribeRepositories of this one name. */
+  repositoryExists(repositoryName: string): Promise<boolean>;
+  /** DeleteRepository with `force` (its images go too); `false` when it was already gone. */
+  deleteRepository(repositoryName: string): Promise<boolean>;
+}
+
+export interface LogsPort {
+  /** DescribeLogGroups with the name as prefix, matched exactly. */
+  logGroupExists(logGroupName: string): Promise<boolean>;
+  /** DeleteLogGroup (its events go too); `false` when it was already gone. */
+  deleteLogGroup(logGroupName: string): Promise<boolean>;
+}
+
+/** API reference: KeyMetadata.KeyState. */
+export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'PendingReplicaDeletion', 'Unavailable', 'Updating'] as const;
+export type KeyState = (typeof KEY_STATES)[number] | Unrecognized;
+
+export interface KeysPort {
+  /** DescribeKey's KeyState; `undefined` when no such key. */
+  keyState(keyId: string): Promise<KeyState | undefined>;
+  /** ScheduleKeyDeletion after `pendingWindowInDays` (7-30); the date KMS gives. */
+  scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<Date | undefined>;
 }
 
 export interface AwsPort {
@@ -376,9 +430,14 @@ export interface AwsPort {
   readonly cfn: CloudFormationPort;
   readonly ecs: EcsPort;
   readonly secrets: SecretsPort;
+  // destroy (section above)
+  readonly elbv2: LoadBalancingPort;
+  readonly ecr: RegistryPort;
+  readonly logs: LogsPort;
+  readonly kms: KeysPort;
 }
 
-export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets'] as const satisfies readonly (keyof AwsPort)[];
+export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'ecr', 'logs', 'kms'] as const satisfies readonly (keyof AwsPort)[];
 
 /** The AWS connection a command works with. */
 export interface AwsSession {

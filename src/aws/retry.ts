@@ -74,6 +74,10 @@ function decoratePort(port: AwsPort, around: Around): AwsPort {
     cfn: decorateGroup(port.cfn, 'cfn', around),
     ecs: decorateGroup(port.ecs, 'ecs', around),
     secrets: decorateGroup(port.secrets, 'secrets', around),
+    elbv2: decorateGroup(port.elbv2, 'elbv2', around),
+    ecr: decorateGroup(port.ecr, 'ecr', around),
+    logs: decorateGroup(port.logs, 'logs', around),
+    kms: decorateGroup(port.kms, 'kms', around),
   } satisfies Record<(typeof SERVICE_GROUPS)[number], unknown>;
 }
 

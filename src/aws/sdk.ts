@@ -44,6 +44,7 @@ import {
   type Unrecognized,
 } from './port';
 import { endpointFor, type EnvironmentVariables } from './endpoint';
+import { createDestroyGroups } from './sdk-destroy';
 
 type Env = EnvironmentVariables;
 
@@ -238,6 +239,16 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
         const failed = answer.Errors ?? [];
         if (failed.length > 0) throw new AwsError('other', failed[0].Code ?? 'DeleteObjectsFailed', `could not delete ${failed.length} objects from ${bucket}: ${failed[0].Message ?? ''}`, 's3.deleteObjects');
       }),
+    async deleteBucket(bucket, expectedOwner) {
+      try {
+        await clients.s3.send(new s3Sdk.DeleteBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 's3.deleteBucket');
+        if (classified.httpStatus === 404) return false;
+        throw classified;
+      }
+    },
   };
 
   const toStack = (stack: import('@aws-sdk/client-cloudformation').Stack): StackDescription => ({
@@ -292,6 +303,20 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
   };
 
   const cfn: CloudFormationPort = {
+    listStacks: (statuses, nextToken) =>
+      call('cfn.listStacks', async () => {
+        const answer = await clients.cfn.send(new cfnSdk.ListStacksCommand({ StackStatusFilter: statuses.filter((s) => !s.startsWith('unrecognized:')) as import('@aws-sdk/client-cloudformation').StackStatus[], ...(nextToken ? { NextToken: nextToken } : {}) }));
+        return {
+          stacks: (answer.StackSummaries ?? []).map((summary) => ({
+            stackId: summary.StackId ?? '',
+            stackName: summary.StackName ?? '',
+            status: recognize(STACK_STATUSES, summary.StackStatus),
+            ...(summary.DeletionTime ? { deletionTime: summary.DeletionTime } : {}),
+            ...(summary.ParentId ? { parentId: summary.ParentId } : {}),
+          })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
     async describeStack(stack) {
       try {
         const answer = await clients.cfn.send(new cfnSdk.DescribeStacksCommand({ StackName: stack }));
@@ -509,7 +534,17 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
         throw classified;
       }
     },
+    async secretExists(secretId) {
+      try {
+        await clients.secrets.send(new smSdk.DescribeSecretCommand({ SecretId: secretId }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 'secrets.secretExists');
+        if (classified.code === 'ResourceNotFoundException') return false;
+        throw classified;
+      }
+    },
   };
 
-  return { sts, s3, cfn, ecs, secrets };
+  return { sts, s3, cfn, ecs, secrets, ...createDestroyGroups({ region, env, call, classify: classifySdkError, recognize }) };
 }

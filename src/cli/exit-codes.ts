@@ -25,7 +25,7 @@ export const EXIT = {
   rollbackFailed: 8,
   /** The saved review no longer matches the templates, parameters or stack. */
   staleReview: 9,
-  /** A guardrail refused: prod data-loss change without --allow-replace, prod destroy without --force. */
+  /** A guardrail refused: prod data-loss change without --allow-replace, an ECS-managed listener rule update without --allow-update, a protected destroy without --force. */
   refused: 10,
   /** Drift detected by `tap drift`. */
   drifted: 11,
@@ -49,7 +49,7 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   7: 'deployment failed and was rolled back (the root cause is printed)',
   8: 'rollback failed too (UPDATE_ROLLBACK_FAILED): see `make continue-rollback`',
   9: 'the saved review is stale; nothing executed',
-  10: 'refused by a guardrail: prod data loss without `--allow-replace`, prod destroy without `--force`',
+  10: 'refused by a guardrail: prod data loss without `--allow-replace`, an ECS-managed listener rule update without `--allow-update`, a prod or protected destroy without `--force`',
   11: '`make drift` found drift the platform does not make on purpose',
   12: 'destroy ended in DELETE_FAILED; the message names what is left',
   130: 'interrupted; CloudFormation continues, and the next deploy attaches to it',

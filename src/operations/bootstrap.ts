@@ -41,7 +41,7 @@ export async function bootstrap(c: Connection, io: OperationIo): Promise<Bootstr
   const end = await runChangeSetFlow(c, io, target, { mode: 'deploy', force: false, allowReplace: [], replaceFailedStack: false });
   if (end.type !== 'applied' && end.type !== 'no-changes') return end;
   const stack = end.type === 'applied' ? end.stack : undefined;
-  if (stack) await applyProtections(c, io, stack);
+  if (stack) await applyProtections(c, io, stack, target.stacks, end.type === 'applied' && end.changed);
   const current = stack ? ((await cfn.describeStack(stack.stackId)) ?? stack) : undefined;
   return {
     type: 'bootstrapped',

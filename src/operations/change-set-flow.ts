@@ -7,9 +7,9 @@
  *   upload ─ content-addressed, HeadObject first
  *   change set ─ CREATE or UPDATE, nested; "no changes" is success
  *   review ─ tree + findings (and the artifact for `deploy --review`)          (diff stops here)
- *   guardrails ─ prod data-loss refusal unless --allow-replace
+ *   guardrails ─ prod data-loss refusal unless --allow-replace; ECS-managed listener rules unless --allow-update
  *   approval ─ a question to the io: prompt / --yes / left for review
- *   execute ─ policies relaxed for allowed resources only, progress, restore
+ *   execute ─ policies relaxed for released resources only, progress, restore
  *
  * It ends in `applied` (the caller finishes: protections, outputs) or in one of the deploy
  * outcomes (operation.ts).
@@ -22,7 +22,7 @@ import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, typ
 import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
-import { judgeDataLoss, protectionPlan, relaxPolicies } from './protection';
+import { isRefused, judgeGuardrails, protectionPlan, relaxPolicies, releasedAddresses, scopesFrom } from './protection';
 import { assembleReview } from './review/assemble';
 import { buildArtifact, parametersHash, staleness, tagsHash, type ReviewArtifact } from './review/artifact';
 import { collectReview } from './review/collect';
@@ -57,6 +57,8 @@ export interface FlowOptions {
   readonly review?: ReviewArtifact;
   /** `Path/LogicalId` of stateful resources this deploy may replace or delete (prod guardrail). */
   readonly allowReplace: readonly string[];
+  /** `Path/LogicalId` of ECS-managed listener rules this deploy may update or remove (every environment). */
+  readonly allowUpdate?: readonly string[];
   /** Delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it. */
   readonly replaceFailedStack: boolean;
 }
@@ -228,7 +230,9 @@ function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameter
 
 async function executeReviewed(c: Connection, io: OperationIo, target: DeployTarget, artifact: ReviewArtifact, options: FlowOptions): Promise<FlowEnd> {
   const { cfn } = c.session.port;
-  const stack = await cfn.describeStack(artifact.stackId || target.stackName);
+  // By name: the stack that would be executed on now. (By the reviewed ARN, a stack deleted and
+  // created again answers as the deleted one, and the review would call it gone.)
+  const stack = await cfn.describeStack(target.stackName);
   const changeSet = await cfn.describeChangeSet(artifact.changeSet.id, { includePropertyValues: false });
   const root = target.stacks[0];
   const reasons = staleness(artifact, {
@@ -270,13 +274,15 @@ interface ChangeSetRef {
 
 async function approveAndExecute(c: Connection, io: OperationIo, target: DeployTarget, review: Review, changeSet: ChangeSetRef, options: FlowOptions): Promise<FlowEnd> {
   const { cfn } = c.session.port;
-  const verdict = judgeDataLoss(review.findings.dataLoss, options.allowReplace, protectionPlan(c.env.stackParameters));
-  for (const address of verdict.unused) io.emit({ type: 'allow-replace-unused', address });
+  const plan = protectionPlan(c.env.stackParameters);
+  const verdict = judgeGuardrails(review.findings, { allowReplace: options.allowReplace, allowUpdate: options.allowUpdate ?? [] }, plan);
+  for (const unused of verdict.unused) io.emit({ type: 'release-unused', ...unused });
   const discard = () => discardChangeSet(cfn, changeSet.id, changeSet.createdStack ? target.stackName : undefined, changeSet.cleanupToken);
-  if (verdict.refused.length > 0) {
-    // A reviewed change set stays for its reviewer to execute with --allow-replace; a fresh one goes.
+  if (isRefused(verdict)) {
+    // A reviewed change set stays for its reviewer to execute naming each one; a fresh one goes.
     if (!changeSet.fromReviewFile) await discard();
-    return { type: 'refused', reason: { kind: 'data-loss', environment: c.env.name, findings: verdict.refused, changeSetDeleted: !changeSet.fromReviewFile } };
+    const { dataLoss, listenerRules } = verdict.refused;
+    return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted: !changeSet.fromReviewFile } };
   }
 
   const answer = await io.ask({
@@ -294,8 +300,9 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   }
 
   // Execute.
-  const relax = verdict.allowed.length > 0 && !changeSet.createdStack ? await relaxPolicies(cfn, changeSet.stackId, verdict.allowed) : undefined;
-  if (relax && relax.relaxed.length > 0) io.emit({ type: 'policy-relaxed', addresses: verdict.allowed.map((f) => f.address), stacks: relax.relaxed });
+  const released = releasedAddresses(verdict);
+  const relax = released.length > 0 && !changeSet.createdStack ? await relaxPolicies(cfn, changeSet.stackId, released, scopesFrom(plan, target.stacks)) : undefined;
+  if (relax && relax.relaxed.length > 0) io.emit({ type: 'policy-relaxed', addresses: released, stacks: relax.relaxed });
   try {
     const baseline = await latestEventId(cfn, changeSet.stackId);
     const started = await executeOnce(c, io, changeSet.id);

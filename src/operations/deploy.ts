@@ -1,7 +1,7 @@
 /**
  * `deploy` and `diff` of the platform (D-2 … D-9): the reviewed change-set flow
  * (change-set-flow.ts) over the packaged root and its nested stacks, then, after success, the prod
- * protections and the outputs of every stack.
+ * protections (protection.ts) and the outputs of every stack.
  */
 import { PROJECT } from '../catalog/platform';
 import type { StackDescription } from '../aws/port';
@@ -9,7 +9,8 @@ import { runChangeSetFlow, type DeployTarget, type FlowOptions } from './change-
 import type { Connection } from './connection';
 import type { DeployOutcome, OperationIo } from './operation';
 import { collectOutputs } from './outputs';
-import { ensureProtections, protectionPlan } from './protection';
+import { ensureProtections, protectionPlan, scopesFrom } from './protection';
+import type { TemplateJson } from '../core/template-json';
 import type { ReviewArtifact } from './review/artifact';
 
 export interface DeployOptions {
@@ -18,6 +19,8 @@ export interface DeployOptions {
   /** Execute exactly this reviewed change set (`deploy --review`), if nothing moved since. */
   readonly review?: ReviewArtifact;
   readonly allowReplace: readonly string[];
+  /** ECS-managed listener rules this deploy may update (absent: none). */
+  readonly allowUpdate?: readonly string[];
   readonly replaceFailedStack: boolean;
 }
 
@@ -47,7 +50,7 @@ export async function deploy(c: Connection, io: OperationIo, options: DeployOpti
   const end = await runChangeSetFlow(c, io, platformTarget(c), flow);
   if (end.type !== 'applied') return end;
   if (!end.stack) return { type: 'deployed', stackName: c.env.deployment.stackName };
-  await applyProtections(c, io, end.stack);
+  await applyProtections(c, io, end.stack, c.packaged.stacks, end.changed);
   const outputs = await collectOutputs(c.session.port.cfn, end.stack, c.env.name, c.runtime.serviceNames, c.masker, new Date(c.runtime.clock.now()));
   return end.changed ? { type: 'deployed', stackName: end.stack.stackName, outputs } : { type: 'no-changes', outputs };
 }
@@ -59,8 +62,15 @@ export async function diff(c: Connection, io: OperationIo, options: DiffOptions)
   return end.type === 'applied' ? { type: 'no-changes' } : end;
 }
 
-/** prod: termination protection on the root and the stack policy on every stack of the tree. */
-export async function applyProtections(c: Connection, io: OperationIo, stack: StackDescription): Promise<void> {
-  if (!protectionPlan(c.env.stackParameters).retain) return;
-  io.emit({ type: 'protections', report: await ensureProtections(c.session.port.cfn, stack.stackId, stack.terminationProtection) });
+/**
+ * The stack policies of the tree (ECS-managed listener rules everywhere; stateful resources and
+ * termination protection in prod), from the templates just deployed. After a deploy that changed
+ * nothing they are checked again only in prod: elsewhere the execution that deployed these
+ * templates set them, and the no-op deploy stays a handful of reads.
+ */
+export async function applyProtections(c: Connection, io: OperationIo, stack: StackDescription, templates: readonly { readonly path: string; readonly template: TemplateJson }[], changed: boolean): Promise<void> {
+  const plan = protectionPlan(c.env.stackParameters);
+  if (!plan.retain && !changed) return;
+  const report = await ensureProtections(c.session.port.cfn, stack.stackId, { plan, alreadyProtected: stack.terminationProtection, scopeOf: scopesFrom(plan, templates) });
+  if (report.retain || report.policiesSet.length > 0 || report.frozenRules.length > 0) io.emit({ type: 'protections', report });
 }

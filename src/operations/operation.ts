@@ -29,11 +29,11 @@ import type { DriftReport } from './drift';
 import type { OutputsDocument } from './outputs';
 import type { EcsDiagnosis, FailedResource } from './progress/failure';
 import type { OperationState, PathEvent, WatchedStatus } from './progress/state';
-import type { ProtectionReport } from './protection';
+import type { ProtectionReport, ReleaseOption } from './protection';
 import type { ReviewArtifact, StaleReason } from './review/artifact';
-import type { DataLossFinding, Review } from './review/model';
+import type { DataLossFinding, ListenerRuleFinding, Review } from './review/model';
 import type { SkipReason } from './skip';
-import type { OwnedResource } from './destroy';
+import type { CleanupResult, RetainedResource } from './retained';
 import type { GuardFailure } from './guard';
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -129,7 +129,8 @@ export type OperationEvent =
   | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
   | { readonly type: 'review-ready'; readonly review: Review; readonly from: 'new' | 'review-file' }
   | { readonly type: 'review-artifact'; readonly artifact: ReviewArtifact }
-  | { readonly type: 'allow-replace-unused'; readonly address: string }
+  /** A --allow-replace / --allow-update value that matches no finding of the change set. */
+  | { readonly type: 'release-unused'; readonly option: ReleaseOption; readonly address: string }
   | { readonly type: 'policy-relaxed'; readonly addresses: readonly string[]; readonly stacks: readonly string[] }
   | { readonly type: 'policy-restored' }
   | { readonly type: 'execute-answer-lost'; readonly code: string; readonly executionStatus: string }
@@ -146,12 +147,16 @@ export type OperationEvent =
       readonly stacks: number;
       readonly resources: number;
       readonly retain: boolean;
-      readonly buckets: readonly OwnedResource[];
-      readonly secrets: readonly OwnedResource[];
+      /** The stateful resources the templates retain: deleted after the stacks unless `retain`. */
+      readonly retained: readonly RetainedResource[];
+      /** Load balancers with deletion protection on (turned off before DeleteStack, with --force). */
+      readonly protectedLoadBalancers: readonly string[];
+      /** Finishing a destroy whose stacks are already gone: when they were deleted. */
+      readonly stacksDeletedAt?: Date;
     }
   | { readonly type: 'termination-protection-off' }
-  | { readonly type: 'bucket-emptied'; readonly bucket: string; readonly removed: number }
-  | { readonly type: 'secrets-deleted'; readonly deleted: number; readonly gone: number }
+  | { readonly type: 'deletion-protection-off'; readonly loadBalancer: string }
+  | { readonly type: 'retained-deleted'; readonly resource: RetainedResource; readonly outcome: CleanupResult }
   // continue-rollback
   | { readonly type: 'rollback-failed-found'; readonly stackName: string; readonly last: LastOperation }
   | { readonly type: 'skip-unknown'; readonly address: string; readonly candidates: readonly string[] }
@@ -209,9 +214,20 @@ export type Declined = {
 export type Refused = {
   readonly type: 'refused';
   readonly reason:
-    /** Prod data protection: stateful resources deleted or replaced without --allow-replace. */
-    | { readonly kind: 'data-loss'; readonly environment: string; readonly findings: readonly DataLossFinding[]; readonly changeSetDeleted: boolean }
+    /**
+     * Changes a deploy must name: stateful resources deleted or replaced in prod (--allow-replace),
+     * ECS-managed listener rules updated or removed in any environment (--allow-update).
+     */
+    | {
+        readonly kind: 'guarded-changes';
+        readonly environment: string;
+        readonly dataLoss: readonly DataLossFinding[];
+        readonly listenerRules: readonly ListenerRuleFinding[];
+        readonly changeSetDeleted: boolean;
+      }
     | { readonly kind: 'retain'; readonly environment: string }
+    /** Load balancers with deletion protection on: destroy needs --force to turn it off. */
+    | { readonly kind: 'deletion-protection'; readonly loadBalancers: readonly string[] }
     | { readonly kind: 'termination-protection'; readonly stackName: string };
 };
 
@@ -256,7 +272,8 @@ export type BootstrapOutcome =
   | Exclude<DeployOutcome, { readonly type: 'deployed' | 'no-changes' | 'reviewed' }>;
 
 export type DestroyOutcome =
-  | { readonly type: 'destroyed'; readonly stackName: string }
+  /** `retained`: resources the tree retained that were deleted, found gone already, or kept (DataProtection=retain). */
+  | { readonly type: 'destroyed'; readonly stackName: string; readonly retained: { readonly deleted: number; readonly gone: number; readonly kept: number } }
   | { readonly type: 'nothing-to-destroy'; readonly stackName: string }
   /** No terminal to type the stack name in, and no --confirm. */
   | { readonly type: 'unconfirmed'; readonly stackName: string }

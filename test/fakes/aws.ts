@@ -53,11 +53,28 @@
  *   itself back before its parent does, and a sibling stack that had completed is not rolled back.
  * - ContinueUpdateRollback (root only) resumes; ResourcesToSkip (`Nested.Logical` ids from the
  *   root) are marked UPDATE_COMPLETE without being rolled back.
- * - Stack policies are enforced at execution: Update:Replace / Update:Delete denied for a
- *   resource fails it with "Action denied by stack policy".
+ * - Stack policies are enforced at execution for Update:Modify, Update:Replace and Update:Delete:
+ *   an explicit Deny wins, and once a policy is set a resource no statement allows is protected
+ *   ("After you set a stack policy, all of the resources in the stack are protected by default":
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html);
+ *   a denied resource fails with "Action denied by stack policy".
  * - Termination protection: root only; DeleteStack refuses while it is on.
  * - DeleteStack deletes in reverse order; a non-empty bucket fails (DELETE_FAILED), a resource with
- *   DeletionPolicy Retain (after Fn::If) is DELETE_SKIPPED; secrets are scheduled for deletion.
+ *   DeletionPolicy Retain or RetainExceptOnCreate (after Fn::If) is DELETE_SKIPPED; secrets are
+ *   scheduled for deletion, KMS keys pending deletion. A rollback of the operation that created a
+ *   resource deletes it under RetainExceptOnCreate and keeps it under Retain ("RetainExceptOnCreate
+ *   behaves like Retain for stack operations, except for the stack operation that initially created
+ *   the resource. If the stack operation that created the resource is rolled back, CloudFormation
+ *   deletes the resource": https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
+ * - An ALB with `deletion_protection.enabled` cannot be deleted: its DeleteStack ends DELETE_FAILED
+ *   with ELB's OperationNotPermitted ("you must disable deletion protection before you can delete
+ *   the load balancer": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection;
+ *   the message as CloudFormation shows it: https://github.com/aws-cloudformation/rain/issues/187).
+ * - ListStackResources of a deleted (or DELETE_FAILED) stack still lists what was deleted or
+ *   retained, with DELETE_COMPLETE / DELETE_SKIPPED, by stack ARN ("For deleted stacks,
+ *   ListStackResources returns resource information for up to 90 days":
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackResources.html);
+ *   ListStacks lists deleted stacks with their deletion time.
  * - Drift detection runs per stack (it does not recurse) and completes after one poll.
  * - Throttling and network faults are injected per operation, before the request is applied
  *   (`inject`, `throttle`, `networkError`) or after it (`loseAnswer`: applied, answer lost).
@@ -81,7 +98,9 @@ import {
   type StackDescription,
   type StackEvent,
   type StackOutput,
+  type StackResourceSummary,
   type StoppedTask,
+  type KeyState,
 } from '../../src/aws/port';
 import type { Json, JsonObject, TemplateJson } from '../../src/core/template-json';
 import type { FakeClock } from './clock';
@@ -106,6 +125,8 @@ export const CREATE_ONLY: Readonly<Record<string, readonly string[]>> = {
 const MUTATING = new Set([
   's3.putObject', 's3.deleteObjects', 'cfn.createChangeSet', 'cfn.executeChangeSet', 'cfn.deleteChangeSet', 'cfn.deleteStack',
   'cfn.setStackPolicy', 'cfn.updateTerminationProtection', 'cfn.continueUpdateRollback', 'secrets.forceDeleteSecret',
+  // destroy
+  's3.deleteBucket', 'elbv2.setDeletionProtection', 'ecr.deleteRepository', 'logs.deleteLogGroup', 'kms.scheduleKeyDeletion',
 ]);
 
 export interface RecordedCall {
@@ -369,6 +390,19 @@ export class FakeAws {
   /** Secrets as resolved values (what a `{{resolve:…}}` reference would become): worst-case echo. */
   readonly resolvedSecrets = new Map<string, string>();
 
+  /* -- Resources outside CloudFormation that destroy deals with (ECR, Logs, KMS, ELBv2) ------- */
+  /** ECR repository names. */
+  readonly repositories = new Set<string>();
+  readonly logGroups = new Set<string>();
+  /** KMS keys by key id, with their KeyState and, once scheduled, the deletion date. */
+  readonly kmsKeys = new Map<string, { state: KeyState; deletionDate?: Date; pendingWindowInDays?: number }>();
+  /** Load balancers by ARN, with `deletion_protection.enabled`. */
+  readonly loadBalancers = new Map<string, { deletionProtection: boolean }>();
+  /** What each deleted (or DELETE_FAILED) stack listed when its resources went: DELETE_COMPLETE / DELETE_SKIPPED rows. */
+  private readonly graveyard = new Map<string, StackResourceSummary[]>();
+  private readonly deletionTimes = new Map<string, Date>();
+  /* ------------------------------------------------------------------------------------------- */
+
   private readonly stacks = new Map<string, FakeStack>();
   private readonly changeSets = new Map<string, FakeChangeSet>();
   private readonly scheduled: Scheduled[] = [];
@@ -619,6 +653,13 @@ export class FakeAws {
       }
       case 'AWS::ECR::Repository':
         return typeof properties?.['RepositoryName'] === 'string' ? properties['RepositoryName'] : `${logicalId.toLowerCase()}-${suffix}`;
+      // destroy: the physical ids CloudFormation gives these types (the name, the key id, the ARN).
+      case 'AWS::Logs::LogGroup':
+        return typeof properties?.['LogGroupName'] === 'string' ? properties['LogGroupName'] : `${stack.stackName}-${logicalId}-${suffix}`;
+      case 'AWS::KMS::Key':
+        return `${suffix.slice(-8)}-0000-4000-8000-${logicalId.toLowerCase().slice(0, 12).padEnd(12, '0')}`;
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        return `arn:aws:elasticloadbalancing:${this.region}:${this.account}:loadbalancer/app/${typeof properties?.['Name'] === 'string' ? properties['Name'] : logicalId}/${suffix.toLowerCase()}`;
       default:
         return `${stack.stackName}-${logicalId}-${suffix}`;
     }
@@ -860,23 +901,30 @@ export class FakeAws {
     return this.failures.splice(index, 1)[0];
   }
 
-  private policyDenies(stack: FakeStack, logicalId: string, type: string, action: 'Update:Replace' | 'Update:Delete'): string | undefined {
+  /**
+   * The stack policy's verdict for one update action on one resource: an explicit Deny wins; with
+   * a policy set, no matching Allow protects the resource too (the wording of that second case is
+   * the fake's own: AWS documents the rule, not the message).
+   */
+  private policyDenies(stack: FakeStack, logicalId: string, type: string, action: 'Update:Modify' | 'Update:Replace' | 'Update:Delete'): string | undefined {
     if (!stack.policy) return undefined;
-    const policy = JSON.parse(stack.policy) as { Statement: { Effect: string; Action: string | string[]; Resource?: string | string[]; NotResource?: string | string[]; Condition?: { StringEquals?: { ResourceType?: string[] } } }[] };
-    let index = 0;
-    for (const statement of policy.Statement) {
-      index += 1;
-      if (statement.Effect !== 'Deny') continue;
+    type PolicyStatement = { Effect: string; Action: string | string[]; Resource?: string | string[]; NotResource?: string | string[]; Condition?: { StringEquals?: { ResourceType?: string[] } } };
+    const policy = JSON.parse(stack.policy) as { Statement: PolicyStatement[] };
+    const target = `LogicalResourceId/${logicalId}`;
+    const names = (pattern: string) => pattern === '*' || pattern === target || (pattern.endsWith('*') && target.startsWith(pattern.slice(0, -1)));
+    const applies = (statement: PolicyStatement): boolean => {
       const actions = [statement.Action].flat();
-      if (!actions.includes(action) && !actions.includes('Update:*')) continue;
+      if (!actions.includes(action) && !actions.includes('Update:*')) return false;
       const types = statement.Condition?.StringEquals?.ResourceType;
-      if (types && !types.includes(type)) continue;
-      const target = `LogicalResourceId/${logicalId}`;
-      if (statement.NotResource && [statement.NotResource].flat().includes(target)) continue;
-      if (statement.Resource && ![statement.Resource].flat().some((r) => r === '*' || r === target)) continue;
-      return `Action denied by stack policy: Statement [#${index}] has effect Deny and action ${action} on resource ${target}`;
-    }
-    return undefined;
+      if (types && !types.includes(type)) return false;
+      if (statement.NotResource && [statement.NotResource].flat().some(names)) return false;
+      if (statement.Resource && ![statement.Resource].flat().some(names)) return false;
+      return true;
+    };
+    const deny = policy.Statement.findIndex((statement) => statement.Effect === 'Deny' && applies(statement));
+    if (deny >= 0) return `Action denied by stack policy: Statement [#${deny + 1}] has effect Deny and action ${action} on resource ${target}`;
+    if (policy.Statement.some((statement) => statement.Effect === 'Allow' && applies(statement))) return undefined;
+    return `Action denied by stack policy: no statement allows ${action} on resource ${target}`;
   }
 
   private applyResource(stack: FakeStack, logicalId: string, definition: JsonObject, scope: Scope, replace: boolean): ResourceState {
@@ -888,8 +936,62 @@ export class FakeAws {
     stack.resources.set(logicalId, state);
     if (type === 'AWS::S3::Bucket') this.createBucket(physicalId);
     if (type === 'AWS::SecretsManager::Secret') this.secrets.set(physicalId, { name: physicalId.split(':').pop() ?? physicalId, state: 'active' });
+    this.createOutside(type, physicalId, properties);
     return state;
   }
+
+  /* -- destroy: the physical side of ECR, Logs, KMS and ELBv2 resources ---------------------- */
+
+  private createOutside(type: string, physicalId: string, properties: JsonObject): void {
+    if (type === 'AWS::ECR::Repository') this.repositories.add(physicalId);
+    if (type === 'AWS::Logs::LogGroup') this.logGroups.add(physicalId);
+    if (type === 'AWS::KMS::Key' && !this.kmsKeys.has(physicalId)) this.kmsKeys.set(physicalId, { state: 'Enabled' });
+    if (type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+      const attributes = (properties['LoadBalancerAttributes'] ?? []) as JsonObject[];
+      const protection = attributes.find((a) => a['Key'] === 'deletion_protection.enabled')?.['Value'];
+      this.loadBalancers.set(physicalId, { deletionProtection: protection === 'true' });
+    }
+  }
+
+  /** Why CloudFormation cannot delete this resource's physical side now, if it cannot. */
+  private cannotDelete(resource: ResourceState): string | undefined {
+    const bucket = resource.type === 'AWS::S3::Bucket' ? this.buckets.get(resource.physicalId) : undefined;
+    if (bucket && bucket.objects.size > 0) return 'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, Status Code: 409)"';
+    if (this.loadBalancers.get(resource.physicalId)?.deletionProtection) {
+      return `Resource handler returned message: "Load balancer '${resource.physicalId}' cannot be deleted because deletion protection is enabled (Service: ElasticLoadBalancingV2, Status Code: 400, Error Code: OperationNotPermitted)" (HandlerErrorCode: InvalidRequest)`;
+    }
+    return undefined;
+  }
+
+  /** CloudFormation deletes the physical resource (what its Delete handler does). */
+  private deleteOutside(resource: ResourceState): void {
+    if (resource.type === 'AWS::S3::Bucket') this.buckets.delete(resource.physicalId);
+    const secret = this.secrets.get(resource.physicalId);
+    if (secret) secret.state = 'scheduled-for-deletion';
+    if (resource.type === 'AWS::ECR::Repository') this.repositories.delete(resource.physicalId);
+    if (resource.type === 'AWS::Logs::LogGroup') this.logGroups.delete(resource.physicalId);
+    if (resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') this.loadBalancers.delete(resource.physicalId);
+    const key = resource.type === 'AWS::KMS::Key' ? this.kmsKeys.get(resource.physicalId) : undefined;
+    if (key) key.state = 'PendingDeletion';
+  }
+
+  /**
+   * Whether CloudFormation keeps the resource when it deletes it: on stack deletion (or removal)
+   * under Retain and RetainExceptOnCreate; when rolling back the operation that created it, only
+   * under Retain.
+   */
+  private keeps(stack: FakeStack, resource: ResourceState, when: 'delete' | 'rollback-of-create'): boolean {
+    const policy = resource.definition?.['DeletionPolicy'];
+    const value = policy === undefined ? 'Delete' : evaluate(policy, this.deployedScope(stack));
+    return value === 'Retain' || (value === 'RetainExceptOnCreate' && when === 'delete');
+  }
+
+  private bury(stack: FakeStack, resource: ResourceState, status: 'DELETE_COMPLETE' | 'DELETE_SKIPPED'): void {
+    const rows = (this.graveyard.get(stack.stackId) ?? []).filter((r) => r.logicalId !== resource.logicalId);
+    rows.push({ logicalId: resource.logicalId, ...(resource.physicalId ? { physicalId: resource.physicalId } : {}), resourceType: resource.type, status });
+    this.graveyard.set(stack.stackId, rows);
+  }
+  /* ------------------------------------------------------------------------------------------- */
 
   private runStack(script: Script, stack: FakeStack, cs: FakeChangeSet, isRoot: boolean): RunResult {
     const creating = cs.type === 'CREATE';
@@ -943,7 +1045,7 @@ export class FakeAws {
         continue;
       }
       const injected = this.takeFailure(stack.path, change.logicalId, 'forward');
-      const denied = change.replacement === 'True' ? this.policyDenies(stack, change.logicalId, change.type, 'Update:Replace') : undefined;
+      const denied = change.action !== 'Modify' ? undefined : this.policyDenies(stack, change.logicalId, change.type, change.replacement === 'True' ? 'Update:Replace' : 'Update:Modify');
       script.step(() => this.event(stack, change.logicalId, change.type, `${resourceVerb}_IN_PROGRESS`, undefined, stack.resources.get(change.logicalId)?.physicalId));
       if (injected || denied) {
         done.push(change);
@@ -1026,14 +1128,20 @@ export class FakeAws {
       for (const change of [...done].reverse()) {
         const state = () => stack.resources.get(change.logicalId);
         if (change.type === 'AWS::CloudFormation::Stack') {
-          const child = this.stacks.get(state()?.physicalId ?? '');
+          // The child is known from its change set: its resource entry is only set as the steps run.
+          const nestedChangeSet = change.nestedChangeSetId ? this.changeSets.get(change.nestedChangeSetId) : undefined;
+          const child = this.stacks.get(nestedChangeSet?.stackId ?? state()?.physicalId ?? '');
           script.step(() => this.event(stack, change.logicalId, change.type, 'DELETE_IN_PROGRESS', undefined, child?.stackId));
-          if (child) this.deleteTree(script, child);
+          // A child that rolled its own create back has nothing left to delete but itself.
+          if (child) this.deleteTree(script, child, false, nestedChangeSet);
         } else {
           script.step(() => this.event(stack, change.logicalId, change.type, 'DELETE_IN_PROGRESS', undefined, state()?.physicalId || undefined));
         }
         script.step(() => {
-          this.event(stack, change.logicalId, change.type, 'DELETE_COMPLETE', undefined, state()?.physicalId || undefined);
+          const created = state();
+          const kept = created !== undefined && created.physicalId !== '' && this.keeps(stack, created, 'rollback-of-create');
+          if (created && !kept && change.type !== 'AWS::CloudFormation::Stack') this.deleteOutside(created);
+          this.event(stack, change.logicalId, change.type, kept ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE', undefined, created?.physicalId || undefined);
           stack.resources.delete(change.logicalId);
         });
       }
@@ -1056,8 +1164,11 @@ export class FakeAws {
       if (change.action === 'Add') {
         script.step(() => this.event(stack, change.logicalId, change.type, 'DELETE_IN_PROGRESS'));
         script.step(() => {
+          const created = stack.resources.get(change.logicalId);
+          const kept = created !== undefined && created.physicalId !== '' && this.keeps(stack, created, 'rollback-of-create');
+          if (created && !kept) this.deleteOutside(created);
           stack.resources.delete(change.logicalId);
-          this.event(stack, change.logicalId, change.type, 'DELETE_COMPLETE');
+          this.event(stack, change.logicalId, change.type, kept ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE');
         });
         continue;
       }
@@ -1131,50 +1242,64 @@ export class FakeAws {
       .map(([key, o]) => ({ key, value: stringify(evaluate(o.Value, scope)) ?? '', ...(o.Description ? { description: o.Description } : {}) }));
   }
 
-  /** Deletes a stack and everything in it (reverse template order), as steps; the result is known when the steps have run. */
-  private deleteTree(script: Script, stack: FakeStack, userInitiated = false): () => boolean {
+  /**
+   * Deletes a stack and everything in it (reverse template order), as steps; the result is known
+   * when the steps have run. `createdBy` is the change set whose create is being rolled back: its
+   * resources are only there once the steps before run, and RetainExceptOnCreate ones go then.
+   */
+  private deleteTree(script: Script, stack: FakeStack, userInitiated = false, createdBy?: FakeChangeSet): () => boolean {
+    const when = createdBy ? 'rollback-of-create' : 'delete';
     script.step(() => this.stackEvent(stack, 'DELETE_IN_PROGRESS', userInitiated ? 'User Initiated' : undefined));
-    const order = Object.keys(stack.template?.Resources ?? {});
-    const resources = [...stack.resources.values()].sort((a, b) => order.indexOf(b.logicalId) - order.indexOf(a.logicalId));
+    const template = createdBy?.template ?? stack.template;
+    const order = Object.keys(template?.Resources ?? {});
+    const entries = createdBy
+      ? createdBy.changes.filter((c) => c.action !== 'Remove').map((c) => ({ logicalId: c.logicalId, type: c.type, nested: c.nestedChangeSetId ? this.changeSets.get(c.nestedChangeSetId) : undefined }))
+      : [...stack.resources.values()].map((r) => ({ logicalId: r.logicalId, type: r.type, nested: undefined }));
+    entries.sort((a, b) => order.indexOf(b.logicalId) - order.indexOf(a.logicalId));
     const failed: string[] = [];
-    for (const resource of resources) {
-      if (resource.type === 'AWS::CloudFormation::Stack') {
-        const child = this.stacks.get(resource.physicalId);
-        script.step(() => this.event(stack, resource.logicalId, resource.type, 'DELETE_IN_PROGRESS', undefined, resource.physicalId));
-        const childOk = child ? this.deleteTree(script, child) : () => true;
+    for (const entry of entries) {
+      const resource = () => stack.resources.get(entry.logicalId);
+      if (entry.type === 'AWS::CloudFormation::Stack') {
+        const child = entry.nested ? this.stacks.get(entry.nested.stackId) : this.stacks.get(resource()?.physicalId ?? '');
+        script.step(() => this.event(stack, entry.logicalId, entry.type, 'DELETE_IN_PROGRESS', undefined, child?.stackId));
+        const childOk = child ? this.deleteTree(script, child, false, entry.nested) : () => true;
         script.step(() => {
+          const state = resource();
+          if (!state) return;
           if (childOk()) {
-            stack.resources.delete(resource.logicalId);
-            this.event(stack, resource.logicalId, resource.type, 'DELETE_COMPLETE', undefined, resource.physicalId);
+            stack.resources.delete(entry.logicalId);
+            this.bury(stack, state, 'DELETE_COMPLETE');
+            this.event(stack, entry.logicalId, entry.type, 'DELETE_COMPLETE', undefined, state.physicalId);
           } else {
-            failed.push(resource.logicalId);
-            this.event(stack, resource.logicalId, resource.type, 'DELETE_FAILED', `Embedded stack ${resource.physicalId} was not successfully deleted: The following resource(s) failed to delete: [${[...(child?.resources.keys() ?? [])].join(', ')}].`, resource.physicalId);
+            failed.push(entry.logicalId);
+            state.status = 'DELETE_FAILED';
+            this.event(stack, entry.logicalId, entry.type, 'DELETE_FAILED', `Embedded stack ${state.physicalId} was not successfully deleted: The following resource(s) failed to delete: [${[...(child?.resources.keys() ?? [])].join(', ')}].`, state.physicalId);
           }
         });
         continue;
       }
-      const policy = resource.definition?.['DeletionPolicy'];
-      const retained = policy !== undefined && evaluate(policy, this.deployedScope(stack)) === 'Retain';
-      const stuck = this.takeFailure(stack.path, resource.logicalId, 'forward');
-      script.step(() => this.event(stack, resource.logicalId, resource.type, 'DELETE_IN_PROGRESS', undefined, resource.physicalId));
+      const stuck = createdBy ? undefined : this.takeFailure(stack.path, entry.logicalId, 'forward');
+      script.step(() => this.event(stack, entry.logicalId, entry.type, 'DELETE_IN_PROGRESS', undefined, resource()?.physicalId || undefined));
       script.step(() => {
-        const bucket = resource.type === 'AWS::S3::Bucket' ? this.buckets.get(resource.physicalId) : undefined;
-        if (retained) {
-          stack.resources.delete(resource.logicalId);
-          this.event(stack, resource.logicalId, resource.type, 'DELETE_SKIPPED', undefined, resource.physicalId);
+        const state = resource();
+        if (!state) return;
+        if (this.keeps(stack, state, when)) {
+          stack.resources.delete(entry.logicalId);
+          this.bury(stack, state, 'DELETE_SKIPPED');
+          this.event(stack, entry.logicalId, entry.type, 'DELETE_SKIPPED', undefined, state.physicalId);
           return;
         }
-        if ((bucket && bucket.objects.size > 0) || stuck) {
-          failed.push(resource.logicalId);
-          const reason = stuck?.reason ?? 'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, Status Code: 409)"';
-          this.event(stack, resource.logicalId, resource.type, 'DELETE_FAILED', reason, resource.physicalId);
+        const reason = stuck?.reason ?? this.cannotDelete(state);
+        if (reason) {
+          failed.push(entry.logicalId);
+          state.status = 'DELETE_FAILED';
+          this.event(stack, entry.logicalId, entry.type, 'DELETE_FAILED', reason, state.physicalId);
           return;
         }
-        if (bucket) this.buckets.delete(resource.physicalId);
-        const secret = this.secrets.get(resource.physicalId);
-        if (secret) secret.state = 'scheduled-for-deletion';
-        stack.resources.delete(resource.logicalId);
-        this.event(stack, resource.logicalId, resource.type, 'DELETE_COMPLETE', undefined, resource.physicalId);
+        this.deleteOutside(state);
+        stack.resources.delete(entry.logicalId);
+        this.bury(stack, state, 'DELETE_COMPLETE');
+        this.event(stack, entry.logicalId, entry.type, 'DELETE_COMPLETE', undefined, state.physicalId);
       });
     }
     script.step(() => {
@@ -1184,6 +1309,7 @@ export class FakeAws {
       }
       this.stackEvent(stack, 'DELETE_COMPLETE');
       stack.deleted = true;
+      this.deletionTimes.set(stack.stackId, new Date(this.clock.now()));
     });
     return () => failed.length === 0;
   }
@@ -1290,6 +1416,15 @@ export class FakeAws {
           call('s3.deleteObjects', [name, objects.length], () => {
             const bucket = bucketFor(name, owner, 's3.deleteObjects');
             for (const object of objects) bucket.objects.delete(object.key);
+          }),
+        deleteBucket: (name, owner) =>
+          call('s3.deleteBucket', [name], () => {
+            const bucket = this.buckets.get(name);
+            if (!bucket) return false;
+            if (bucket.owner !== owner) throw new AwsError('access-denied', 'AccessDenied', 'Access Denied', 's3.deleteBucket', 403);
+            if (bucket.objects.size > 0) throw new AwsError('conflict', 'BucketNotEmpty', 'The bucket you tried to delete is not empty', 's3.deleteBucket', 409);
+            this.buckets.delete(name);
+            return true;
           }),
       },
       cfn: {
@@ -1409,10 +1544,21 @@ export class FakeAws {
         listStackResources: (name) =>
           call('cfn.listStackResources', [name], () => {
             const stack = this.requireStack(name, 'cfn.listStackResources');
-            return {
-              resources: [...stack.resources.values()].map((r) => ({ logicalId: r.logicalId, ...(r.physicalId ? { physicalId: r.physicalId } : {}), resourceType: r.type, status: r.status })),
-            };
+            const live = [...stack.resources.values()].map((r) => ({ logicalId: r.logicalId, ...(r.physicalId ? { physicalId: r.physicalId } : {}), resourceType: r.type, status: r.status }));
+            // destroy: what a deletion removed or retained stays listed (the live rows win).
+            const buried = (this.graveyard.get(stack.stackId) ?? []).filter((r) => !stack.resources.has(r.logicalId));
+            return { resources: [...live, ...buried] };
           }),
+        listStacks: (statuses) =>
+          call('cfn.listStacks', [[...statuses]], () => ({
+            stacks: [...this.stacks.values()].filter((st) => statuses.includes(st.status)).map((st) => ({
+              stackId: st.stackId,
+              stackName: st.stackName,
+              status: st.status,
+              ...(this.deletionTimes.has(st.stackId) ? { deletionTime: this.deletionTimes.get(st.stackId) } : {}),
+              ...(st.parentId ? { parentId: st.parentId } : {}),
+            })),
+          })),
         getStackPolicy: (name) => call('cfn.getStackPolicy', [name], () => this.requireStack(name, 'cfn.getStackPolicy').policy),
         setStackPolicy: (name, body) =>
           call('cfn.setStackPolicy', [name, body], () => {
@@ -1462,6 +1608,40 @@ export class FakeAws {
             if (!this.secrets.has(id)) return false;
             this.secrets.delete(id);
             return true;
+          }),
+        secretExists: (id) => call('secrets.secretExists', [id], () => this.secrets.has(id)),
+      },
+      // destroy: ELBv2 deletion protection; ECR, Logs and KMS deletions.
+      elbv2: {
+        deletionProtection: (arn) => call('elbv2.deletionProtection', [arn], () => this.loadBalancers.get(arn)?.deletionProtection),
+        setDeletionProtection: (arn, enabled) =>
+          call('elbv2.setDeletionProtection', [arn, enabled], () => {
+            const balancer = this.loadBalancers.get(arn);
+            if (!balancer) throw new AwsError('validation', 'LoadBalancerNotFoundException', `Load balancer '${arn}' not found`, 'elbv2.setDeletionProtection', 400);
+            balancer.deletionProtection = enabled;
+          }),
+      },
+      ecr: {
+        repositoryExists: (name) => call('ecr.repositoryExists', [name], () => this.repositories.has(name)),
+        deleteRepository: (name) => call('ecr.deleteRepository', [name], () => this.repositories.delete(name)),
+      },
+      logs: {
+        logGroupExists: (name) => call('logs.logGroupExists', [name], () => this.logGroups.has(name)),
+        deleteLogGroup: (name) => call('logs.deleteLogGroup', [name], () => this.logGroups.delete(name)),
+      },
+      kms: {
+        keyState: (id) => call('kms.keyState', [id], () => this.kmsKeys.get(id)?.state),
+        scheduleKeyDeletion: (id, days) =>
+          call('kms.scheduleKeyDeletion', [id, days], () => {
+            const key = this.kmsKeys.get(id);
+            if (!key) throw new AwsError('validation', 'NotFoundException', `Key '${id}' does not exist`, 'kms.scheduleKeyDeletion', 400);
+            // https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html: 7-30 days; a key pending deletion is in the wrong state.
+            if (days < 7 || days > 30) throw new AwsError('validation', 'ValidationException', `PendingWindowInDays must be between 7 and 30, got ${days}`, 'kms.scheduleKeyDeletion', 400);
+            if (key.state === 'PendingDeletion') throw new AwsError('other', 'KMSInvalidStateException', `${id} is pending deletion.`, 'kms.scheduleKeyDeletion', 400);
+            key.state = 'PendingDeletion';
+            key.pendingWindowInDays = days;
+            key.deletionDate = new Date(this.clock.now() + days * 86_400_000);
+            return key.deletionDate;
           }),
       },
     };

@@ -2,14 +2,19 @@
  * A small nested platform for the deploy scenarios, shaped like the real one:
  * root → network, registry, services → services/frontend (two levels of nesting), sibling-output
  * wiring (Services takes Network's VpcId), stateful resources of every kind, IAM, security groups,
- * a KMS key policy, an ECS blue/green service with its production listener rule, a Lambda whose
- * code is an S3 asset, a NoEcho parameter and a `{{resolve:secretsmanager:…}}` reference.
+ * a KMS key policy, an ECS blue/green service with its production listener rule (marked as the
+ * real one is, src/cfn/ecs-managed.ts), an ALB whose deletion protection follows DataProtection, a
+ * Lambda whose code is an S3 asset, a NoEcho parameter and a `{{resolve:secretsmanager:…}}`
+ * reference. Stateful resources are retained as the real templates retain them (src/cfn/stateful.ts:
+ * literal RetainExceptOnCreate / Retain, no transform).
  */
 import { createHash } from 'node:crypto';
 import type { BuiltAsset } from '../../src/assets/code-assets';
 import { assetKey } from '../../src/assets/code-assets';
 import type { JsonObject, TemplateJson } from '../../src/core/template-json';
 import type { PlatformSource } from '../../src/operations/runtime';
+import { ECS_MANAGED_LISTENER_RULE } from '../../src/cfn/ecs-managed';
+import { STATEFUL_RETENTION } from '../../src/cfn/stateful';
 import { serializeTemplate, type RenderedTemplate } from '../../src/synth/render';
 
 export const CANARY_NOECHO = 'canary-NoEcho-7f3a9c51';
@@ -25,7 +30,7 @@ export const rotationAsset: BuiltAsset = {
 };
 
 const p = (Description: string, extra: Record<string, unknown> = {}) => ({ Type: 'String', Description, ...extra });
-const retainPolicy = { 'Fn::If': ['RetainStatefulResources', 'Retain', 'Delete'] };
+const retained = { DeletionPolicy: STATEFUL_RETENTION.deletion, UpdateReplacePolicy: STATEFUL_RETENTION.updateReplace };
 const retainCondition = { RetainStatefulResources: { 'Fn::Equals': [{ Ref: 'DataProtection' }, 'retain'] } };
 
 export type Templates = Record<string, TemplateJson>;
@@ -74,7 +79,6 @@ export function baseTemplates(): Templates {
   const network: TemplateJson = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'fixture network',
-    Transform: 'AWS::LanguageExtensions',
     Parameters: { Environment: p('env'), DataProtection: p('retain or delete') },
     Conditions: retainCondition,
     Resources: {
@@ -85,15 +89,24 @@ export function baseTemplates(): Templates {
       },
       FlowLogGroup: {
         Type: 'AWS::Logs::LogGroup',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { LogGroupName: { 'Fn::Sub': '/tap/${Environment}/vpc-flow' }, RetentionInDays: 30 },
       },
       AccessLogBucket: {
         Type: 'AWS::S3::Bucket',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { BucketName: { 'Fn::Sub': 'tap-alb-logs-${Environment}' } },
+      },
+      Alb: {
+        Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        Properties: {
+          Name: { 'Fn::Sub': 'alb-tap-${Environment}' },
+          SecurityGroups: [{ Ref: 'AlbSecurityGroup' }],
+          LoadBalancerAttributes: [
+            { Key: 'deletion_protection.enabled', Value: { 'Fn::If': ['RetainStatefulResources', 'true', 'false'] } },
+            { Key: 'access_logs.s3.bucket', Value: { Ref: 'AccessLogBucket' } },
+          ],
+        },
       },
     },
     Outputs: {
@@ -105,26 +118,22 @@ export function baseTemplates(): Templates {
   const registry: TemplateJson = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'fixture registry',
-    Transform: 'AWS::LanguageExtensions',
     Parameters: { Environment: p('env'), DataProtection: p('retain or delete') },
     Conditions: retainCondition,
     Resources: {
       RegistryKey: {
         Type: 'AWS::KMS::Key',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Admin', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' }] } },
       },
       FrontendRepository: {
         Type: 'AWS::ECR::Repository',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { RepositoryName: { 'Fn::Sub': 'ecr-frontend-${Environment}' }, ImageTagMutability: 'IMMUTABLE' },
       },
       ApiRepository: {
         Type: 'AWS::ECR::Repository',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { RepositoryName: { 'Fn::Sub': 'ecr-api-gateway-${Environment}' }, ImageTagMutability: 'IMMUTABLE' },
       },
     },
@@ -163,20 +172,17 @@ export function baseTemplates(): Templates {
   const frontend: TemplateJson = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'fixture frontend service',
-    Transform: 'AWS::LanguageExtensions',
     Parameters: { Environment: p('env'), DataProtection: p('retain or delete'), VpcId: p('vpc'), ArtifactBucket: p('bucket'), ApiToken: p('token', { NoEcho: true }) },
     Conditions: retainCondition,
     Resources: {
       LogGroup: {
         Type: 'AWS::Logs::LogGroup',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { LogGroupName: { 'Fn::Sub': '/tap/${Environment}/frontend' }, RetentionInDays: 30 },
       },
       ApiTokenSecret: {
         Type: 'AWS::SecretsManager::Secret',
-        DeletionPolicy: retainPolicy,
-        UpdateReplacePolicy: retainPolicy,
+        ...retained,
         Properties: { Name: { 'Fn::Sub': 'tap-${Environment}-frontend-api-token' }, SecretString: { Ref: 'ApiToken' } },
       },
       FeedKeyCopy: {
@@ -194,6 +200,7 @@ export function baseTemplates(): Templates {
       GreenTargetGroup: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 8080, Protocol: 'HTTP', TargetType: 'ip', VpcId: { Ref: 'VpcId' } } },
       ProdListenerRule: {
         Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+        Metadata: { [ECS_MANAGED_LISTENER_RULE]: { service: 'Service', listener: 'production', source: 'https://github.com/aws/aws-cdk/issues/36649' } },
         Properties: {
           ListenerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/alb-tap/1/2',
           Priority: 200,

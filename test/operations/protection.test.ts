@@ -1,12 +1,13 @@
 /**
- * P-DATA on the deploy side: termination protection and stack policies in prod only; stateful
- * replacements and deletions flagged everywhere and refused in prod unless --allow-replace names
- * each one, in which case exactly those logical ids are let through and the policy is restored.
+ * P-DATA on the deploy side: termination protection and the stateful part of the stack policies in
+ * prod only; stateful replacements and deletions flagged everywhere and refused in prod unless
+ * --allow-replace names each one, in which case exactly those logical ids are let through and the
+ * policy is restored. (The listener-rule part of the policies: listener-rules.test.ts.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { STATEFUL_RESOURCE_TYPES } from '../../src/cfn/stateful';
-import { judgeDataLoss, stackPolicy } from '../../src/operations/protection';
+import { judgeDataLoss, policyBody, policyFor, stackPolicy } from '../../src/operations/protection';
 import type { DataLossFinding } from '../../src/operations/review/model';
 import { allChanges } from '../../src/operations/review/model';
 import { deploying, diffing, eventsOf, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
@@ -17,17 +18,19 @@ const renamedRepository = () => fixturePlatform((t) => {
 });
 
 const STANDARD = JSON.stringify(stackPolicy());
+/** Services/Frontend holds the ECS-managed listener rule: its prod policy freezes it too. */
+const FRONTEND_PROD = policyBody(policyFor({ keepStateful: true, frozenRules: ['ProdListenerRule'] }));
 
-test('P-DATA: prod gets termination protection on the root and the stack policy on every stack; dev gets neither', async () => {
+test('P-DATA: prod gets termination protection on the root and the stateful stack policy on every stack; dev gets neither', async () => {
   const prod = new Scenario('prod');
   const deployed = await prod.operate(deploying(), { answers: ['yes'] });
   expectOutcome(deployed.outcome, 'deployed');
   assert.is(prod.aws.rootStack('tap-prod')?.terminationProtection, true);
   const policies = deployed.calls.filter((c) => c.op === 'cfn.setStackPolicy');
   assert.is(policies.length, 5, 'root, Network, Registry, Services, Services/Frontend');
-  for (const call of policies) assert.is(call.args[1], STANDARD);
+  for (const call of policies) assert.is(call.args[1], String(call.args[0]).includes('Frontend') ? FRONTEND_PROD : STANDARD);
   assert.equal(eventsOf(deployed.events, 'protections').map((e) => e.report), [
-    { terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], stacks: 5 },
+    { retain: true, terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], frozenRules: ['Services/Frontend/ProdListenerRule'], stacks: 5 },
   ]);
   const policy = JSON.parse(STANDARD);
   assert.equal(policy.Statement[0].Action, ['Update:Replace', 'Update:Delete']);
@@ -44,8 +47,11 @@ test('P-DATA: prod gets termination protection on the root and the stack policy 
   const devDeploy = await dev.operate(deploying(), { answers: ['yes'] });
   expectOutcome(devDeploy.outcome, 'deployed');
   assert.is(dev.aws.rootStack('tap-dev')?.terminationProtection, false);
-  assert.not.ok(ops(devDeploy.calls).some((op) => op === 'cfn.setStackPolicy' || op === 'cfn.updateTerminationProtection'));
-  assert.equal(eventsOf(devDeploy.events, 'protections'), []);
+  assert.not.ok(ops(devDeploy.calls).includes('cfn.updateTerminationProtection'));
+  // Only the listener-rule freeze, and only where the rule is.
+  const devPolicies = devDeploy.calls.filter((c) => c.op === 'cfn.setStackPolicy');
+  assert.is(devPolicies.length, 1);
+  assert.not.match(String(devPolicies[0].args[1]), /KeepStatefulResources/);
 });
 
 test('P-DATA: replacing a stateful resource is flagged in dev and executed there', async () => {
@@ -65,10 +71,11 @@ test('P-DATA: prod refuses a stateful replacement without --allow-replace (nothi
   s.platform = renamedRepository();
   const refused = await s.operate(deploying(), { answers: ['yes'] });
   const { reason } = expectOutcome(refused.outcome, 'refused');
-  if (reason.kind !== 'data-loss') throw new Error(`expected a data-loss refusal, got ${reason.kind}`);
+  if (reason.kind !== 'guarded-changes') throw new Error(`expected a guarded-changes refusal, got ${reason.kind}`);
   assert.is(reason.changeSetDeleted, true);
-  assert.equal(reason.findings.map((f) => [f.address, f.resourceType, f.what]), [['Registry/FrontendRepository', 'AWS::ECR::Repository', 'replaced']]);
-  assert.match(reason.findings[0].why, /^container images/);
+  assert.equal(reason.dataLoss.map((f) => [f.address, f.resourceType, f.what]), [['Registry/FrontendRepository', 'AWS::ECR::Repository', 'replaced']]);
+  assert.equal(reason.listenerRules, []);
+  assert.match(reason.dataLoss[0].why, /^container images/);
   assert.equal(refused.questions, [], 'refused before anyone is asked');
   assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
   assert.is(s.aws.pendingChangeSets().length, 0);
@@ -80,7 +87,7 @@ test('P-DATA: --allow-replace lets exactly the named resource through, then rest
   s.platform = renamedRepository();
   const allowed = await s.operate(deploying({ allowReplace: ['Registry/FrontendRepository', 'Registry/Typo'] }), { answers: ['yes'] });
   expectOutcome(allowed.outcome, 'deployed');
-  assert.equal(eventsOf(allowed.events, 'allow-replace-unused'), [{ type: 'allow-replace-unused', address: 'Registry/Typo' }]);
+  assert.equal(eventsOf(allowed.events, 'release-unused'), [{ type: 'release-unused', option: 'allow-replace', address: 'Registry/Typo' }]);
   assert.equal(eventsOf(allowed.events, 'policy-relaxed'), [{ type: 'policy-relaxed', addresses: ['Registry/FrontendRepository'], stacks: ['Registry'] }]);
   assert.equal(eventsOf(allowed.events, 'policy-restored').length, 1);
   const policyCalls = allowed.calls.filter((c) => c.op === 'cfn.setStackPolicy');

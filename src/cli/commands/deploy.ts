@@ -9,14 +9,17 @@ import { valueOf } from '../args';
 import { readReviewFile } from '../review-file';
 import { deploy } from '../../operations/deploy';
 import type { PackagedPlatform } from '../../operations/package/package';
-import { allowReplaceProblems } from '../../operations/protection';
+import { releaseProblems } from '../../operations/protection';
 import type { ReviewArtifact } from '../../operations/review/artifact';
 import { InputError, type Problem } from '../../core/problems';
 import { runOperation, yesOption } from './aws-command';
 
 /** What can be wrong with deploy's own arguments, found before any AWS call; the review file read. */
 function checkDeployArguments(context: CommandContext, packaged: PackagedPlatform, read: (artifact: ReviewArtifact) => void): Problem[] {
-  const problems = allowReplaceProblems(context.args.values.get('allow-replace') ?? [], packaged.stacks);
+  const problems = [
+    ...releaseProblems('allow-replace', context.args.values.get('allow-replace') ?? [], packaged.stacks),
+    ...releaseProblems('allow-update', context.args.values.get('allow-update') ?? [], packaged.stacks),
+  ];
   const reviewFile = valueOf(context.args, 'review');
   if (reviewFile !== undefined) {
     try {
@@ -40,6 +43,7 @@ export function createDeployCommand(hosts: Hosts): Command {
         review: { kind: 'value', placeholder: 'file', description: 'execute exactly the change set of this review file (from `tap diff`), if nothing changed since' },
         force: { kind: 'flag', description: 'create a change set even when the deployed templates, parameters and tags are identical' },
         'allow-replace': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of a stateful resource this deploy may replace or delete (prod guardrail)' },
+        'allow-update': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of an ECS-managed listener rule this deploy may update or remove, resetting its blue/green weights (every environment)' },
         'replace-failed-stack': { kind: 'flag', description: 'delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it' },
       },
       conflicts: [['review', 'force'], ['review', 'replace-failed-stack']],
@@ -58,6 +62,7 @@ export function createDeployCommand(hosts: Hosts): Command {
           force: args.flags.has('force'),
           ...(review ? { review } : {}),
           allowReplace: args.values.get('allow-replace') ?? [],
+          allowUpdate: args.values.get('allow-update') ?? [],
           replaceFailedStack: args.flags.has('replace-failed-stack'),
         }),
       });

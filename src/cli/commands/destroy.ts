@@ -1,7 +1,8 @@
 /**
  * `tap destroy --env X` (D-10): deletes the whole stack tree after the stack name is typed (or
- * given with --confirm in CI). Environments that keep their data (DataProtection=retain) are
- * refused unless --force.
+ * given with --confirm in CI), then what the tree retained where the environment does not keep
+ * its data. Environments that keep their data (DataProtection=retain), and stacks or load
+ * balancers with termination or deletion protection on, are refused unless --force.
  */
 import type { Command, Hosts } from '../command';
 import { envOption } from '../command';
@@ -25,7 +26,7 @@ export function createDestroyCommand(hosts: Hosts): Command {
       options: {
         env: envOption,
         confirm: { kind: 'value', placeholder: 'stack', description: 'the stack name, to confirm without a terminal (CI)' },
-        force: { kind: 'flag', description: 'allow destroying an environment with DataProtection=retain (its stateful resources are kept) or with termination protection on' },
+        force: { kind: 'flag', description: 'allow destroying an environment with DataProtection=retain (its stateful resources are kept), and turn off termination protection and the load balancer\'s deletion protection first' },
       },
     },
     run: (context) => {

@@ -5,6 +5,7 @@
  */
 import { formatDuration } from '../../core/clock';
 import type { OperationEvent } from '../../operations/operation';
+import { KMS_MINIMUM_PENDING_DAYS, type CleanupResult, type RetainedKind, type RetainedResource } from '../../operations/retained';
 import type { ProtectionReport } from '../../operations/protection';
 import type { SkipReason } from '../../operations/skip';
 import { saveReview } from '../review-file';
@@ -43,14 +44,56 @@ function skipReasonText(reason: SkipReason): string {
 }
 
 function protectionText(report: ProtectionReport): string {
-  const changed = [
-    report.terminationProtectionEnabled ? 'termination protection enabled on the root' : 'termination protection on',
-    report.policiesSet.length > 0 ? `stack policy set on ${report.policiesSet.map((p) => p || 'root').join(', ')}` : `stack policies in place on all ${report.stacks} stacks`,
-  ];
-  return `Data protection (DataProtection=retain): ${changed.join('; ')}.`;
+  const policies = report.policiesSet.length > 0 ? `stack policy set on ${report.policiesSet.map((p) => p || 'root').join(', ')}` : 'stack policies in place';
+  const rules = report.frozenRules.length > 0 ? `; ECS-managed listener rules frozen: ${report.frozenRules.join(', ')}` : '';
+  if (!report.retain) return `Stack protections: ${policies}${rules}.`;
+  const termination = report.terminationProtectionEnabled ? 'termination protection enabled on the root' : 'termination protection on';
+  const stateful = report.policiesSet.length > 0 ? policies : `stack policies in place on all ${report.stacks} stacks`;
+  return `Data protection (DataProtection=retain): ${termination}; ${stateful}${rules}.`;
 }
 
 const owner = (resource: { path: string; logicalId: string }) => `${resource.path ? `${resource.path}/` : ''}${resource.logicalId}`;
+
+const KIND_WORDS: Readonly<Record<RetainedKind, { name: string; how: string }>> = {
+  secret: { name: 'secret', how: 'without a recovery window' },
+  repository: { name: 'repository', how: 'with its images' },
+  'log-group': { name: 'log group', how: 'with its events' },
+  bucket: { name: 'bucket', how: 'emptied first (every version)' },
+  key: { name: 'KMS key', how: `scheduled for deletion in ${KMS_MINIMUM_PENDING_DAYS} days, the minimum` },
+};
+
+/** A secret by its name (the ARN's last part), anything else by its physical id. */
+const shownName = (resource: RetainedResource): string => (resource.kind === 'secret' ? resource.physicalId.split(':').pop() ?? resource.physicalId : resource.physicalId);
+
+function renderDestroyPlan(say: Say, event: Extract<OperationEvent, { type: 'destroy-plan' }>): void {
+  if (event.stacksDeletedAt) {
+    say.line(`${event.stackName} (${event.environment}, account ${event.accountId}, ${event.region}) was deleted at ${event.stacksDeletedAt.toISOString()}; ${event.retained.length} resource${event.retained.length === 1 ? '' : 's'} it retained still exist${event.retained.length === 1 ? 's' : ''} and will be deleted:`);
+  } else {
+    say.line(`Destroying ${event.stackName} (${event.environment}, account ${event.accountId}, ${event.region}): ${event.stacks} stacks, ${event.resources} resources.`);
+    for (const arn of event.protectedLoadBalancers) say.line(`  load balancer ${arn} has deletion protection on: it is turned off first (--force)`);
+    if (event.retain) return say.line(`  the ${event.retained.length} stateful resources are kept (DataProtection=retain): repositories, secrets, log groups, keys and buckets.`);
+    if (event.retained.length === 0) return;
+    say.line('  after the stacks, the resources they retain are deleted:');
+  }
+  for (const resource of event.retained) {
+    const words = KIND_WORDS[resource.kind];
+    say.line(`  ${words.name} ${shownName(resource)} (${owner(resource)}), ${words.how}`);
+  }
+}
+
+function retainedResultText(resource: RetainedResource, outcome: CleanupResult): string {
+  const what = `${KIND_WORDS[resource.kind].name} ${shownName(resource)}`;
+  switch (outcome.result) {
+    case 'deleted':
+      return `Deleted ${what}${outcome.removedObjects !== undefined ? ` (${outcome.removedObjects} objects and versions removed first)` : ''}.`;
+    case 'gone':
+      return `${what} was already gone.`;
+    case 'key-scheduled':
+      return `Scheduled ${what} for deletion${outcome.deletionDate ? ` on ${outcome.deletionDate.toISOString()}` : ''} (${outcome.pendingDays} days, the minimum KMS allows).`;
+    case 'key-already-scheduled':
+      return `${what} was already pending deletion.`;
+  }
+}
 
 /** A renderer for one run: it keeps the progress view of the operation being followed. */
 export function eventRenderer(ctx: EventContext): (event: OperationEvent) => void {
@@ -110,10 +153,10 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         saveReview(ctx.root, event.artifact, masker);
         say.line();
         return say.note(`Review saved to ${displayPath(event.artifact.environment, REVIEW_FILE)} and ${displayPath(event.artifact.environment, REVIEW_MARKDOWN)}.`);
-      case 'allow-replace-unused':
-        return say.warn(`--allow-replace ${event.address} matches no data-loss finding of this change set; ignored.`);
+      case 'release-unused':
+        return say.warn(`--${event.option} ${event.address} matches no ${event.option === 'allow-replace' ? 'data-loss finding' : 'ECS-managed listener rule change'} of this change set; ignored.`);
       case 'policy-relaxed':
-        return say.note(`Stack policy relaxed for ${event.addresses.join(', ')} (--allow-replace) in: ${event.stacks.map((p) => p || 'root').join(', ')}`);
+        return say.note(`Stack policy relaxed for ${event.addresses.join(', ')} (named with --allow-replace / --allow-update) in: ${event.stacks.map((p) => p || 'root').join(', ')}`);
       case 'policy-restored':
         return say.note('Stack policy restored.');
       case 'execute-answer-lost':
@@ -125,17 +168,13 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
       case 'protections':
         return say.note(protectionText(event.report));
       case 'destroy-plan':
-        say.line(`Destroying ${event.stackName} (${event.environment}, account ${event.accountId}, ${event.region}): ${event.stacks} stacks, ${event.resources} resources.`);
-        if (event.retain) return say.line('  stateful resources are kept (DataProtection=retain).');
-        for (const bucket of event.buckets) say.line(`  bucket ${bucket.physicalId} (${owner(bucket)}) will be emptied`);
-        for (const secret of event.secrets) say.line(`  secret ${secret.physicalId.split(':').pop()} (${owner(secret)}) will be deleted without a recovery window`);
-        return;
+        return renderDestroyPlan(say, event);
       case 'termination-protection-off':
         return say.note('Termination protection turned off (--force).');
-      case 'bucket-emptied':
-        return say.note(`Emptied ${event.bucket}: ${event.removed} objects and versions removed.`);
-      case 'secrets-deleted':
-        return say.note(`Secrets deleted without recovery window: ${event.deleted}${event.gone > 0 ? ` (${event.gone} were already gone)` : ''}. Their names can be reused at once.`);
+      case 'deletion-protection-off':
+        return say.note(`Deletion protection of load balancer ${event.loadBalancer} turned off (--force), so that CloudFormation can delete it.`);
+      case 'retained-deleted':
+        return say.note(retainedResultText(event.resource, event.outcome));
       case 'rollback-failed-found':
         say.line(`${event.stackName} is UPDATE_ROLLBACK_FAILED.`);
         return renderLastOperation(say, event.last, event.stackName);

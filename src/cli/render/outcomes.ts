@@ -207,13 +207,25 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       const { reason } = outcome;
       if (reason.kind === 'retain') {
         say.fail('refused', `${reason.environment} keeps its data (DataProtection=retain): destroy is refused.`);
-        return say.detail('If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).');
+        return say.detail('If the environment really must go, add --force: termination protection and the load balancer\'s deletion protection are turned off, the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy RetainExceptOnCreate).');
       }
       if (reason.kind === 'termination-protection') return say.fail('refused', `${reason.stackName} has termination protection on; add --force to turn it off and delete.`);
-      const n = reason.findings.length;
-      say.fail('refused', `${reason.environment} keeps its data (DataProtection=retain): this change set would delete or replace ${n} stateful resource${n === 1 ? '' : 's'}:`);
-      for (const f of reason.findings) say.detail(`${f.address}  ${f.resourceType} ${f.what} (${f.why})`);
-      const allow = reason.findings.map((f) => `--allow-replace ${f.address}`).join(' ');
+      if (reason.kind === 'deletion-protection') {
+        say.fail('refused', `deletion protection is on for ${reason.loadBalancers.join(', ')}; CloudFormation cannot delete a load balancer while it is on.`);
+        return say.detail(`Nothing was deleted. To turn it off and delete: ${commandLine('destroy', environment, '--force').make}`);
+      }
+      const { dataLoss, listenerRules } = reason;
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+      const headings = [
+        ...(dataLoss.length > 0 ? [`${reason.environment} keeps its data (DataProtection=retain): this change set would delete or replace ${plural(dataLoss.length, 'stateful resource')}:`] : []),
+        ...(listenerRules.length > 0 ? [`this change set would update ${plural(listenerRules.length, 'ECS-managed listener rule')}, which resets the blue/green weights ECS owns (${listenerRules[0].source}):`] : []),
+      ];
+      say.fail('refused', headings[0]);
+      for (const f of dataLoss) say.detail(`${f.address}  ${f.resourceType} ${f.what} (${f.why})`);
+      if (headings.length > 1) say.detail(headings[1]);
+      for (const f of listenerRules) say.detail(`${f.address}  ${f.listener ? `${f.listener} listener rule` : 'listener rule'} ${f.change}${f.services.length > 0 ? ` (weights managed by ${f.services.join(', ')})` : ''}`);
+      const allow = [...dataLoss.map((f) => `--allow-replace ${f.address}`), ...listenerRules.map((f) => `--allow-update ${f.address}`)].join(' ');
+      if (listenerRules.length > 0) say.detail('Update those rules between deployments (no ECS deployment in progress), and check the live weights after.');
       if (!reason.changeSetDeleted) {
         return say.detail(`If that is intended, execute it naming each one: tap deploy --env ${environment} --review ${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} ${allow}`);
       }
@@ -261,8 +273,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
         say.line(table(['output', 'value'], outcome.outputs.map((o) => [o.key, o.value])));
       }
       return say.ok(`Artifact bucket ${outcome.bucket} is ready (stack ${outcome.stackName}; export ${outcome.exportName}). Next: ${commandLine('deploy', environment).make}`);
-    case 'destroyed':
-      return;
+    case 'destroyed': {
+      const { deleted, gone, kept } = outcome.retained;
+      if (kept > 0) return say.note(`${kept} stateful resources are kept (DataProtection=retain); the templates' DeletionPolicy left them.`);
+      if (deleted + gone === 0) return;
+      return say.ok(`${outcome.stackName} is fully destroyed: ${deleted} retained resource${deleted === 1 ? '' : 's'} deleted${gone > 0 ? `, ${gone} already gone` : ''}.`);
+    }
     case 'nothing-to-destroy':
       return say.ok(`${outcome.stackName} does not exist; nothing to destroy.`);
     case 'unconfirmed':

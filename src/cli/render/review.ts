@@ -4,7 +4,7 @@
  * shortened here; the JSON artifact keeps them whole.
  */
 import { visibleLength, type Style, type Styler } from '../terminal';
-import type { Review, ReviewChange, ReviewDetail, ReviewStack } from '../../operations/review/model';
+import type { ListenerRuleFinding, Review, ReviewChange, ReviewDetail, ReviewStack } from '../../operations/review/model';
 
 const MAX_VALUE = 100;
 const MAX_DETAILS = 8;
@@ -82,6 +82,20 @@ export function summaryLine(review: Review): string {
   return `${parts.join(', ')}${replaced ? ` (${replaced})` : ''}, in ${c.stacks} stack${c.stacks === 1 ? '' : 's'}`;
 }
 
+/** Why a changed ECS-managed listener rule matters, with its source. */
+export function listenerRuleReason(f: ListenerRuleFinding): string {
+  const rule = f.listener ? `the ${f.listener} listener rule` : 'this rule';
+  const owner = f.services.length > 0 ? `ECS blue/green service ${f.services.join(', ')}` : 'ECS blue/green (it forwards to two weighted target groups)';
+  return `${rule} is ${f.change}; ${owner} manages its weights, and updating it resets them to the template's values, which can send production traffic to a target group with no tasks (${f.source}).`;
+}
+
+/** What the deploy does about it. */
+function listenerRuleConsequence(f: ListenerRuleFinding): string {
+  if (!f.frozen) return 'Change it only between deployments, and check the live weights after.';
+  if (f.likelyNoise) return 'Probably no change (only values known after apply differ): not refused; the stack policy still denies it if it is real.';
+  return `Frozen by the stack policy: deploy executes this only with --allow-update ${f.address}, between deployments; check the live weights after.`;
+}
+
 export function renderReview(review: Review, style: Styler): string {
   const lines: string[] = [];
   lines.push(style('bold', `Change set ${review.changeSetName} (${review.changeSetType} of ${review.stackName})`));
@@ -133,7 +147,11 @@ export function renderReview(review: Review, style: Styler): string {
   if (listenerRules.length > 0) {
     lines.push('');
     lines.push(style('red', style('bold', `ECS-managed listener rules (${listenerRules.length})`)));
-    for (const f of listenerRules) lines.push(style('red', `  ! ${f.address}: ${f.message}`));
+    for (const f of listenerRules) {
+      const tone = f.likelyNoise ? 'yellow' : 'red';
+      lines.push(style(tone, `  ! ${f.address}: ${listenerRuleReason(f)}`));
+      lines.push(style('dim', `      ${listenerRuleConsequence(f)}`));
+    }
   }
   if (noise.length > 0) {
     lines.push('');

@@ -3,6 +3,7 @@
  * ECS-managed listener rules and change-set noise.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { ecsManagedListenerRules } from '../../cfn/ecs-managed';
 import { STATEFUL_RESOURCE_TYPES, isStatefulType } from '../../cfn/stateful';
 import type { Json, JsonObject, ResourceJson, TemplateJson } from '../../core/template-json';
 import { isJsonObject } from '../../core/template-json';
@@ -155,20 +156,36 @@ export function servicesManagingRule(template: TemplateJson, ruleId: string): st
   return managing;
 }
 
+/** The open issue that documents the weight reset (platform-facts §2.4). */
+export const LISTENER_RULE_WEIGHT_RESET = 'https://github.com/aws/aws-cdk/issues/36649';
+
+const LISTENER_RULE = 'AWS::ElasticLoadBalancingV2::ListenerRule';
+
+/**
+ * Listener rules the change set updates, replaces or removes whose weights ECS owns: marked in the
+ * deployed or the new template (src/cfn/ecs-managed.ts), used by an ECS blue/green service, or
+ * forwarding to two weighted target groups.
+ */
 export function listenerRuleFindings(root: ReviewStack, templates: TemplatesByPath): ListenerRuleFinding[] {
   const findings: ListenerRuleFinding[] = [];
   for (const change of allChanges(root)) {
-    if (change.resourceType !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || change.action !== 'Modify') continue;
-    const template = templates.next.get(change.stackPath) ?? templates.deployed.get(change.stackPath);
+    if (change.resourceType !== LISTENER_RULE || (change.action !== 'Modify' && change.action !== 'Remove')) continue;
+    const deployed = templates.deployed.get(change.stackPath);
+    const next = templates.next.get(change.stackPath);
+    const marker = [deployed, next].flatMap((t) => (t ? ecsManagedListenerRules(t) : [])).find((r) => r.logicalId === change.logicalId)?.marker;
+    const template = change.action === 'Remove' ? deployed : next ?? deployed;
     const services = template ? servicesManagingRule(template, change.logicalId) : [];
     const rule = template?.Resources[change.logicalId];
     const weighted = rule ? forwardedTargetGroups(rule).length > 1 : false;
-    if (services.length === 0 && !weighted) continue;
-    const who = services.length > 0 ? `ECS blue/green service ${services.map((s) => addressOf(change.stackPath, s)).join(', ')}` : 'ECS blue/green (it forwards to two weighted target groups)';
+    if (!marker && services.length === 0 && !weighted) continue;
     findings.push({
       address: change.address,
       services: services.map((s) => addressOf(change.stackPath, s)),
-      message: `${who} manages this rule's weights; updating it resets them to the template's values and can send production traffic to a target group with no tasks (aws-cdk#36649). Change it only between deployments, and check the live weights after.`,
+      change: change.action === 'Remove' ? 'removed' : change.replacement === 'True' ? 'replaced' : 'modified',
+      ...(marker ? { listener: marker.listener } : {}),
+      frozen: marker !== undefined,
+      likelyNoise: change.noise !== undefined,
+      source: marker?.source ?? LISTENER_RULE_WEIGHT_RESET,
     });
   }
   return findings;

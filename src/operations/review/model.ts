@@ -75,10 +75,27 @@ export interface SecurityFinding {
   readonly broadening: boolean;
 }
 
+/**
+ * A listener rule whose forward weights ECS owns during blue/green, changed by the change set:
+ * updating it resets the weights to the template's and can send production traffic to a target
+ * group with no tasks (`source`).
+ */
 export interface ListenerRuleFinding {
   readonly address: string;
+  /** ECS services (addresses) that manage its weights. */
   readonly services: readonly string[];
-  readonly message: string;
+  readonly change: 'modified' | 'replaced' | 'removed';
+  /** Which listener's rule, when the rule carries the marker (src/cfn/ecs-managed.ts). */
+  readonly listener?: 'production' | 'test';
+  /**
+   * Marked in the deployed or the new template: the stack policy freezes it (every environment),
+   * and a deploy must name it with --allow-update.
+   */
+  readonly frozen: boolean;
+  /** Only values known after apply changed on an unchanged rule: shown, not refused; the stack policy still denies a real update. */
+  readonly likelyNoise: boolean;
+  /** Where the hazard is documented. */
+  readonly source: string;
 }
 
 export interface NoiseFinding {

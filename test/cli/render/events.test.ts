@@ -16,6 +16,7 @@ import type { OperationEvent } from '../../../src/operations/operation';
 import { createState } from '../../../src/operations/progress/state';
 import type { Review } from '../../../src/operations/review/model';
 import type { ReviewArtifact } from '../../../src/operations/review/artifact';
+import type { RetainedKind, RetainedResource } from '../../../src/operations/retained';
 import { Capture } from '../../helpers/capture';
 
 type Case = { readonly events: readonly OperationEvent[]; readonly stdout: readonly (string | RegExp)[]; readonly yes?: boolean };
@@ -40,7 +41,13 @@ const REVIEW = (dataLoss: number): Review => ({
 
 const ARTIFACT = { schema: 'tap-review/1', environment: 'dev', stackName: 'tap-dev', createdAt: '2026-10-12T09:03:20.000Z', toolkitVersion: '0.1.0', changeSet: { id: 'arn:cs', name: 'tap-dev-x', type: 'UPDATE', nested: [] }, review: REVIEW(0) } as unknown as ReviewArtifact;
 const state = createState('arn:root', 'tap-dev', Date.UTC(2026, 9, 12, 9, 3, 20));
-const owned = (path: string, logicalId: string, physicalId: string) => ({ path, logicalId, physicalId });
+const retained = (kind: RetainedKind, resourceType: string, path: string, logicalId: string, physicalId: string): RetainedResource => ({ kind, resourceType, path, logicalId, physicalId });
+const SECRET = retained('secret', 'AWS::SecretsManager::Secret', 'Services/Frontend', 'ApiTokenSecret', 'arn:aws:secretsmanager:eu-west-1:1:secret:tap-dev-token-AbCdEf');
+const REPOSITORY = retained('repository', 'AWS::ECR::Repository', 'Registry', 'FrontendRepository', 'ecr-frontend-dev');
+const LOG_GROUP = retained('log-group', 'AWS::Logs::LogGroup', 'Services/Frontend', 'LogGroup', '/tap/dev/frontend');
+const BUCKET = retained('bucket', 'AWS::S3::Bucket', 'Network', 'AccessLogBucket', 'tap-alb-logs-dev');
+const KEY = retained('key', 'AWS::KMS::Key', 'Registry', 'RegistryKey', '1234abcd-12ab');
+const ALB = 'arn:aws:elasticloadbalancing:eu-west-1:7:loadbalancer/app/alb-tap-prod/50dc6c495c0c9188';
 
 const CASES: Record<OperationEvent['type'], Case> = {
   connected: { events: [{ type: 'connected', environment: 'dev', stackName: 'tap-dev', accountId: '111122223333', region: 'eu-west-1', caller: 'arn:aws:sts::111122223333:assumed-role/ci' }], stdout: ['dev: stack tap-dev in account 111122223333, eu-west-1 (as arn:aws:sts::111122223333:assumed-role/ci)'] },
@@ -83,29 +90,66 @@ const CASES: Record<OperationEvent['type'], Case> = {
   'reviewed-change-set': { events: [{ type: 'reviewed-change-set', name: 'tap-dev-x', createdAt: '2026-10-12T09:03:20.000Z' }], stdout: ['Executing the change set reviewed at 2026-10-12T09:03:20.000Z: tap-dev-x.'] },
   'review-ready': { events: [{ type: 'review-ready', review: REVIEW(0), from: 'new' }], stdout: ['\nChange set tap-dev-20261012-090320-a33eac0a (UPDATE of tap-dev)\n  0 to add, 1 to modify, 0 to remove, in 2 stacks', /└─ ~ Network\s+AWS::CloudFormation::Stack/] },
   'review-artifact': { events: [{ type: 'review-artifact', artifact: ARTIFACT }], stdout: ['\nReview saved to .tap/dev/review.json and .tap/dev/review.md.'] },
-  'allow-replace-unused': { events: [{ type: 'allow-replace-unused', address: 'Registry/Typo' }], stdout: ['warning --allow-replace Registry/Typo matches no data-loss finding of this change set; ignored.'] },
-  'policy-relaxed': { events: [{ type: 'policy-relaxed', addresses: ['Registry/FrontendRepository'], stacks: ['Registry', ''] }], stdout: ['Stack policy relaxed for Registry/FrontendRepository (--allow-replace) in: Registry, root'] },
+  'release-unused': {
+    events: [{ type: 'release-unused', option: 'allow-replace', address: 'Registry/Typo' }, { type: 'release-unused', option: 'allow-update', address: 'Services/Frontend/Typo' }],
+    stdout: ['warning --allow-replace Registry/Typo matches no data-loss finding of this change set; ignored.', 'warning --allow-update Services/Frontend/Typo matches no ECS-managed listener rule change of this change set; ignored.'],
+  },
+  'policy-relaxed': { events: [{ type: 'policy-relaxed', addresses: ['Registry/FrontendRepository'], stacks: ['Registry', ''] }], stdout: ['Stack policy relaxed for Registry/FrontendRepository (named with --allow-replace / --allow-update) in: Registry, root'] },
   'policy-restored': { events: [{ type: 'policy-restored' }], stdout: ['Stack policy restored.'] },
   'execute-answer-lost': { events: [{ type: 'execute-answer-lost', code: 'ECONNRESET', executionStatus: 'EXECUTE_IN_PROGRESS' }], stdout: ["ExecuteChangeSet's answer was lost (ECONNRESET), but the change set is EXECUTE_IN_PROGRESS: it was accepted; following it."] },
   'execute-retry': { events: [{ type: 'execute-retry', code: 'ECONNRESET' }], stdout: ['ExecuteChangeSet failed (ECONNRESET); the change set is still AVAILABLE, so it was not executed: trying once more.'] },
   executing: { events: [{ type: 'executing', changeSetName: 'tap-dev-x' }], stdout: ['Executing tap-dev-x…'] },
   protections: {
     events: [
-      { type: 'protections', report: { terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], stacks: 5 } },
-      { type: 'protections', report: { terminationProtectionEnabled: false, policiesSet: [], stacks: 5 } },
+      { type: 'protections', report: { retain: true, terminationProtectionEnabled: true, policiesSet: ['', 'Network', 'Registry', 'Services', 'Services/Frontend'], frozenRules: ['Services/Frontend/ProdListenerRule'], stacks: 5 } },
+      { type: 'protections', report: { retain: true, terminationProtectionEnabled: false, policiesSet: [], frozenRules: [], stacks: 5 } },
+      { type: 'protections', report: { retain: false, terminationProtectionEnabled: false, policiesSet: ['Services/Frontend'], frozenRules: ['Services/Frontend/ProdListenerRule'], stacks: 5 } },
     ],
-    stdout: ['Data protection (DataProtection=retain): termination protection enabled on the root; stack policy set on root, Network, Registry, Services, Services/Frontend.', 'Data protection (DataProtection=retain): termination protection on; stack policies in place on all 5 stacks.'],
+    stdout: [
+      'Data protection (DataProtection=retain): termination protection enabled on the root; stack policy set on root, Network, Registry, Services, Services/Frontend; ECS-managed listener rules frozen: Services/Frontend/ProdListenerRule.',
+      'Data protection (DataProtection=retain): termination protection on; stack policies in place on all 5 stacks.',
+      'Stack protections: stack policy set on Services/Frontend; ECS-managed listener rules frozen: Services/Frontend/ProdListenerRule.',
+    ],
   },
   'destroy-plan': {
     events: [
-      { type: 'destroy-plan', stackName: 'tap-dev', environment: 'dev', accountId: '111122223333', region: 'eu-west-1', stacks: 5, resources: 16, retain: false, buckets: [owned('Network', 'AccessLogBucket', 'tap-alb-logs-dev')], secrets: [owned('Services/Frontend', 'ApiTokenSecret', 'arn:aws:secretsmanager:eu-west-1:1:secret:tap-dev-token-AbCdEf')] },
-      { type: 'destroy-plan', stackName: 'tap-prod', environment: 'prod', accountId: '7', region: 'eu-west-1', stacks: 5, resources: 16, retain: true, buckets: [], secrets: [] },
+      { type: 'destroy-plan', stackName: 'tap-dev', environment: 'dev', accountId: '111122223333', region: 'eu-west-1', stacks: 5, resources: 16, retain: false, protectedLoadBalancers: [], retained: [SECRET, REPOSITORY, LOG_GROUP, BUCKET, KEY] },
+      { type: 'destroy-plan', stackName: 'tap-prod', environment: 'prod', accountId: '7', region: 'eu-west-1', stacks: 5, resources: 16, retain: true, protectedLoadBalancers: [ALB], retained: [SECRET, KEY] },
+      { type: 'destroy-plan', stackName: 'tap-dev', environment: 'dev', accountId: '111122223333', region: 'eu-west-1', stacks: 5, resources: 1, retain: false, protectedLoadBalancers: [], retained: [REPOSITORY], stacksDeletedAt: new Date('2026-10-12T09:05:00Z') },
     ],
-    stdout: ['Destroying tap-dev (dev, account 111122223333, eu-west-1): 5 stacks, 16 resources.', '  bucket tap-alb-logs-dev (Network/AccessLogBucket) will be emptied', '  secret tap-dev-token-AbCdEf (Services/Frontend/ApiTokenSecret) will be deleted without a recovery window', '  stateful resources are kept (DataProtection=retain).'],
+    stdout: [
+      'Destroying tap-dev (dev, account 111122223333, eu-west-1): 5 stacks, 16 resources.',
+      '  after the stacks, the resources they retain are deleted:',
+      '  secret tap-dev-token-AbCdEf (Services/Frontend/ApiTokenSecret), without a recovery window',
+      '  repository ecr-frontend-dev (Registry/FrontendRepository), with its images',
+      '  log group /tap/dev/frontend (Services/Frontend/LogGroup), with its events',
+      '  bucket tap-alb-logs-dev (Network/AccessLogBucket), emptied first (every version)',
+      '  KMS key 1234abcd-12ab (Registry/RegistryKey), scheduled for deletion in 7 days, the minimum',
+      'Destroying tap-prod (prod, account 7, eu-west-1): 5 stacks, 16 resources.',
+      `  load balancer ${ALB} has deletion protection on: it is turned off first (--force)`,
+      '  the 2 stateful resources are kept (DataProtection=retain): repositories, secrets, log groups, keys and buckets.',
+      'tap-dev (dev, account 111122223333, eu-west-1) was deleted at 2026-10-12T09:05:00.000Z; 1 resource it retained still exists and will be deleted:',
+      '  repository ecr-frontend-dev (Registry/FrontendRepository), with its images',
+    ],
   },
   'termination-protection-off': { events: [{ type: 'termination-protection-off' }], stdout: ['Termination protection turned off (--force).'] },
-  'bucket-emptied': { events: [{ type: 'bucket-emptied', bucket: 'tap-alb-logs-dev', removed: 5 }], stdout: ['Emptied tap-alb-logs-dev: 5 objects and versions removed.'] },
-  'secrets-deleted': { events: [{ type: 'secrets-deleted', deleted: 1, gone: 2 }], stdout: ['Secrets deleted without recovery window: 1 (2 were already gone). Their names can be reused at once.'] },
+  'deletion-protection-off': { events: [{ type: 'deletion-protection-off', loadBalancer: ALB }], stdout: [`Deletion protection of load balancer ${ALB} turned off (--force), so that CloudFormation can delete it.`] },
+  'retained-deleted': {
+    events: [
+      { type: 'retained-deleted', resource: SECRET, outcome: { result: 'deleted' } },
+      { type: 'retained-deleted', resource: BUCKET, outcome: { result: 'deleted', removedObjects: 5 } },
+      { type: 'retained-deleted', resource: LOG_GROUP, outcome: { result: 'gone' } },
+      { type: 'retained-deleted', resource: KEY, outcome: { result: 'key-scheduled', pendingDays: 7, deletionDate: new Date('2026-10-19T09:05:00Z') } },
+      { type: 'retained-deleted', resource: KEY, outcome: { result: 'key-already-scheduled' } },
+    ],
+    stdout: [
+      'Deleted secret tap-dev-token-AbCdEf.',
+      'Deleted bucket tap-alb-logs-dev (5 objects and versions removed first).',
+      'log group /tap/dev/frontend was already gone.',
+      'Scheduled KMS key 1234abcd-12ab for deletion on 2026-10-19T09:05:00.000Z (7 days, the minimum KMS allows).',
+      'KMS key 1234abcd-12ab was already pending deletion.',
+    ],
+  },
   'rollback-failed-found': { events: [{ type: 'rollback-failed-found', stackName: 'tap-dev', last: { rollbackFailures: [], skip: [] } }], stdout: ['tap-dev is UPDATE_ROLLBACK_FAILED.'] },
   'skip-unknown': { events: [{ type: 'skip-unknown', address: 'Typo.Resource', candidates: ['Services.Frontend.LogGroup'] }], stdout: ['warning --skip Typo.Resource is not among the resources that failed to roll back (Services.Frontend.LogGroup); CloudFormation will decide.'] },
   'drift-detecting': { events: [{ type: 'drift-detecting', stackName: 'tap-dev' }], stdout: ['Detecting drift on tap-dev and its nested stacks…'] },

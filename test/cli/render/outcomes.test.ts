@@ -17,6 +17,7 @@ import { createMasker } from '../../../src/operations/mask';
 import type { FailureReport, Outcome, PreconditionReason } from '../../../src/operations/operation';
 import type { OutputsDocument } from '../../../src/operations/outputs';
 import type { FailedResource } from '../../../src/operations/progress/failure';
+import type { ListenerRuleFinding } from '../../../src/operations/review/model';
 import { Capture } from '../../helpers/capture';
 
 interface Row {
@@ -45,6 +46,10 @@ const OUTPUTS: OutputsDocument = {
   stacks: { Network: { VpcId: { value: 'vpc-1' } } },
   services: { frontend: { ServiceArn: 'arn:a' }, 'api-gateway': { ServiceArn: 'arn:b' } },
 };
+const LISTENER_RULE: ListenerRuleFinding = {
+  address: 'Services/Frontend/ProductionListenerRule', services: ['Services/Frontend/Service'], change: 'modified', listener: 'production', frozen: true, likelyNoise: false,
+  source: 'https://github.com/aws/aws-cdk/issues/36649',
+};
 const ROOT_CAUSE = failed('Registry', 'FrontendRepository', 'AWS::ECR::Repository', 'CREATE_FAILED', 'Resource handler returned message: "Repository ecr-frontend-dev already exists"');
 const LOG_GROUP = failed('Services/Frontend', 'LogGroup', 'AWS::Logs::LogGroup', 'UPDATE_FAILED', 'Log group /tap/dev/frontend was deleted outside CloudFormation');
 
@@ -63,11 +68,27 @@ const ROWS: readonly Row[] = [
   { name: 'D-6: declined: the change set and the empty stack are gone', outcome: { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: true } },
     stdout: ['Declined: the change set was deleted, and so was the empty stack it had created. Nothing was executed.'], code: 6 },
   { name: 'P-DATA: prod refuses data loss and names the --allow-replace to deploy it', environment: 'prod',
-    outcome: { type: 'refused', reason: { kind: 'data-loss', environment: 'prod', changeSetDeleted: true, findings: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'container images: releases cannot be rebuilt bit-for-bit', causes: [], likelyNoise: false }] } },
+    outcome: { type: 'refused', reason: { kind: 'guarded-changes', environment: 'prod', changeSetDeleted: true, listenerRules: [], dataLoss: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'container images: releases cannot be rebuilt bit-for-bit', causes: [], likelyNoise: false }] } },
     stderr: ['refused prod keeps its data (DataProtection=retain): this change set would delete or replace 1 stateful resource:', '  Registry/FrontendRepository  AWS::ECR::Repository replaced (container images: releases cannot be rebuilt bit-for-bit)', '  The change set was deleted; nothing was executed.', "  If that is intended, deploy naming each one: make deploy ENV=prod ARGS='--allow-replace Registry/FrontendRepository'"], code: 10 },
   { name: 'P-DATA: a refused reviewed change set stays, with the tap command to execute it naming each one', environment: 'prod', reviewFile: 'reviewed.json',
-    outcome: { type: 'refused', reason: { kind: 'data-loss', environment: 'prod', changeSetDeleted: false, findings: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'images', causes: [], likelyNoise: false }] } },
+    outcome: { type: 'refused', reason: { kind: 'guarded-changes', environment: 'prod', changeSetDeleted: false, listenerRules: [], dataLoss: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'images', causes: [], likelyNoise: false }] } },
     stderr: ['  If that is intended, execute it naming each one: tap deploy --env prod --review reviewed.json --allow-replace Registry/FrontendRepository'], code: 10 },
+  { name: 'P-DEPLOY: an update of an ECS-managed listener rule is refused in any environment and names the --allow-update to deploy it',
+    outcome: { type: 'refused', reason: { kind: 'guarded-changes', environment: 'dev', changeSetDeleted: true, dataLoss: [], listenerRules: [LISTENER_RULE] } },
+    stderr: [
+      'refused this change set would update 1 ECS-managed listener rule, which resets the blue/green weights ECS owns (https://github.com/aws/aws-cdk/issues/36649):',
+      '  Services/Frontend/ProductionListenerRule  production listener rule modified (weights managed by Services/Frontend/Service)',
+      '  Update those rules between deployments (no ECS deployment in progress), and check the live weights after.',
+      '  The change set was deleted; nothing was executed.',
+      "  If that is intended, deploy naming each one: make deploy ENV=dev ARGS='--allow-update Services/Frontend/ProductionListenerRule'",
+    ], code: 10 },
+  { name: 'P-DATA / P-DEPLOY: both kinds at once, each named with its own option', environment: 'prod',
+    outcome: { type: 'refused', reason: { kind: 'guarded-changes', environment: 'prod', changeSetDeleted: true, listenerRules: [LISTENER_RULE], dataLoss: [{ address: 'Registry/FrontendRepository', resourceType: 'AWS::ECR::Repository', what: 'replaced', why: 'images', causes: [], likelyNoise: false }] } },
+    stderr: [
+      'refused prod keeps its data (DataProtection=retain): this change set would delete or replace 1 stateful resource:',
+      '  this change set would update 1 ECS-managed listener rule, which resets the blue/green weights ECS owns (https://github.com/aws/aws-cdk/issues/36649):',
+      "  If that is intended, deploy naming each one: make deploy ENV=prod ARGS='--allow-replace Registry/FrontendRepository --allow-update Services/Frontend/ProductionListenerRule'",
+    ], code: 10 },
   { name: 'D-6: a stale review lists its reasons and what to do', reviewFile: 'reviewed.json',
     outcome: { type: 'stale-review', reasons: [{ kind: 'stack-changed', stackName: 'tap-dev', reviewed: { status: 'CREATE_COMPLETE' }, now: { status: 'UPDATE_COMPLETE', lastUpdatedTime: '2026-10-12T09:05:00.000Z' } }, { kind: 'change-set-gone', name: 'tap-dev-x' }, { kind: 'parameters' }, { kind: 'other-account', reviewed: { accountId: '1', region: 'eu-west-1' }, now: { accountId: '2', region: 'eu-west-1' } }] },
     stderr: ['stale review reviewed.json no longer describes what would be executed; nothing was executed:', '  - stack tap-dev changed since the review (CREATE_COMPLETE at creation → UPDATE_COMPLETE at 2026-10-12T09:05:00.000Z)', '  - change set tap-dev-x no longer exists', '  - the parameters in the params file changed since the review', '  - the review is for account 1 in eu-west-1, not 2 in eu-west-1', '  Create and review a new change set: make diff ENV=dev'], code: 9 },
@@ -142,13 +163,19 @@ const ROWS: readonly Row[] = [
     stderr: ['destroy failed tap-dev is DELETE_FAILED', '    Registry › AWS::ECR::Repository FrontendRepository DELETE_FAILED at 09:03:53', '  Other failures (1):', '    Network › AWS::S3::Bucket AccessLogBucket DELETE_FAILED at 09:03:53: The bucket you tried to delete is not empty', '    Some resources could not be deleted (above). Fix them (e.g. empty a bucket), then run make destroy ENV=dev again.'], code: 12 },
 
   // ── destroy ────────────────────────────────────────────────────────────────────────────────
-  { name: 'D-10: destroyed (the progress already said so)', command: 'destroy', outcome: { type: 'destroyed', stackName: 'tap-dev' }, stdout: [], code: 0 },
+  { name: 'D-10: destroyed with nothing retained (the progress already said so)', command: 'destroy', outcome: { type: 'destroyed', stackName: 'tap-dev', retained: { deleted: 0, gone: 0, kept: 0 } }, stdout: [], code: 0 },
+  { name: 'D-10: destroyed, and what the tree retained deleted', command: 'destroy', outcome: { type: 'destroyed', stackName: 'tap-dev', retained: { deleted: 7, gone: 2, kept: 0 } },
+    stdout: ['✓ tap-dev is fully destroyed: 7 retained resources deleted, 2 already gone.'], code: 0 },
+  { name: 'D-10 / P-DATA: destroyed in prod, the stateful resources kept', command: 'destroy', environment: 'prod', outcome: { type: 'destroyed', stackName: 'tap-prod', retained: { deleted: 0, gone: 0, kept: 9 } },
+    stdout: ["9 stateful resources are kept (DataProtection=retain); the templates' DeletionPolicy left them."], code: 0 },
+  { name: 'D-10: a load balancer with deletion protection needs --force', command: 'destroy', outcome: { type: 'refused', reason: { kind: 'deletion-protection', loadBalancers: ['arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/alb-tap-dev/1'] } },
+    stderr: ['refused deletion protection is on for arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/alb-tap-dev/1; CloudFormation cannot delete a load balancer while it is on.', "  Nothing was deleted. To turn it off and delete: make destroy ENV=dev ARGS='--force'"], code: 10 },
   { name: 'D-10: nothing to destroy', command: 'destroy', outcome: { type: 'nothing-to-destroy', stackName: 'tap-dev' }, stdout: ['✓ tap-dev does not exist; nothing to destroy.'], code: 0 },
   { name: 'D-10: no terminal and no --confirm is bad input', command: 'destroy', outcome: { type: 'unconfirmed', stackName: 'tap-dev' },
     stderr: ['error command line: --confirm: is required without a terminal: --confirm tap-dev', 'Nothing was changed in AWS.'], code: 2 },
   { name: 'D-10: the stack name typed wrong', command: 'destroy', outcome: { type: 'declined', what: { kind: 'destroy' } }, stdout: ['Not confirmed; nothing was deleted.'], code: 6 },
   { name: 'D-10 / P-DATA: prod is refused without --force', command: 'destroy', environment: 'prod', outcome: { type: 'refused', reason: { kind: 'retain', environment: 'prod' } },
-    stderr: ['refused prod keeps its data (DataProtection=retain): destroy is refused.', '  If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).'], code: 10 },
+    stderr: ['refused prod keeps its data (DataProtection=retain): destroy is refused.', "  If the environment really must go, add --force: termination protection and the load balancer's deletion protection are turned off, the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy RetainExceptOnCreate)."], code: 10 },
   { name: 'D-10: termination protection needs --force', command: 'destroy', outcome: { type: 'refused', reason: { kind: 'termination-protection', stackName: 'tap-dev' } },
     stderr: ['refused tap-dev has termination protection on; add --force to turn it off and delete.'], code: 10 },
 

@@ -33,7 +33,7 @@ test('D-7: on a terminal, a live view redraws in place with per-stack counts', a
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /\u001b\[\d+F\u001b\[0J/, 'moves the cursor up and clears to redraw');
   assert.match(result.stdout, /Services\/Frontend\s+CREATE_COMPLETE\s+0 in progress\s+9 complete 0 failed/);
-  assert.match(result.stdout, /Network\s+CREATE_COMPLETE\s+0 in progress\s+4 complete 0 failed/);
+  assert.match(result.stdout, /Network\s+CREATE_COMPLETE\s+0 in progress\s+5 complete 0 failed/);
 });
 
 test('D-7: the live frame lists running resources and failures', () => {

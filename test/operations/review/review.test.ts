@@ -71,12 +71,19 @@ test('D-5: the review is one tree with nested paths, counts, replacement and pro
   assert.is(frontend?.changes.find((c) => c.logicalId === 'Service')?.address, 'Services/Frontend/Service');
 });
 
-test('D-5: a Modify of a listener rule used by an ECS blue/green service is flagged loudly', async () => {
+test('D-5 / P-DEPLOY: a Modify of an ECS-managed listener rule is flagged with its listener, the service owning it, and the source', async () => {
   const { review } = await reviewOf((t) => {
     props(t, 'services/frontend.json', 'ProdListenerRule')['Priority'] = 210;
   });
-  assert.equal(review.findings.listenerRules.map((f) => [f.address, f.services]), [['Services/Frontend/ProdListenerRule', ['Services/Frontend/Service']]]);
-  assert.match(review.findings.listenerRules[0].message, /^ECS blue\/green service Services\/Frontend\/Service manages this rule's weights; updating it resets them/);
+  assert.equal(review.findings.listenerRules, [{
+    address: 'Services/Frontend/ProdListenerRule',
+    services: ['Services/Frontend/Service'],
+    change: 'modified',
+    listener: 'production',
+    frozen: true,
+    likelyNoise: false,
+    source: 'https://github.com/aws/aws-cdk/issues/36649',
+  }]);
   assert.equal(servicesManagingRule(baseTemplates()['services/frontend.json'], 'ProdListenerRule'), ['Service']);
   assert.equal(servicesManagingRule(baseTemplates()['services/frontend.json'], 'BlueTargetGroup'), []);
 });
