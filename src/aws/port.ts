@@ -341,7 +341,7 @@ export interface CloudFormationPort {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* ECS and Secrets Manager (diagnosis and destroy only)                                            */
+/* ECS and Secrets Manager (diagnosis, destroy and verify)                                         */
 /* ---------------------------------------------------------------------------------------------- */
 
 export interface EcsServiceState {
@@ -363,11 +363,146 @@ export interface EcsPort {
   describeService(cluster: string, service: string): Promise<EcsServiceState | undefined>;
   listStoppedTasks(cluster: string, service: string): Promise<string[]>;
   describeTasks(cluster: string, taskArns: readonly string[]): Promise<StoppedTask[]>;
+  /** make verify: DescribeServices for at most 10 services of one cluster (names or ARNs). */
+  describeServices(cluster: string, services: readonly string[]): Promise<EcsServicesAnswer>;
 }
 
 export interface SecretsPort {
   /** DeleteSecret with ForceDeleteWithoutRecovery; `false` when it was already gone. */
   forceDeleteSecret(secretId: string): Promise<boolean>;
+  /** make verify: DescribeSecret (rotation and version stages, never the value); `undefined` when there is no such secret. */
+  describeSecret(secretId: string): Promise<SecretDescription | undefined>;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Live checks (make verify): read-only calls only                                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** API reference: Deployment.rolloutState (ECS). */
+export const ROLLOUT_STATES = ['COMPLETED', 'FAILED', 'IN_PROGRESS'] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number] | Unrecognized;
+
+export interface EcsDeployment {
+  readonly id: string;
+  /** PRIMARY (the newest), ACTIVE (still running tasks), INACTIVE. */
+  readonly status: string;
+  /** Absent when ECS reports none. */
+  readonly rolloutState?: RolloutState;
+  readonly rolloutStateReason?: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  readonly failedTasks: number;
+}
+
+export interface EcsServiceDetail {
+  readonly arn: string;
+  readonly name: string;
+  /** ACTIVE, DRAINING, INACTIVE. */
+  readonly status: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  readonly deployments: readonly EcsDeployment[];
+  /**
+   * Service Connect discovery names of the PRIMARY deployment (its `discoveryName`, or its port
+   * name where none is given, as ECS documents); `undefined` when ECS reported no Service Connect
+   * configuration for it.
+   */
+  readonly discoveryNames?: readonly string[];
+}
+
+export interface EcsServicesAnswer {
+  readonly services: readonly EcsServiceDetail[];
+  /** Requested services ECS does not know (its `failures` with reason MISSING). */
+  readonly missing: readonly string[];
+}
+
+export interface SecretDescription {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  readonly rotationRules?: { readonly automaticallyAfterDays?: number; readonly scheduleExpression?: string; readonly duration?: string };
+  readonly lastRotatedDate?: Date;
+  readonly nextRotationDate?: Date;
+  /** Set when the secret is scheduled for deletion. */
+  readonly deletedDate?: Date;
+  /** Version id → its staging labels (AWSCURRENT, AWSPREVIOUS, AWSPENDING...). */
+  readonly versionStages: Readonly<Record<string, readonly string[]>>;
+}
+
+/** API reference: TargetHealth.State (ELBv2). */
+export const TARGET_HEALTH_STATES = ['initial', 'healthy', 'unhealthy', 'unhealthy.draining', 'unused', 'draining', 'unavailable'] as const;
+export type TargetHealthState = (typeof TARGET_HEALTH_STATES)[number] | Unrecognized;
+
+export interface TargetHealthEntry {
+  readonly targetId: string;
+  readonly port?: number;
+  readonly state: TargetHealthState;
+  /** e.g. Target.FailedHealthChecks, Target.ResponseCodeMismatch. */
+  readonly reason?: string;
+  readonly description?: string;
+}
+
+export interface TargetGroupWeight {
+  readonly targetGroupArn: string;
+  /** Absent for a plain `forward` to one target group (it takes all the traffic). */
+  readonly weight?: number;
+}
+
+export interface ListenerRuleRoute {
+  readonly ruleArn: string;
+  /** Values of the rule's path-pattern conditions. */
+  readonly pathPatterns: readonly string[];
+  /** Target groups of its forward actions. */
+  readonly forwards: readonly TargetGroupWeight[];
+}
+
+export interface Elbv2Port {
+  /** DescribeTargetHealth of every registered target; `undefined` when the target group does not exist. */
+  describeTargetHealth(targetGroupArn: string): Promise<TargetHealthEntry[] | undefined>;
+  /** DescribeRules by ARN, one page. */
+  describeRules(ruleArns: readonly string[], marker?: string): Promise<{ rules: ListenerRuleRoute[]; nextMarker?: string }>;
+}
+
+export interface DiscoveryPort {
+  /** Cloud Map ListServices of one namespace (filter NAMESPACE_ID), one page. */
+  listServices(namespaceId: string, nextToken?: string): Promise<{ services: { id: string; name: string }[]; nextToken?: string }>;
+  /** Cloud Map ListInstances of one service, one page. */
+  listInstances(serviceId: string, nextToken?: string): Promise<{ instanceIds: string[]; nextToken?: string }>;
+}
+
+/** API reference: MetricAlarm.StateValue (CloudWatch). */
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number] | Unrecognized;
+
+export interface AlarmDescription {
+  readonly name: string;
+  readonly state: AlarmState;
+  readonly reason?: string;
+  readonly updatedAt?: Date;
+}
+
+export interface CloudWatchPort {
+  /** DescribeAlarms (metric and composite) by name, at most 100 names, one page. */
+  describeAlarms(names: readonly string[], nextToken?: string): Promise<{ alarms: AlarmDescription[]; nextToken?: string }>;
+}
+
+export interface LogsPort {
+  /**
+   * FilterLogEvents from `since`, asking for one event: whether this page held one (its content
+   * never leaves the adapter). The API may answer an empty page with a token to search on.
+   * `undefined` when there is no such log group.
+   */
+  filterLogEvents(logGroupName: string, since: Date, nextToken?: string): Promise<{ found: boolean; nextToken?: string } | undefined>;
+}
+
+export interface HttpPort {
+  /**
+   * One GET, redirects not followed: the status the server answered. No answer (refused, reset,
+   * timed out, no such host) throws AwsError `transient`, so the retry layer tries again.
+   */
+  get(url: string): Promise<{ status: number }>;
 }
 
 export interface AwsPort {
@@ -376,9 +511,14 @@ export interface AwsPort {
   readonly cfn: CloudFormationPort;
   readonly ecs: EcsPort;
   readonly secrets: SecretsPort;
+  readonly elbv2: Elbv2Port;
+  readonly discovery: DiscoveryPort;
+  readonly cloudwatch: CloudWatchPort;
+  readonly logs: LogsPort;
+  readonly http: HttpPort;
 }
 
-export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets'] as const satisfies readonly (keyof AwsPort)[];
+export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'discovery', 'cloudwatch', 'logs', 'http'] as const satisfies readonly (keyof AwsPort)[];
 
 /** The AWS connection a command works with. */
 export interface AwsSession {

@@ -74,6 +74,11 @@ function decoratePort(port: AwsPort, around: Around): AwsPort {
     cfn: decorateGroup(port.cfn, 'cfn', around),
     ecs: decorateGroup(port.ecs, 'ecs', around),
     secrets: decorateGroup(port.secrets, 'secrets', around),
+    elbv2: decorateGroup(port.elbv2, 'elbv2', around),
+    discovery: decorateGroup(port.discovery, 'discovery', around),
+    cloudwatch: decorateGroup(port.cloudwatch, 'cloudwatch', around),
+    logs: decorateGroup(port.logs, 'logs', around),
+    http: decorateGroup(port.http, 'http', around),
   } satisfies Record<(typeof SERVICE_GROUPS)[number], unknown>;
 }
 
