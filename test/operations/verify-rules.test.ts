@@ -142,7 +142,7 @@ test('D-15: alarms: ALARM fails; OK and INSUFFICIENT_DATA pass; a missing alarm 
 test('D-15: log groups: an event in the window passes; none fails while tasks are desired; desired 0 need not log; an unfinished search is not known', () => {
   assert.is(status(judgeLogs('g', { type: 'found' }, 2)), 'ok:logs-recent');
   assert.is(status(judgeLogs('g', { type: 'found' }, undefined)), 'ok:logs-recent');
-  assert.equal(judgeLogs('g', { type: 'none' }, 2).finding, { kind: 'logs-silent', windowMinutes: 60, desired: 2 });
+  assert.equal(judgeLogs('g', { type: 'none' }, 2), { check: 'logs', subject: 'g', status: 'fail', finding: { kind: 'logs-silent', windowMinutes: 60, desired: 2 } });
   assert.is(status(judgeLogs('g', { type: 'none' }, 0)), 'ok:logs-not-expected');
   assert.is(status(judgeLogs('g', { type: 'none' }, undefined)), 'unknown:not-known');
   assert.is(status(judgeLogs('g', { type: 'unfinished', pages: 5 }, 2)), 'unknown:not-known');

@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AwsError } from '../../src/aws/port';
 import { verify } from '../../src/operations/verify';
-import { CHECKS } from '../../src/operations/verify-rules';
+import { CHECKS, type CheckKind, type Finding } from '../../src/operations/verify-rules';
+import type { VerifyReport } from '../../src/operations/verify';
 import { expectOutcome, type Operated } from '../helpers/deploy-harness';
 import type { VerifyOutcome } from '../../src/operations/operation';
 import { liveEnvironment, READ_ONLY_OPERATIONS, realPlatform, reportOf, rowOf, rowsOf, VerifyScenario } from './verify-harness';
@@ -25,6 +26,13 @@ async function verifyAfter(breakIt: (s: VerifyScenario) => void = () => {}): Pro
   assert.equal(s.aws.mutatingCalls().filter((c) => sent.includes(c)), [], 'verify never changes anything');
   assert.equal(sent.filter((c) => !READ_ONLY_OPERATIONS.has(c.op)).map((c) => c.op), [], 'verify sends only the read-only requests it is allowed');
   return { ...operated, s };
+}
+
+/** The row of a failure: its finding, and its status fail. */
+function failedRow<K extends Finding['kind']>(report: VerifyReport, check: CheckKind, subject: string, kind: K) {
+  const row = rowOf(report, check, subject, kind);
+  assert.is(row.status, 'fail', `${check} ${subject} ${kind}`);
+  return row;
 }
 
 const failing = (outcome: VerifyOutcome) => reportOf(expectOutcome(outcome, 'verify-failed')).rows.filter((r) => r.status === 'fail');
@@ -54,7 +62,7 @@ test('D-15: a nested stack that is not *_COMPLETE (an operation running) fails i
   });
   const [row] = failing(outcome);
   assert.is(row.subject, 'Services/ApiGateway');
-  assert.is(rowOf(reportOf(outcome as VerifyOutcome & { type: 'verify-failed' }), 'stack', 'Services/ApiGateway', 'stack-not-complete').finding.status, 'UPDATE_IN_PROGRESS');
+  assert.is(failedRow(reportOf(expectOutcome(outcome, 'verify-failed')), 'stack', 'Services/ApiGateway', 'stack-not-complete').finding.status, 'UPDATE_IN_PROGRESS');
   (await environment).aws.stack('Services/ApiGateway')!.status = 'CREATE_COMPLETE';
 });
 
@@ -64,8 +72,8 @@ test('D-15: an ECS service below its desired count fails, with running, desired 
     service.runningCount = 1;
     service.pendingCount = 1;
   });
-  const report = reportOf(outcome);
-  assert.equal(rowOf(report, 'service', 'data-ingestion', 'service-below-desired').finding, { kind: 'service-below-desired', running: 1, desired: 2, pending: 1 });
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  assert.equal(failedRow(report, 'service', 'data-ingestion', 'service-below-desired').finding, { kind: 'service-below-desired', running: 1, desired: 2, pending: 1 });
   assert.equal(failing(outcome).map((r) => r.check), ['service']);
 });
 
@@ -75,7 +83,7 @@ test('D-15: a service with two deployments (a rollout in progress) is not steady
     service.deployments[0].status = 'ACTIVE';
     service.deployments.unshift({ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.', desiredCount: 2, runningCount: 1, pendingCount: 1, failedTasks: 0 });
   });
-  const row = rowOf(reportOf(outcome), 'service', 'frontend', 'service-deploying');
+  const row = failedRow(reportOf(expectOutcome(outcome, 'verify-failed')), 'service', 'frontend', 'service-deploying');
   assert.is(row.finding.deployments, 2);
   assert.is(row.finding.rolloutState, 'IN_PROGRESS');
 });
@@ -86,7 +94,7 @@ test('D-15: a failed rollout (circuit breaker) fails the service', async () => {
     deployment.rolloutState = 'FAILED';
     deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
   });
-  assert.match(rowOf(reportOf(outcome), 'service', 'analytics-engine', 'service-rollout-failed').finding.reason ?? '', /circuit breaker/);
+  assert.match(failedRow(reportOf(expectOutcome(outcome, 'verify-failed')), 'service', 'analytics-engine', 'service-rollout-failed').finding.reason ?? '', /circuit breaker/);
 });
 
 test('D-15: unhealthy targets fail their target group, and the path they serve answers 502 (fail open)', async () => {
@@ -96,11 +104,11 @@ test('D-15: unhealthy targets fail their target group, and the path they serve a
       s.aws.live.targets.set(arn, targets.map((t) => ({ ...t, state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' })));
     }
   });
-  const report = reportOf(outcome);
-  const targets = rowOf(report, 'targets', 'api-gateway/TargetGroupA', 'targets-unhealthy');
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  const targets = failedRow(report, 'targets', 'api-gateway/TargetGroupA', 'targets-unhealthy');
   assert.is(targets.finding.problems.length, 2);
   assert.is(targets.finding.problems[0].reason, 'Target.ResponseCodeMismatch');
-  assert.is(rowOf(report, 'path', 'api-gateway /api/', 'path-server-error').finding.status, 502);
+  assert.is(failedRow(report, 'path', 'api-gateway /api/', 'path-server-error').finding.status, 502);
   rowOf(report, 'path', 'frontend /', 'path-answered');
 });
 
@@ -110,10 +118,10 @@ test('D-15: production routed to the empty target group (listener weights reset,
     if (!rule) throw new Error('no rule for /');
     rule.forwards = rule.forwards.map((f) => ({ ...f, weight: f.weight === 0 ? 100 : 0 }));
   });
-  const report = reportOf(outcome);
-  rowOf(report, 'targets', 'frontend/TargetGroupB', 'targets-empty-live');
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  failedRow(report, 'targets', 'frontend/TargetGroupB', 'targets-empty-live');
   rowOf(report, 'targets', 'frontend/TargetGroupA', 'targets-healthy');
-  assert.is(rowOf(report, 'path', 'frontend /', 'path-server-error').finding.status, 503);
+  assert.is(failedRow(report, 'path', 'frontend /', 'path-server-error').finding.status, 503);
 });
 
 test('D-15: a public path with no answer fails after the retry layer asked again', async () => {
@@ -121,7 +129,7 @@ test('D-15: a public path with no answer fails after the retry layer asked again
     const url = `${s.aws.live.albUrl}/api/`;
     s.aws.live.httpAnswers.set(url, 'no-answer');
   });
-  const row = rowOf(reportOf(outcome), 'path', 'api-gateway /api/', 'path-no-answer');
+  const row = failedRow(reportOf(expectOutcome(outcome, 'verify-failed')), 'path', 'api-gateway /api/', 'path-no-answer');
   assert.is(row.finding.error.code, 'ECONNREFUSED');
   assert.is(calls.filter((c) => c.op === 'http.get' && String(c.args[0]).endsWith('/api/')).length, 4, 'asked four times (transient: retried)');
 });
@@ -133,9 +141,9 @@ test('D-15: a catalog service missing from the Cloud Map namespace, or registere
     const frontend = services.get('frontend-dev');
     if (frontend) frontend.instances = [];
   });
-  const report = reportOf(outcome);
-  rowOf(report, 'discovery', 'analytics-engine', 'discovery-missing');
-  assert.equal(rowOf(report, 'discovery', 'frontend', 'discovery-no-instances').finding, { kind: 'discovery-no-instances', discoveryName: 'frontend-dev', desired: 2 });
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  failedRow(report, 'discovery', 'analytics-engine', 'discovery-missing');
+  assert.equal(failedRow(report, 'discovery', 'frontend', 'discovery-no-instances').finding, { kind: 'discovery-no-instances', discoveryName: 'frontend-dev', desired: 2 });
 });
 
 test('D-15: rotation turned off, a rotation that left AWSPENDING, one never done and one overdue each fail', async () => {
@@ -151,11 +159,11 @@ test('D-15: rotation turned off, a rotation that left AWSPENDING, one never done
     delete secret('secret-database-data-ingestion-dev').lastRotatedDate;
     secret('secret-database-analytics-engine-dev').lastRotatedDate = new Date(s.clock.now() - 92 * day);
   });
-  const report = reportOf(outcome);
-  rowOf(report, 'rotation', 'secret-session-key-frontend-dev', 'rotation-disabled');
-  assert.is(rowOf(report, 'rotation', 'secret-client-api-key-api-gateway-dev', 'rotation-unfinished').finding.pendingVersion, 'broken');
-  rowOf(report, 'rotation', 'secret-database-data-ingestion-dev', 'rotation-never');
-  assert.is(rowOf(report, 'rotation', 'secret-database-analytics-engine-dev', 'rotation-overdue').finding.intervalHours, 90 * 24);
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  failedRow(report, 'rotation', 'secret-session-key-frontend-dev', 'rotation-disabled');
+  assert.is(failedRow(report, 'rotation', 'secret-client-api-key-api-gateway-dev', 'rotation-unfinished').finding.pendingVersion, 'broken');
+  failedRow(report, 'rotation', 'secret-database-data-ingestion-dev', 'rotation-never');
+  assert.is(failedRow(report, 'rotation', 'secret-database-analytics-engine-dev', 'rotation-overdue').finding.intervalHours, 90 * 24);
   rowOf(report, 'rotation', 'secret-feed-api-key-data-ingestion-dev', 'rotation-ok');
 });
 
@@ -191,8 +199,8 @@ test('D-15: a running service whose log group had no event for an hour fails; a 
     dataIngestion.deployments[0].desiredCount = 0;
     dataIngestion.deployments[0].runningCount = 0;
   });
-  const report = reportOf(outcome);
-  const silent = rowsOf(report, 'logs').filter((r) => r.finding.kind === 'logs-silent');
+  const report = reportOf(expectOutcome(outcome, 'verify-failed'));
+  const silent = rowsOf(report, 'logs').filter((r) => r.status === 'fail' && r.finding.kind === 'logs-silent');
   assert.is(silent.length, 1);
   assert.is(silent[0].subject, 'logs-api-gateway-dev');
   assert.ok(rowsOf(report, 'logs').some((r) => r.finding.kind === 'logs-not-expected' && r.subject === 'logs-data-ingestion-dev'));

@@ -14,6 +14,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateHttpNamespaceCommand, CreateServiceCommand as CreateDiscoveryServiceCommand, ListNamespacesCommand, RegisterInstanceCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AwsError, type AwsPort } from '../../src/aws/port';
@@ -112,6 +114,27 @@ wire('D-15: discovery.listServices and listInstances read the namespace\'s servi
   assert.equal((await port.discovery.listInstances(empty)).instanceIds, []);
   assert.is(judgeDiscovery('api-gateway', 'api-gateway-dev', 1, 2).finding.kind, 'discovery-registered');
   assert.is(judgeDiscovery('frontend', 'frontend-dev', 0, 2).finding.kind, 'discovery-no-instances');
+});
+
+wire('D-15: discovery.listServices asks for the one namespace (moto ignores the filter, so a loopback stub reads the request)', async () => {
+  const bodies: unknown[] = [];
+  const stub = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      bodies.push(JSON.parse(body));
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Services: [{ Id: 'srv-1', Name: 'api-gateway-dev' }] }));
+    });
+  });
+  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const { port: stubPort } = stub.address() as AddressInfo;
+    const port = await createSdkPort(REGION, { AWS_ENDPOINT_URL_SERVICEDISCOVERY: `http://localhost:${stubPort}` });
+    assert.equal(await port.discovery.listServices('ns-tapdev'), { services: [{ id: 'srv-1', name: 'api-gateway-dev' }] });
+    assert.equal(bodies, [{ Filters: [{ Name: 'NAMESPACE_ID', Values: ['ns-tapdev'], Condition: 'EQ' }] }]);
+  } finally {
+    await new Promise((resolve) => stub.close(resolve));
+  }
 });
 
 wire('D-15: secrets.describeSecret reads rotation and version stages (never the value); a pending version left behind fails the rule', async ({ port, common }) => {
