@@ -365,6 +365,8 @@ export interface EcsPort {
   describeTasks(cluster: string, taskArns: readonly string[]): Promise<StoppedTask[]>;
   /** make verify: DescribeServices for at most 10 services of one cluster (names or ARNs). */
   describeServices(cluster: string, services: readonly string[]): Promise<EcsServicesAnswer>;
+  /** make verify: ListServiceDeployments of one service in the given statuses, one page. */
+  listServiceDeployments(cluster: string, service: string, statuses: readonly ServiceDeploymentStatus[]): Promise<{ deployments: ServiceDeploymentBrief[]; nextToken?: string }>;
 }
 
 export interface SecretsPort {
@@ -381,6 +383,18 @@ export interface SecretsPort {
 /** API reference: Deployment.rolloutState (ECS). */
 export const ROLLOUT_STATES = ['COMPLETED', 'FAILED', 'IN_PROGRESS'] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number] | Unrecognized;
+
+/** API reference: ServiceDeployment.status (ECS service deployments). */
+export const SERVICE_DEPLOYMENT_STATUSES = [
+  'PENDING', 'SUCCESSFUL', 'STOPPED', 'STOP_REQUESTED', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED',
+] as const;
+export type ServiceDeploymentStatus = (typeof SERVICE_DEPLOYMENT_STATUSES)[number];
+
+export interface ServiceDeploymentBrief {
+  readonly arn: string;
+  readonly status: ServiceDeploymentStatus | Unrecognized;
+  readonly statusReason?: string;
+}
 
 export interface EcsDeployment {
   readonly id: string;

@@ -34,6 +34,7 @@ import {
   RESOURCE_DRIFT_STATUSES,
   RESOURCE_STATUSES,
   ROLLOUT_STATES,
+  SERVICE_DEPLOYMENT_STATUSES,
   STACK_DRIFT_STATUSES,
   STACK_STATUSES,
   TARGET_HEALTH_STATES,
@@ -554,6 +555,18 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
         return {
           services: (answer.services ?? []).map(toServiceDetail),
           missing: (answer.failures ?? []).filter((f) => f.reason === 'MISSING').map((f) => f.arn ?? ''),
+        };
+      }),
+    listServiceDeployments: (cluster, service, statuses) =>
+      call('ecs.listServiceDeployments', async () => {
+        const answer = await clients.ecs.send(new ecsSdk.ListServiceDeploymentsCommand({ cluster, service, status: [...statuses] }));
+        return {
+          deployments: (answer.serviceDeployments ?? []).map((d) => ({
+            arn: d.serviceDeploymentArn ?? '',
+            status: recognize(SERVICE_DEPLOYMENT_STATUSES, d.status),
+            ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+          })),
+          ...(answer.nextToken ? { nextToken: answer.nextToken } : {}),
         };
       }),
   };

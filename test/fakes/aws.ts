@@ -83,6 +83,7 @@ import {
   type EcsServiceDetail,
   type ListenerRuleRoute,
   type SecretDescription,
+  type ServiceDeploymentBrief,
   type TargetHealthEntry,
   type CreateChangeSetRequest,
   type EcsServiceState,
@@ -495,6 +496,9 @@ export class FakeAws {
         case 'AWS::ECS::Service': {
           const desired = Number(properties['DesiredCount'] ?? 1);
           const connect = properties['ServiceConnectConfiguration'] as JsonObject | undefined;
+          // "The rolloutState of a service is only returned for services that use the rolling
+          // update (ECS) deployment type" (API_Deployment): none for blue/green.
+          const blueGreen = (properties['DeploymentConfiguration'] as JsonObject | undefined)?.['Strategy'] === 'BLUE_GREEN';
           const discoveryNames = ((connect?.['Services'] ?? []) as JsonObject[]).map((sc) => String(sc['DiscoveryName'] ?? sc['PortName']));
           this.live.ecs.set(resource.physicalId, {
             arn: resource.physicalId,
@@ -503,12 +507,13 @@ export class FakeAws {
             desiredCount: desired,
             runningCount: desired,
             pendingCount: 0,
-            deployments: [{ id: `ecs-svc/${this.nextId()}`, status: 'PRIMARY', rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment completed.', desiredCount: desired, runningCount: desired, pendingCount: 0, failedTasks: 0 }],
+            deployments: [{ id: `ecs-svc/${this.nextId()}`, status: 'PRIMARY', ...(blueGreen ? {} : { rolloutState: 'COMPLETED' as const, rolloutStateReason: 'ECS deployment completed.' }), desiredCount: desired, runningCount: desired, pendingCount: 0, failedTasks: 0 }],
             ...(connect ? { discoveryNames } : {}),
           });
           if (namespace) {
             for (const name of discoveryNames) this.live.register(namespace, name, desired);
           }
+          this.live.serviceDeployments.set(resource.physicalId, [{ arn: `${resource.physicalId.replace(':service/', ':service-deployment/')}/${this.nextId()}`, status: 'SUCCESSFUL' }]);
           break;
         }
         case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
@@ -1576,6 +1581,8 @@ export class FakeAws {
         describeTasks: (cluster, arns) =>
           call('ecs.describeTasks', [cluster, arns], () => [...this.stoppedTasks.values()].flat().filter((t) => arns.includes(t.taskArn))),
         describeServices: (cluster, services) => call('ecs.describeServices', [cluster, services], () => this.live.describeServices(services)),
+        listServiceDeployments: (cluster, service, statuses) =>
+          call('ecs.listServiceDeployments', [cluster, service, statuses], () => ({ deployments: (this.live.serviceDeployments.get(service) ?? []).filter((d) => (statuses as readonly string[]).includes(d.status)) })),
       },
       secrets: {
         forceDeleteSecret: (id) =>
@@ -1668,6 +1675,8 @@ const globRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/
  */
 export class FakeLive {
   readonly ecs = new Map<string, LiveService>();
+  /** Service ARN → its service deployments (ListServiceDeployments), newest first. */
+  readonly serviceDeployments = new Map<string, ServiceDeploymentBrief[]>();
   readonly targets = new Map<string, TargetHealthEntry[]>();
   readonly rules = new Map<string, LiveRule>();
   /** Namespace id → discovery name → Cloud Map service. */
@@ -1711,7 +1720,7 @@ export class FakeLive {
   }
 
   reset(): void {
-    for (const map of [this.ecs, this.targets, this.rules, this.namespaces, this.secrets, this.alarms, this.logEvents, this.emptyLogPages, this.httpAnswers]) map.clear();
+    for (const map of [this.ecs, this.serviceDeployments, this.targets, this.rules, this.namespaces, this.secrets, this.alarms, this.logEvents, this.emptyLogPages, this.httpAnswers]) map.clear();
     this.albUrl = undefined;
     this.productionListener = undefined;
   }

@@ -18,7 +18,7 @@ import { testAssets } from '../helpers/platform';
 export const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
   'sts.configuredRegion', 'sts.callerIdentity',
   'cfn.describeStack', 'cfn.listStackResources',
-  'ecs.describeServices',
+  'ecs.describeServices', 'ecs.listServiceDeployments',
   'elbv2.describeRules', 'elbv2.describeTargetHealth',
   'discovery.listServices', 'discovery.listInstances',
   'secrets.describeSecret',

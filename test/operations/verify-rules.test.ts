@@ -50,9 +50,12 @@ test('D-15: an ECS service is steady only ACTIVE, with one completed deployment 
   assert.is(status(judgeService('s', service({ deployments: [] }))), 'fail:service-deploying');
   assert.is(status(judgeService('s', service({ deployments: [deployment({ rolloutState: 'FAILED', rolloutStateReason: 'circuit breaker' })] }))), 'fail:service-rollout-failed');
   assert.is(status(judgeService('s', service({ deployments: [deployment({ rolloutState: 'unrecognized:PAUSED' })] }))), 'fail:service-deploying');
-  // No rollout state reported: steady by the counts, but not known whether the rollout completed.
+  // No rollout state (blue/green): the unfinished service deployments decide; without them, not known.
   const { rolloutState: _dropped, ...noState } = deployment();
   assert.is(status(judgeService('s', service({ deployments: [noState] }))), 'unknown:not-known');
+  assert.is(status(judgeService('s', service({ deployments: [noState] }), { count: 0 })), 'ok:service-steady');
+  assert.equal(judgeService('s', service({ deployments: [noState] }), { count: 1, status: 'ROLLBACK_IN_PROGRESS', reason: 'alarm' }).finding, { kind: 'service-deploying', deployments: 1, serviceDeployment: 'ROLLBACK_IN_PROGRESS', reason: 'alarm' });
+  assert.is(status(judgeService('s', service({ deployments: [noState], runningCount: 1 }), { count: 0 })), 'fail:service-below-desired');
 });
 
 const target = (state: TargetHealthEntry['state'], extra: Partial<TargetHealthEntry> = {}): TargetHealthEntry => ({ targetId: '10.0.0.1', port: 8080, state, ...extra });

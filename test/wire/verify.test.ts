@@ -71,6 +71,14 @@ wire('D-15: ecs.describeServices reads counts and rollout states of several serv
   assert.is(webService.discoveryNames, undefined);
   assert.is(judgeService('idle', idleService).finding.kind, 'service-steady');
   assert.is(judgeService('web', webService).finding.kind, 'service-deploying');
+  // ListServiceDeployments (read for blue/green services, which report no rollout state) is not in moto 5.2.5.
+  try {
+    await port.ecs.listServiceDeployments('cluster-tap-dev', webArn, ['IN_PROGRESS']);
+    assert.unreachable('moto answered ListServiceDeployments: assert its answer here');
+  } catch (error) {
+    assert.instance(error, AwsError);
+    assert.is((error as AwsError).kind, 'unsupported', (error as AwsError).message);
+  }
 });
 
 wire('D-15: elbv2.describeRules reads path patterns and forward weights; describeTargetHealth reads targets, an empty group, a missing one', async ({ port, common }) => {

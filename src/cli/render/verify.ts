@@ -40,6 +40,7 @@ export const IAM_ACTIONS: Readonly<Record<string, string>> = {
   'cfn.describeStack': 'cloudformation:DescribeStacks',
   'cfn.listStackResources': 'cloudformation:ListStackResources',
   'ecs.describeServices': 'ecs:DescribeServices',
+  'ecs.listServiceDeployments': 'ecs:ListServiceDeployments',
   'elbv2.describeTargetHealth': 'elasticloadbalancing:DescribeTargetHealth',
   'elbv2.describeRules': 'elasticloadbalancing:DescribeRules',
   'discovery.listServices': 'servicediscovery:ListServices',
@@ -93,7 +94,9 @@ export function findingText(finding: Finding, now: number): string {
     case 'service-rollout-failed':
       return `deployment failed${finding.reason ? `: ${finding.reason}` : ''}`;
     case 'service-deploying':
-      return `${finding.deployments} deployment${finding.deployments === 1 ? '' : 's'}, rollout ${finding.rolloutState ?? 'state not reported'}${finding.reason ? `: ${finding.reason}` : ''}`;
+      return finding.serviceDeployment
+        ? `service deployment ${finding.serviceDeployment}${finding.reason ? `: ${finding.reason}` : ''}`
+        : `${finding.deployments} deployment${finding.deployments === 1 ? '' : 's'}, rollout ${finding.rolloutState ?? 'state not reported'}${finding.reason ? `: ${finding.reason}` : ''}`;
     case 'service-below-desired':
       return `${finding.running}/${finding.desired} tasks running (${finding.pending} pending)`;
     case 'targets-healthy':

@@ -23,6 +23,7 @@ const FINDINGS: { readonly [K in Finding['kind']]: readonly [CheckKind, CheckSta
   'service-inactive': ['service', 'fail', { kind: 'service-inactive', status: 'DRAINING' }, /DRAINING/],
   'service-rollout-failed': ['service', 'fail', { kind: 'service-rollout-failed', reason: 'circuit breaker' }, /deployment failed: circuit breaker/],
   'service-deploying': ['service', 'fail', { kind: 'service-deploying', deployments: 2, rolloutState: 'IN_PROGRESS' }, /2 deployments, rollout IN_PROGRESS/],
+  // (the blue/green form, from ListServiceDeployments, is tested below)
   'service-below-desired': ['service', 'fail', { kind: 'service-below-desired', running: 1, desired: 2, pending: 1 }, /1\/2 tasks running \(1 pending\)/],
   'targets-healthy': ['targets', 'ok', { kind: 'targets-healthy', healthy: 2, live: false }, /2 healthy targets \(standby/],
   'targets-idle': ['targets', 'ok', { kind: 'targets-idle' }, /standby/],
@@ -73,6 +74,10 @@ test('D-15: every finding has its detail; failed and not-known rows have a next 
     if (status === 'ok') assert.is(step, '', `${kind} passed: no next step`);
     else assert.ok(step.length > 20, `${kind}: a next step`);
   }
+});
+
+test('D-15: a blue/green deployment in progress is named by its service deployment status', () => {
+  assert.is(findingText({ kind: 'service-deploying', deployments: 1, serviceDeployment: 'IN_PROGRESS', reason: 'bake time' }, NOW), 'service deployment IN_PROGRESS: bake time');
 });
 
 test('D-15: every reason a check is not known says why and what to do', () => {
