@@ -48,7 +48,7 @@ export type Finding =
   | { readonly kind: 'service-missing' }
   | { readonly kind: 'service-inactive'; readonly status: string }
   | { readonly kind: 'service-rollout-failed'; readonly reason?: string }
-  | { readonly kind: 'service-deploying'; readonly deployments: number; readonly rolloutState?: RolloutState; readonly reason?: string }
+  | { readonly kind: 'service-deploying'; readonly deployments: number; readonly rolloutState?: RolloutState; readonly serviceDeployment?: string; readonly reason?: string }
   | { readonly kind: 'service-below-desired'; readonly running: number; readonly desired: number; readonly pending: number }
   // targets
   | { readonly kind: 'targets-healthy'; readonly healthy: number; readonly live: boolean | undefined }
@@ -125,12 +125,27 @@ export function judgeStack(subject: string, status: StackStatus, reason?: string
 /* ---------------------------------------------------------------------------------------------- */
 
 /**
+ * Service deployments that have not finished: the Pending and Ongoing stages of
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html.
+ */
+export const ONGOING_SERVICE_DEPLOYMENTS = ['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'] as const;
+
+/** What ListServiceDeployments says of the service's unfinished deployments (the first one's status). */
+export interface OngoingDeployments {
+  readonly count: number;
+  readonly status?: string;
+  readonly reason?: string;
+}
+
+/**
  * Steady: ACTIVE, one deployment whose rollout COMPLETED ("When the service reaches a steady
  * state, the deployment transitions to a COMPLETED state", Deployment.rolloutState,
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html), and as many
- * tasks running as desired.
+ * tasks running as desired. The same page says rolloutState "is only returned for services that
+ * use the rolling update (ECS) deployment type"; where it is absent (blue/green), `ongoing` (the
+ * service deployments not finished) decides, and without it the row is not known.
  */
-export function judgeService(subject: string, service: EcsServiceDetail | undefined): CheckRow {
+export function judgeService(subject: string, service: EcsServiceDetail | undefined, ongoing?: OngoingDeployments): CheckRow {
   if (!service) return fail('service', subject, { kind: 'service-missing' });
   if (service.status !== 'ACTIVE') return fail('service', subject, { kind: 'service-inactive', status: service.status });
   const failed = service.deployments.find((d) => d.rolloutState === 'FAILED');
@@ -147,7 +162,12 @@ export function judgeService(subject: string, service: EcsServiceDetail | undefi
   if (service.runningCount < service.desiredCount) {
     return fail('service', subject, { kind: 'service-below-desired', running: service.runningCount, desired: service.desiredCount, pending: service.pendingCount });
   }
-  if (primary?.rolloutState === undefined) return notKnown('service', subject, { kind: 'no-rollout-state' });
+  if (primary?.rolloutState === undefined) {
+    if (!ongoing) return notKnown('service', subject, { kind: 'no-rollout-state' });
+    if (ongoing.count > 0) {
+      return fail('service', subject, { kind: 'service-deploying', deployments: service.deployments.length, ...(ongoing.status ? { serviceDeployment: ongoing.status } : {}), ...(ongoing.reason ? { reason: ongoing.reason } : {}) });
+    }
+  }
   return ok('service', subject, { kind: 'service-steady', running: service.runningCount, desired: service.desiredCount });
 }
 

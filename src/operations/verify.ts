@@ -39,13 +39,14 @@ import {
   LOG_SEARCH_PAGES,
   LOG_WINDOW_MINUTES,
   notKnown,
+  ONGOING_SERVICE_DEPLOYMENTS,
   probePath,
   probeUrl,
   verdictOf,
   withRef,
-  type CheckKind,
   type CheckRow,
   type LogSearch,
+  type OngoingDeployments,
   type Unknowable,
 } from './verify-rules';
 
@@ -227,14 +228,32 @@ async function searchLogs(port: AwsPort, logGroup: string, since: Date): Promise
 /* The checks                                                                                      */
 /* ---------------------------------------------------------------------------------------------- */
 
-const unknownRow = (check: CheckKind, subject: string) => (why: Unknowable) => notKnown(check, subject, why);
+/**
+ * For a service whose deployment reports no rollout state (ECS documents it only for rolling
+ * updates): its unfinished service deployments. One page: the question is whether there is any.
+ */
+async function readOngoing(port: AwsPort, detail: EcsServiceDetail): Promise<Read<OngoingDeployments | undefined>> {
+  const primary = detail.deployments.find((d) => d.status === 'PRIMARY') ?? detail.deployments[0];
+  if (!primary || primary.rolloutState !== undefined) return { ok: true, value: undefined };
+  return read(async () => {
+    const page = await port.ecs.listServiceDeployments(clusterOfServiceArn(detail.arn) ?? 'default', detail.arn, ONGOING_SERVICE_DEPLOYMENTS);
+    const [first] = page.deployments;
+    // An empty page that still has a token says nothing either way.
+    if (!first && page.nextToken) return undefined;
+    return { count: page.deployments.length, ...(first ? { status: first.status } : {}), ...(first?.statusReason ? { reason: first.statusReason } : {}) };
+  });
+}
 
 async function checkServicesAndTargets(port: AwsPort, units: readonly ServiceUnit[], services: Map<string, Read<EcsServiceDetail | undefined>>, albUrl: string | undefined): Promise<CheckRow[]> {
   const rows: CheckRow[] = [];
   for (const unit of units) {
     const detail = services.get(unit.serviceArn);
-    const judged = detail?.ok ? judgeService(unit.name, detail.value) : unknownRow('service', unit.name)(detail && !detail.ok ? detail.why : { kind: 'depends-on', what: 'ecs-service' });
-    rows.push(withRef(judged, unit.serviceArn));
+    if (!detail?.ok) {
+      rows.push(withRef(notKnown('service', unit.name, detail ? detail.why : { kind: 'depends-on', what: 'ecs-service' }), unit.serviceArn));
+      continue;
+    }
+    const ongoing = detail.value ? await readOngoing(port, detail.value) : { ok: true as const, value: undefined };
+    rows.push(withRef(ongoing.ok ? judgeService(unit.name, detail.value, ongoing.value) : notKnown('service', unit.name, ongoing.why), unit.serviceArn));
   }
 
   const rules = await readRules(port, units.flatMap((u) => (u.productionRuleArn ? [u.productionRuleArn] : [])));
