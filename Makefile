@@ -24,7 +24,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy outputs drift destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy outputs drift verify destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -82,6 +82,9 @@ outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/o
 
 drift: install .build/tap.js ## Detect drift on ENV's root and every nested stack (exit 11 on drift)
 	@$(call tap,drift)
+
+verify: install .build/tap.js ## Check ENV's live environment read-only: stacks, services, targets, public paths, Cloud Map, rotation, alarms, logs
+	@$(call tap,verify)
 
 destroy: install .build/tap.js ## Delete ENV's stack tree (type the stack name, or CONFIRM=<stack>); prod also needs ARGS=--force
 	@$(call tap,destroy,$(call tap-option,confirm,CONFIRM)) $$TAP_ARGS

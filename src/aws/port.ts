@@ -355,7 +355,7 @@ export interface CloudFormationPort {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* ECS and Secrets Manager (diagnosis and destroy only)                                            */
+/* ECS and Secrets Manager (diagnosis, destroy and verify)                                         */
 /* ---------------------------------------------------------------------------------------------- */
 
 export interface EcsServiceState {
@@ -377,6 +377,10 @@ export interface EcsPort {
   describeService(cluster: string, service: string): Promise<EcsServiceState | undefined>;
   listStoppedTasks(cluster: string, service: string): Promise<string[]>;
   describeTasks(cluster: string, taskArns: readonly string[]): Promise<StoppedTask[]>;
+  /** make verify: DescribeServices for at most 10 services of one cluster (names or ARNs). */
+  describeServices(cluster: string, services: readonly string[]): Promise<EcsServicesAnswer>;
+  /** make verify: ListServiceDeployments of one service in the given statuses, one page. */
+  listServiceDeployments(cluster: string, service: string, statuses: readonly ServiceDeploymentStatus[]): Promise<{ deployments: ServiceDeploymentBrief[]; nextToken?: string }>;
 }
 
 export interface SecretsPort {
@@ -384,6 +388,8 @@ export interface SecretsPort {
   forceDeleteSecret(secretId: string): Promise<boolean>;
   /** DescribeSecret: whether it exists (one scheduled for deletion still does: its name is taken). */
   secretExists(secretId: string): Promise<boolean>;
+  /** make verify: DescribeSecret (rotation and version stages, never the value); `undefined` when there is no such secret. */
+  describeSecret(secretId: string): Promise<SecretDescription | undefined>;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -392,25 +398,11 @@ export interface SecretsPort {
 /* value, so every deletion is safe to repeat.                                                      */
 /* ---------------------------------------------------------------------------------------------- */
 
-export interface LoadBalancingPort {
-  /** DescribeLoadBalancerAttributes' `deletion_protection.enabled`; `undefined` when no such load balancer. */
-  deletionProtection(loadBalancerArn: string): Promise<boolean | undefined>;
-  /** ModifyLoadBalancerAttributes `deletion_protection.enabled`. */
-  setDeletionProtection(loadBalancerArn: string, enabled: boolean): Promise<void>;
-}
-
 export interface RegistryPort {
   /** DescribeRepositories of this one name. */
   repositoryExists(repositoryName: string): Promise<boolean>;
   /** DeleteRepository with `force` (its images go too); `false` when it was already gone. */
   deleteRepository(repositoryName: string): Promise<boolean>;
-}
-
-export interface LogsPort {
-  /** DescribeLogGroups with the name as prefix, matched exactly. */
-  logGroupExists(logGroupName: string): Promise<boolean>;
-  /** DeleteLogGroup (its events go too); `false` when it was already gone. */
-  deleteLogGroup(logGroupName: string): Promise<boolean>;
 }
 
 /** API reference: KeyMetadata.KeyState. */
@@ -424,20 +416,178 @@ export interface KeysPort {
   scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<Date | undefined>;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Live checks (make verify): read-only calls only                                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** API reference: Deployment.rolloutState (ECS). */
+export const ROLLOUT_STATES = ['COMPLETED', 'FAILED', 'IN_PROGRESS'] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number] | Unrecognized;
+
+/** API reference: ServiceDeployment.status (ECS service deployments). */
+export const SERVICE_DEPLOYMENT_STATUSES = [
+  'PENDING', 'SUCCESSFUL', 'STOPPED', 'STOP_REQUESTED', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED',
+] as const;
+export type ServiceDeploymentStatus = (typeof SERVICE_DEPLOYMENT_STATUSES)[number];
+
+export interface ServiceDeploymentBrief {
+  readonly arn: string;
+  readonly status: ServiceDeploymentStatus | Unrecognized;
+  readonly statusReason?: string;
+}
+
+export interface EcsDeployment {
+  readonly id: string;
+  /** PRIMARY (the newest), ACTIVE (still running tasks), INACTIVE. */
+  readonly status: string;
+  /** Absent when ECS reports none. */
+  readonly rolloutState?: RolloutState;
+  readonly rolloutStateReason?: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  readonly failedTasks: number;
+}
+
+export interface EcsServiceDetail {
+  readonly arn: string;
+  readonly name: string;
+  /** ACTIVE, DRAINING, INACTIVE. */
+  readonly status: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  readonly deployments: readonly EcsDeployment[];
+  /**
+   * Service Connect discovery names of the PRIMARY deployment (its `discoveryName`, or its port
+   * name where none is given, as ECS documents); `undefined` when ECS reported no Service Connect
+   * configuration for it.
+   */
+  readonly discoveryNames?: readonly string[];
+}
+
+export interface EcsServicesAnswer {
+  readonly services: readonly EcsServiceDetail[];
+  /** Requested services ECS does not know (its `failures` with reason MISSING). */
+  readonly missing: readonly string[];
+}
+
+export interface SecretDescription {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  readonly rotationRules?: { readonly automaticallyAfterDays?: number; readonly scheduleExpression?: string; readonly duration?: string };
+  readonly lastRotatedDate?: Date;
+  readonly nextRotationDate?: Date;
+  /** Set when the secret is scheduled for deletion. */
+  readonly deletedDate?: Date;
+  /** Version id → its staging labels (AWSCURRENT, AWSPREVIOUS, AWSPENDING...). */
+  readonly versionStages: Readonly<Record<string, readonly string[]>>;
+}
+
+/** API reference: TargetHealth.State (ELBv2). */
+export const TARGET_HEALTH_STATES = ['initial', 'healthy', 'unhealthy', 'unhealthy.draining', 'unused', 'draining', 'unavailable'] as const;
+export type TargetHealthState = (typeof TARGET_HEALTH_STATES)[number] | Unrecognized;
+
+export interface TargetHealthEntry {
+  readonly targetId: string;
+  readonly port?: number;
+  readonly state: TargetHealthState;
+  /** e.g. Target.FailedHealthChecks, Target.ResponseCodeMismatch. */
+  readonly reason?: string;
+  readonly description?: string;
+}
+
+export interface TargetGroupWeight {
+  readonly targetGroupArn: string;
+  /** Absent for a plain `forward` to one target group (it takes all the traffic). */
+  readonly weight?: number;
+}
+
+export interface ListenerRuleRoute {
+  readonly ruleArn: string;
+  /** Values of the rule's path-pattern conditions. */
+  readonly pathPatterns: readonly string[];
+  /** Target groups of its forward actions. */
+  readonly forwards: readonly TargetGroupWeight[];
+}
+
+export interface Elbv2Port {
+  /** destroy: DescribeLoadBalancerAttributes' `deletion_protection.enabled`; `undefined` when no such load balancer. */
+  deletionProtection(loadBalancerArn: string): Promise<boolean | undefined>;
+  /** destroy: ModifyLoadBalancerAttributes `deletion_protection.enabled`. */
+  setDeletionProtection(loadBalancerArn: string, enabled: boolean): Promise<void>;
+  /** DescribeTargetHealth of every registered target; `undefined` when the target group does not exist. */
+  describeTargetHealth(targetGroupArn: string): Promise<TargetHealthEntry[] | undefined>;
+  /** DescribeRules by ARN, one page. */
+  describeRules(ruleArns: readonly string[], marker?: string): Promise<{ rules: ListenerRuleRoute[]; nextMarker?: string }>;
+}
+
+export interface DiscoveryPort {
+  /** Cloud Map ListServices of one namespace (filter NAMESPACE_ID), one page. */
+  listServices(namespaceId: string, nextToken?: string): Promise<{ services: { id: string; name: string }[]; nextToken?: string }>;
+  /** Cloud Map ListInstances of one service, one page. */
+  listInstances(serviceId: string, nextToken?: string): Promise<{ instanceIds: string[]; nextToken?: string }>;
+}
+
+/** API reference: MetricAlarm.StateValue (CloudWatch). */
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number] | Unrecognized;
+
+export interface AlarmDescription {
+  readonly name: string;
+  readonly state: AlarmState;
+  readonly reason?: string;
+  readonly updatedAt?: Date;
+}
+
+export interface CloudWatchPort {
+  /** DescribeAlarms (metric and composite) by name, at most 100 names, one page. */
+  describeAlarms(names: readonly string[], nextToken?: string): Promise<{ alarms: AlarmDescription[]; nextToken?: string }>;
+}
+
+export interface LogsPort {
+  /** destroy: DescribeLogGroups with the name as prefix, matched exactly. */
+  logGroupExists(logGroupName: string): Promise<boolean>;
+  /** destroy: DeleteLogGroup (its events go too); `false` when it was already gone. */
+  deleteLogGroup(logGroupName: string): Promise<boolean>;
+  /**
+   * verify: FilterLogEvents from `since`, asking for one event: whether this page held one (its content
+   * never leaves the adapter). The API may answer an empty page with a token to search on.
+   * `undefined` when there is no such log group.
+   */
+  filterLogEvents(logGroupName: string, since: Date, nextToken?: string): Promise<{ found: boolean; nextToken?: string } | undefined>;
+}
+
+/** The halves of the elbv2 and logs groups that destroy uses (its adapter builds them apart). */
+export type LoadBalancingPort = Pick<Elbv2Port, 'deletionProtection' | 'setDeletionProtection'>;
+export type LogGroupsPort = Pick<LogsPort, 'logGroupExists' | 'deleteLogGroup'>;
+
+export interface HttpPort {
+  /**
+   * One GET, redirects not followed: the status the server answered. No answer (refused, reset,
+   * timed out, no such host) throws AwsError `transient`, so the retry layer tries again.
+   */
+  get(url: string): Promise<{ status: number }>;
+}
+
 export interface AwsPort {
   readonly sts: StsPort;
   readonly s3: S3Port;
   readonly cfn: CloudFormationPort;
   readonly ecs: EcsPort;
   readonly secrets: SecretsPort;
-  // destroy (section above)
-  readonly elbv2: LoadBalancingPort;
+  // destroy and verify (sections above)
+  readonly elbv2: Elbv2Port;
   readonly ecr: RegistryPort;
   readonly logs: LogsPort;
   readonly kms: KeysPort;
+  readonly discovery: DiscoveryPort;
+  readonly cloudwatch: CloudWatchPort;
+  readonly http: HttpPort;
 }
 
-export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'ecr', 'logs', 'kms'] as const satisfies readonly (keyof AwsPort)[];
+export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'ecr', 'logs', 'kms', 'discovery', 'cloudwatch', 'http'] as const satisfies readonly (keyof AwsPort)[];
 
 /** The AWS connection a command works with. */
 export interface AwsSession {

@@ -78,6 +78,9 @@ function decoratePort(port: AwsPort, around: Around): AwsPort {
     ecr: decorateGroup(port.ecr, 'ecr', around),
     logs: decorateGroup(port.logs, 'logs', around),
     kms: decorateGroup(port.kms, 'kms', around),
+    discovery: decorateGroup(port.discovery, 'discovery', around),
+    cloudwatch: decorateGroup(port.cloudwatch, 'cloudwatch', around),
+    http: decorateGroup(port.http, 'http', around),
   } satisfies Record<(typeof SERVICE_GROUPS)[number], unknown>;
 }
 

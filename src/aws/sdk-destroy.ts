@@ -12,7 +12,7 @@
  * - DeleteLogGroup: ResourceNotFoundException (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogGroup.html)
  * - DescribeKey: NotFoundException (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html)
  */
-import { KEY_STATES, type AwsError, type KeysPort, type LoadBalancingPort, type LogsPort, type RegistryPort } from './port';
+import { KEY_STATES, type AwsError, type KeysPort, type LoadBalancingPort, type LogGroupsPort, type RegistryPort } from './port';
 import { endpointFor, type EnvironmentVariables } from './endpoint';
 
 export interface DestroyAdapterContext {
@@ -43,7 +43,7 @@ async function unlessMissing<T>(ctx: DestroyAdapterContext, operation: string, c
   }
 }
 
-export function createDestroyGroups(ctx: DestroyAdapterContext): { elbv2: LoadBalancingPort; ecr: RegistryPort; logs: LogsPort; kms: KeysPort } {
+export function createDestroyGroups(ctx: DestroyAdapterContext): { elbv2: LoadBalancingPort; ecr: RegistryPort; logs: LogGroupsPort; kms: KeysPort } {
   const options = (service: string) => {
     const endpoint = endpointFor(ctx.env, service);
     return { region: ctx.region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}) };
@@ -96,7 +96,7 @@ export function createDestroyGroups(ctx: DestroyAdapterContext): { elbv2: LoadBa
       })) ?? false,
   };
 
-  const logs: LogsPort = {
+  const logs: LogGroupsPort = {
     logGroupExists: (name) =>
       ctx.call('logs.logGroupExists', async () => {
         const { sdk, client } = await logsSdk();

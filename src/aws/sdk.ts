@@ -16,7 +16,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  ALARM_STATES,
   AwsError,
   CHANGE_ACTIONS,
   CHANGE_SET_STATUSES,
@@ -28,13 +33,21 @@ import {
   REPLACEMENTS,
   RESOURCE_DRIFT_STATUSES,
   RESOURCE_STATUSES,
+  ROLLOUT_STATES,
+  SERVICE_DEPLOYMENT_STATUSES,
   STACK_DRIFT_STATUSES,
   STACK_STATUSES,
+  TARGET_HEALTH_STATES,
   type AwsErrorKind,
   type AwsPort,
   type ChangeSetPage,
   type CloudFormationPort,
+  type CloudWatchPort,
+  type DiscoveryPort,
   type EcsPort,
+  type EcsServiceDetail,
+  type Elbv2Port,
+  type LogsPort,
   type ResourceChangeEntry,
   type S3Port,
   type SecretsPort,
@@ -45,6 +58,7 @@ import {
 } from './port';
 import { endpointFor, type EnvironmentVariables } from './endpoint';
 import { createDestroyGroups } from './sdk-destroy';
+import { httpProbe } from './http-probe';
 
 type Env = EnvironmentVariables;
 
@@ -134,6 +148,10 @@ export interface SdkClients {
   readonly sts: STSClient;
   readonly ecs: ECSClient;
   readonly secrets: SecretsManagerClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly discovery: ServiceDiscoveryClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly logs: CloudWatchLogsClient;
 }
 
 const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
@@ -141,12 +159,16 @@ const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 /** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
 export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
   silenceSdkNodeNotice();
-  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk] = await Promise.all([
+  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, elbSdk, sdSdk, cwSdk, logsSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-ecs'),
     import('@aws-sdk/client-secrets-manager'),
+    import('@aws-sdk/client-elastic-load-balancing-v2'),
+    import('@aws-sdk/client-servicediscovery'),
+    import('@aws-sdk/client-cloudwatch'),
+    import('@aws-sdk/client-cloudwatch-logs'),
   ]);
   const common = (key: string) => {
     const endpoint = endpointFor(env, key);
@@ -159,6 +181,10 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     sts: new stsSdk.STSClient(common('STS')),
     ecs: new ecsSdk.ECSClient(common('ECS')),
     secrets: new smSdk.SecretsManagerClient(common('SECRETS_MANAGER')),
+    elbv2: new elbSdk.ElasticLoadBalancingV2Client(common('ELASTIC_LOAD_BALANCING_V2')),
+    discovery: new sdSdk.ServiceDiscoveryClient(common('SERVICEDISCOVERY')),
+    cloudwatch: new cwSdk.CloudWatchClient(common('CLOUDWATCH')),
+    logs: new logsSdk.CloudWatchLogsClient(common('CLOUDWATCH_LOGS')),
   };
 
   const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
@@ -488,6 +514,32 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
       }),
   };
 
+  const toServiceDetail = (service: import('@aws-sdk/client-ecs').Service): EcsServiceDetail => {
+    const primary = (service.deployments ?? []).find((d) => d.status === 'PRIMARY');
+    const connect = primary?.serviceConnectConfiguration;
+    return {
+      arn: service.serviceArn ?? '',
+      name: service.serviceName ?? '',
+      status: service.status ?? '',
+      desiredCount: service.desiredCount ?? 0,
+      runningCount: service.runningCount ?? 0,
+      pendingCount: service.pendingCount ?? 0,
+      deployments: (service.deployments ?? []).map((d) => ({
+        id: d.id ?? '',
+        status: d.status ?? '',
+        ...(d.rolloutState ? { rolloutState: recognize(ROLLOUT_STATES, d.rolloutState) } : {}),
+        ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+        desiredCount: d.desiredCount ?? 0,
+        runningCount: d.runningCount ?? 0,
+        pendingCount: d.pendingCount ?? 0,
+        failedTasks: d.failedTasks ?? 0,
+      })),
+      // "If the discoveryName isn't specified, the port mapping name from the task definition is
+      // used" (ServiceConnectService, ECS API reference).
+      ...(connect ? { discoveryNames: (connect.services ?? []).map((sc) => sc.discoveryName ?? sc.portName ?? '') } : {}),
+    };
+  };
+
   const ecs: EcsPort = {
     describeService: (cluster, service) =>
       call('ecs.describeService', async () => {
@@ -521,6 +573,27 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
           })),
         }));
       }),
+    describeServices: (cluster, services) =>
+      call('ecs.describeServices', async () => {
+        if (services.length === 0) return { services: [], missing: [] };
+        const answer = await clients.ecs.send(new ecsSdk.DescribeServicesCommand({ cluster, services: [...services] }));
+        return {
+          services: (answer.services ?? []).map(toServiceDetail),
+          missing: (answer.failures ?? []).filter((f) => f.reason === 'MISSING').map((f) => f.arn ?? ''),
+        };
+      }),
+    listServiceDeployments: (cluster, service, statuses) =>
+      call('ecs.listServiceDeployments', async () => {
+        const answer = await clients.ecs.send(new ecsSdk.ListServiceDeploymentsCommand({ cluster, service, status: [...statuses] }));
+        return {
+          deployments: (answer.serviceDeployments ?? []).map((d) => ({
+            arn: d.serviceDeploymentArn ?? '',
+            status: recognize(SERVICE_DEPLOYMENT_STATUSES, d.status),
+            ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+          })),
+          ...(answer.nextToken ? { nextToken: answer.nextToken } : {}),
+        };
+      }),
   };
 
   const secrets: SecretsPort = {
@@ -544,7 +617,135 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
         throw classified;
       }
     },
+    async describeSecret(secretId) {
+      try {
+        const answer = await clients.secrets.send(new smSdk.DescribeSecretCommand({ SecretId: secretId }));
+        const rules = answer.RotationRules;
+        return {
+          arn: answer.ARN ?? secretId,
+          name: answer.Name ?? secretId,
+          rotationEnabled: answer.RotationEnabled ?? false,
+          ...(rules ? {
+            rotationRules: {
+              ...(rules.AutomaticallyAfterDays !== undefined ? { automaticallyAfterDays: rules.AutomaticallyAfterDays } : {}),
+              ...(rules.ScheduleExpression ? { scheduleExpression: rules.ScheduleExpression } : {}),
+              ...(rules.Duration ? { duration: rules.Duration } : {}),
+            },
+          } : {}),
+          ...(answer.LastRotatedDate ? { lastRotatedDate: answer.LastRotatedDate } : {}),
+          ...(answer.NextRotationDate ? { nextRotationDate: answer.NextRotationDate } : {}),
+          ...(answer.DeletedDate ? { deletedDate: answer.DeletedDate } : {}),
+          versionStages: Object.fromEntries(Object.entries(answer.VersionIdsToStages ?? {}).map(([id, stages]) => [id, [...(stages ?? [])]])),
+        };
+      } catch (error) {
+        const classified = classifySdkError(error, 'secrets.describeSecret');
+        if (classified.code === 'ResourceNotFoundException') return undefined;
+        throw classified;
+      }
+    },
   };
 
-  return { sts, s3, cfn, ecs, secrets, ...createDestroyGroups({ region, env, call, classify: classifySdkError, recognize }) };
+  const destroy = createDestroyGroups({ region, env, call, classify: classifySdkError, recognize });
+  const elbv2: Elbv2Port = {
+    ...destroy.elbv2,
+    async describeTargetHealth(targetGroupArn) {
+      try {
+        const answer = await clients.elbv2.send(new elbSdk.DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+        return (answer.TargetHealthDescriptions ?? []).map((d) => ({
+          targetId: d.Target?.Id ?? '',
+          ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
+          state: recognize(TARGET_HEALTH_STATES, d.TargetHealth?.State),
+          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+          ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
+        }));
+      } catch (error) {
+        const classified = classifySdkError(error, 'elbv2.describeTargetHealth');
+        if (classified.code === 'TargetGroupNotFoundException' || classified.code === 'TargetGroupNotFound') return undefined;
+        throw classified;
+      }
+    },
+    describeRules: (ruleArns, marker) =>
+      call('elbv2.describeRules', async () => {
+        if (ruleArns.length === 0) return { rules: [] };
+        const answer = await clients.elbv2.send(new elbSdk.DescribeRulesCommand({ RuleArns: [...ruleArns], ...(marker ? { Marker: marker } : {}) }));
+        return {
+          rules: (answer.Rules ?? []).map((rule) => ({
+            ruleArn: rule.RuleArn ?? '',
+            pathPatterns: (rule.Conditions ?? [])
+              .filter((c) => c.Field === 'path-pattern')
+              .flatMap((c) => c.PathPatternConfig?.Values ?? c.Values ?? []),
+            forwards: (rule.Actions ?? [])
+              .filter((a) => a.Type === 'forward')
+              .flatMap((a) => a.ForwardConfig?.TargetGroups?.length
+                ? a.ForwardConfig.TargetGroups.map((g) => ({ targetGroupArn: g.TargetGroupArn ?? '', ...(g.Weight !== undefined ? { weight: g.Weight } : {}) }))
+                : a.TargetGroupArn ? [{ targetGroupArn: a.TargetGroupArn }] : []),
+          })),
+          ...(answer.NextMarker ? { nextMarker: answer.NextMarker } : {}),
+        };
+      }),
+  };
+
+  const discovery: DiscoveryPort = {
+    listServices: (namespaceId, nextToken) =>
+      call('discovery.listServices', async () => {
+        const answer = await clients.discovery.send(new sdSdk.ListServicesCommand({
+          Filters: [{ Name: 'NAMESPACE_ID', Values: [namespaceId], Condition: 'EQ' }],
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }));
+        return {
+          services: (answer.Services ?? []).map((sv) => ({ id: sv.Id ?? '', name: sv.Name ?? '' })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+    listInstances: (serviceId, nextToken) =>
+      call('discovery.listInstances', async () => {
+        const answer = await clients.discovery.send(new sdSdk.ListInstancesCommand({ ServiceId: serviceId, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        return {
+          instanceIds: (answer.Instances ?? []).map((i) => i.Id ?? ''),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+  };
+
+  const cloudwatch: CloudWatchPort = {
+    describeAlarms: (names, nextToken) =>
+      call('cloudwatch.describeAlarms', async () => {
+        if (names.length === 0) return { alarms: [] };
+        const answer = await clients.cloudwatch.send(new cwSdk.DescribeAlarmsCommand({
+          AlarmNames: [...names],
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }));
+        return {
+          alarms: [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])].map((a) => ({
+            name: a.AlarmName ?? '',
+            state: recognize(ALARM_STATES, a.StateValue),
+            ...(a.StateReason ? { reason: a.StateReason } : {}),
+            ...(a.StateUpdatedTimestamp ? { updatedAt: a.StateUpdatedTimestamp } : {}),
+          })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      }),
+  };
+
+  const logs: LogsPort = {
+    ...destroy.logs,
+    async filterLogEvents(logGroupName, since, nextToken) {
+      try {
+        const answer = await clients.logs.send(new logsSdk.FilterLogEventsCommand({
+          logGroupName,
+          startTime: since.getTime(),
+          limit: 1,
+          ...(nextToken ? { nextToken } : {}),
+        }));
+        return { found: (answer.events ?? []).length > 0, ...(answer.nextToken ? { nextToken: answer.nextToken } : {}) };
+      } catch (error) {
+        const classified = classifySdkError(error, 'logs.filterLogEvents');
+        if (classified.code === 'ResourceNotFoundException') return undefined;
+        throw classified;
+      }
+    },
+  };
+
+  return { sts, s3, cfn, ecs, secrets, elbv2, ecr: destroy.ecr, logs, kms: destroy.kms, discovery, cloudwatch, http: httpProbe() };
 }

@@ -11,9 +11,9 @@ export const EXIT = {
   internal: 1,
   /** Bad input: params file, command-line arguments, unknown ENV. Nothing was changed. */
   invalidInput: 2,
-  /** A check failed: lint, security scan, stale templates, limits. */
+  /** A check failed: lint, security scan, stale templates, limits, a live check of `tap verify`. */
   checkFailed: 3,
-  /** Precondition on AWS failed: credentials, account/region mismatch, missing bootstrap, stuck stack. */
+  /** Precondition on AWS failed: credentials, account/region mismatch, missing bootstrap, stuck stack; `tap verify` could not compute a check. */
   precondition: 4,
   /** Change set created and left for review (no terminal and no --yes). */
   leftForReview: 5,
@@ -42,8 +42,8 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success',
   1: 'unexpected error (a bug, or an AWS error the toolkit does not classify)',
   2: 'invalid input: params file, command-line argument, unknown ENV, service catalog; nothing was changed',
-  3: 'a check failed: lint or scan findings, stale `templates/` or diagram, a stack over a CloudFormation quota, a change set CloudFormation could not create',
-  4: 'AWS precondition: no credentials, account or region mismatch, missing artifact bucket, stuck or busy stack',
+  3: 'a check failed: lint or scan findings, stale `templates/` or diagram, a stack over a CloudFormation quota, a change set CloudFormation could not create, a live check of `make verify`',
+  4: 'AWS precondition: no credentials, account or region mismatch, missing artifact bucket, stuck or busy stack; `make verify` could not compute a check (not known) and none failed',
   5: 'change set left for review (no terminal, no `--yes`); the message says how to execute it',
   6: 'declined; the change set (and an empty new stack) was deleted',
   7: 'deployment failed and was rolled back (the root cause is printed)',
@@ -69,6 +69,9 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<Outcome['type'], ExitCode>> = {
   'outputs-read': EXIT.ok,
   'in-sync': EXIT.ok,
   'rollback-continued': EXIT.ok,
+  verified: EXIT.ok,
+  'verify-failed': EXIT.checkFailed,
+  'verify-incomplete': EXIT.precondition,
   'execute-failed': EXIT.internal,
   'lost-contact': EXIT.internal,
   'drift-incomplete': EXIT.internal,

@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   deploy: async (hosts) => (await import('./commands/deploy')).createDeployCommand(hosts),
   outputs: async (hosts) => (await import('./commands/outputs')).createOutputsCommand(hosts),
   drift: async (hosts) => (await import('./commands/drift')).createDriftCommand(hosts),
+  verify: async (hosts) => (await import('./commands/verify')).createVerifyCommand(hosts),
   destroy: async (hosts) => (await import('./commands/destroy')).createDestroyCommand(hosts),
   'continue-rollback': async (hosts) => (await import('./commands/continue-rollback')).createContinueRollbackCommand(hosts),
   diagram: async () => (await import('./commands/diagram')).diagramCommand,

@@ -1,5 +1,5 @@
 /**
- * `.tap/<env>/`: what the CLI writes per environment (review artifacts, outputs, the drift report).
+ * `.tap/<env>/`: what the CLI writes per environment (review artifacts, outputs, the drift and verify reports).
  * Ignored by git. Files are written atomically (temporary file, then rename), so a crash never
  * leaves half a file.
  */
@@ -26,3 +26,4 @@ export const REVIEW_FILE = 'review.json';
 export const REVIEW_MARKDOWN = 'review.md';
 export const OUTPUTS_FILE = 'outputs.json';
 export const DRIFT_FILE = 'drift.json';
+export const VERIFY_FILE = 'verify.json';

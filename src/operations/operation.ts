@@ -1,6 +1,6 @@
 /**
- * How an operation is built: deploy, diff, bootstrap, destroy, drift, outputs, continue-rollback
- * (and whatever comes next: verify, release, promote).
+ * How an operation is built: deploy, diff, bootstrap, destroy, drift, outputs, continue-rollback,
+ * verify (and whatever comes next: release, promote).
  *
  *     const outcome = await deploy(connection, io, options);
  *
@@ -35,6 +35,7 @@ import type { DataLossFinding, ListenerRuleFinding, Review } from './review/mode
 import type { SkipReason } from './skip';
 import type { CleanupResult, RetainedResource } from './retained';
 import type { GuardFailure } from './guard';
+import type { VerifyReport } from './verify';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -161,7 +162,9 @@ export type OperationEvent =
   | { readonly type: 'rollback-failed-found'; readonly stackName: string; readonly last: LastOperation }
   | { readonly type: 'skip-unknown'; readonly address: string; readonly candidates: readonly string[] }
   // drift
-  | { readonly type: 'drift-detecting'; readonly stackName: string };
+  | { readonly type: 'drift-detecting'; readonly stackName: string }
+  // verify
+  | { readonly type: 'verify-started'; readonly stackName: string };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Outcomes                                                                                        */
@@ -302,7 +305,16 @@ export type ContinueRollbackOutcome =
   | Precondition
   | WatchFailure;
 
+/** `verify` (D-15): the report's rows say what is wrong; the type says whether anything is. */
+export type VerifyOutcome =
+  | { readonly type: 'verified'; readonly stackName: string; readonly report: VerifyReport }
+  /** At least one check failed. */
+  | { readonly type: 'verify-failed'; readonly stackName: string; readonly report: VerifyReport }
+  /** Nothing failed, but some check could not be computed (not known). */
+  | { readonly type: 'verify-incomplete'; readonly stackName: string; readonly report: VerifyReport }
+  | Precondition;
+
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome;
+export type Outcome = DeployOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

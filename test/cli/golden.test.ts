@@ -2,7 +2,7 @@
  * Golden output of whole `tap` runs against the fake AWS on virtual time: what a person reads
  * after a successful deploy, a deploy with nothing to do, a diff's review tree, a change set left
  * for review, a declined one, a failure with its root cause and next step (rolled back, and with a
- * failed rollback), a stale review, and a destroy. The operations' tests assert on outcomes and
+ * failed rollback), a stale review, a destroy, and a verify that finds failures. The operations' tests assert on outcomes and
  * events; these keep the words honest. Every byte is compared: time is virtual and ids are
  * counters, so a difference is a change of wording (or of behaviour).
  *
@@ -14,6 +14,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { failFrontendDeployment, Scenario, type RunOptions, type RunResult } from '../helpers/deploy-harness';
 import { fixturePlatform, props, type Templates } from '../fakes/platform-fixture';
+import { AwsError } from '../../src/aws/port';
+import { liveEnvironment } from '../operations/verify-harness';
 
 const GOLDEN_DIR = path.join(__dirname, 'golden');
 
@@ -113,6 +115,17 @@ test('D-10 (words): destroy in CI: what goes, the buckets emptied, progress, and
   await s.deployed();
   for (let i = 0; i < 3; i += 1) s.aws.putObject('tap-alb-logs-dev', `AWSLogs/111122223333/elb/${i}.gz`, 'log');
   await golden('destroy', s, ['destroy', '--env', 'dev', '--confirm', 'tap-dev']);
+});
+
+test('D-15 (words): verify of the real platform, live: a service short of tasks, an alarm in ALARM, a log search refused; the table, the next steps, exit 3', async () => {
+  const s = await liveEnvironment();
+  s.aws.live.service('svc-data-ingestion').runningCount = 1;
+  const alarm = s.aws.live.alarms.get('alarm-5xx-api-gateway-dev');
+  if (!alarm) throw new Error('no alarm-5xx-api-gateway-dev');
+  alarm.state = 'ALARM';
+  alarm.reason = 'Threshold Crossed: 1 out of the last 1 datapoints [12.0 (12/10/26 09:20:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).';
+  s.aws.inject('logs.filterLogEvents', new AwsError('access-denied', 'AccessDeniedException', 'User is not authorized to perform: logs:FilterLogEvents', 'logs.filterLogEvents', 400));
+  await golden('verify-failed', s, ['verify', '--env', 'dev']);
 });
 
 test.run();

@@ -78,6 +78,10 @@
  * - Drift detection runs per stack (it does not recurse) and completes after one poll.
  * - Throttling and network faults are injected per operation, before the request is applied
  *   (`inject`, `throttle`, `networkError`) or after it (`loseAnswer`: applied, answer lost).
+ * - Live resources (make verify; section "Live resources" at the end of this file): `goLive()`
+ *   turns the deployed stacks into running ECS services, target health, listener-rule weights,
+ *   Cloud Map registrations, rotated secrets, alarms, log events and ALB answers, all healthy;
+ *   scenarios then break one thing in `live`. Read-only port calls answer from there.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -90,7 +94,14 @@ import {
   type ExecutionStatus,
   type ResourceStatus,
   type StackStatus,
+  type AlarmDescription,
   type ConfiguredRegion,
+  type EcsDeployment,
+  type EcsServiceDetail,
+  type ListenerRuleRoute,
+  type SecretDescription,
+  type ServiceDeploymentBrief,
+  type TargetHealthEntry,
   type CreateChangeSetRequest,
   type EcsServiceState,
   type ResourceChangeEntry,
@@ -489,6 +500,106 @@ export class FakeAws {
   }
 
   /* ------------------------------------------------------------------------------------------- */
+  /* Live resources (make verify): derived from the deployed stacks by goLive()                  */
+  /* ------------------------------------------------------------------------------------------- */
+
+  readonly live = new FakeLive();
+
+  /**
+   * Everything the deployed stacks describe, running and healthy: each ECS service steady at its
+   * DesiredCount with its tasks registered in Cloud Map under its discovery names and healthy in
+   * the target group its production rule sends traffic to; each secret with a rotation schedule
+   * rotated just now; every alarm OK; every log group with an event just now; the ALB answering
+   * 200 on every path a listener rule routes.
+   */
+  goLive(): void {
+    this.release();
+    this.live.reset();
+    const now = new Date(this.clock.now());
+    const stacks = this.liveStacks();
+    const output = (key: string) => stacks.flatMap((s) => s.outputs).find((o) => o.key === key)?.value;
+    this.live.albUrl = output('AlbUrl');
+    this.live.productionListener = output('ProductionListenerArn');
+    const evaluated = (stack: FakeStack, resource: ResourceState): JsonObject =>
+      (evaluate((resource.definition?.['Properties'] ?? {}) as Json, this.deployedScope(stack)) ?? {}) as JsonObject;
+    const all = stacks.flatMap((stack) => [...stack.resources.values()].map((resource) => ({ stack, resource })));
+    const namespace = all.find(({ resource }) => resource.type === 'AWS::ServiceDiscovery::HttpNamespace')?.resource.physicalId;
+    for (const { stack, resource } of all) {
+      const properties = evaluated(stack, resource);
+      switch (resource.type) {
+        case 'AWS::ECS::Service': {
+          const desired = Number(properties['DesiredCount'] ?? 1);
+          const connect = properties['ServiceConnectConfiguration'] as JsonObject | undefined;
+          // "The rolloutState of a service is only returned for services that use the rolling
+          // update (ECS) deployment type" (API_Deployment): none for blue/green.
+          const blueGreen = (properties['DeploymentConfiguration'] as JsonObject | undefined)?.['Strategy'] === 'BLUE_GREEN';
+          const discoveryNames = ((connect?.['Services'] ?? []) as JsonObject[]).map((sc) => String(sc['DiscoveryName'] ?? sc['PortName']));
+          this.live.ecs.set(resource.physicalId, {
+            arn: resource.physicalId,
+            name: String(properties['ServiceName'] ?? resource.logicalId),
+            status: 'ACTIVE',
+            desiredCount: desired,
+            runningCount: desired,
+            pendingCount: 0,
+            deployments: [{ id: `ecs-svc/${this.nextId()}`, status: 'PRIMARY', ...(blueGreen ? {} : { rolloutState: 'COMPLETED' as const, rolloutStateReason: 'ECS deployment completed.' }), desiredCount: desired, runningCount: desired, pendingCount: 0, failedTasks: 0 }],
+            ...(connect ? { discoveryNames } : {}),
+          });
+          if (namespace) {
+            for (const name of discoveryNames) this.live.register(namespace, name, desired);
+          }
+          this.live.serviceDeployments.set(resource.physicalId, [{ arn: `${resource.physicalId.replace(':service/', ':service-deployment/')}/${this.nextId()}`, status: 'SUCCESSFUL' }]);
+          break;
+        }
+        case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
+          const conditions = (properties['Conditions'] ?? []) as JsonObject[];
+          const actions = (properties['Actions'] ?? []) as JsonObject[];
+          this.live.rules.set(resource.physicalId, {
+            ruleArn: resource.physicalId,
+            priority: Number(properties['Priority'] ?? 0),
+            listener: String(properties['ListenerArn'] ?? ''),
+            pathPatterns: conditions.filter((c) => c['Field'] === 'path-pattern').flatMap((c) => ((c['PathPatternConfig'] as JsonObject | undefined)?.['Values'] ?? c['Values'] ?? []) as string[]),
+            forwards: actions.filter((a) => a['Type'] === 'forward').flatMap((a) => {
+              const groups = ((a['ForwardConfig'] as JsonObject | undefined)?.['TargetGroups'] ?? []) as JsonObject[];
+              if (groups.length > 0) return groups.map((g) => ({ targetGroupArn: String(g['TargetGroupArn']), ...(g['Weight'] !== undefined ? { weight: Number(g['Weight']) } : {}) }));
+              return a['TargetGroupArn'] ? [{ targetGroupArn: String(a['TargetGroupArn']) }] : [];
+            }),
+          });
+          break;
+        }
+        case 'AWS::SecretsManager::Secret': {
+          const schedule = all.find(({ resource: r }) => r.type === 'AWS::SecretsManager::RotationSchedule' && r.definition && JSON.stringify(evaluated(stack, r)).includes(resource.physicalId));
+          const rules = schedule ? (evaluated(schedule.stack, schedule.resource)['RotationRules'] ?? {}) as JsonObject : undefined;
+          this.live.secrets.set(resource.physicalId, {
+            arn: resource.physicalId,
+            name: resource.physicalId.split(':secret:').pop()?.replace(/-[A-Za-z0-9]{6}$/, '') ?? resource.physicalId,
+            rotationEnabled: schedule !== undefined,
+            ...(rules ? { rotationRules: { ...(rules['ScheduleExpression'] ? { scheduleExpression: String(rules['ScheduleExpression']) } : {}), ...(rules['AutomaticallyAfterDays'] ? { automaticallyAfterDays: Number(rules['AutomaticallyAfterDays']) } : {}) } } : {}),
+            ...(schedule ? { lastRotatedDate: now } : {}),
+            versionStages: schedule ? { [`v2-${this.nextId()}`]: ['AWSCURRENT'], [`v1-${this.nextId()}`]: ['AWSPREVIOUS'] } : { [`v1-${this.nextId()}`]: ['AWSCURRENT'] },
+          });
+          break;
+        }
+        case 'AWS::CloudWatch::Alarm':
+          this.live.alarms.set(resource.physicalId, { name: resource.physicalId, state: 'OK', reason: 'Threshold Crossed: no datapoints were breaching', updatedAt: now });
+          break;
+        case 'AWS::Logs::LogGroup':
+          this.live.logEvents.set(resource.physicalId, [now.getTime()]);
+          break;
+        default:
+          break;
+      }
+    }
+    // Targets: the ECS service of a target group's stack registers its tasks where its production rule sends traffic.
+    for (const { stack, resource } of all) {
+      if (resource.type !== 'AWS::ElasticLoadBalancingV2::TargetGroup') continue;
+      const service = [...stack.resources.values()].find((r) => r.type === 'AWS::ECS::Service');
+      const running = service ? this.live.ecs.get(service.physicalId)?.runningCount ?? 0 : 0;
+      const routed = this.live.productionRules().some((rule) => rule.forwards.some((f) => f.targetGroupArn === resource.physicalId && f.weight !== 0));
+      this.live.targets.set(resource.physicalId, routed ? Array.from({ length: running }, (_, i) => ({ targetId: `10.10.${i}.${10 + i}`, port: 8080, state: 'healthy' as const })) : []);
+    }
+  }
+
+  /* ------------------------------------------------------------------------------------------- */
   /* Inspection for assertions                                                                    */
   /* ------------------------------------------------------------------------------------------- */
 
@@ -653,9 +764,21 @@ export class FakeAws {
       }
       case 'AWS::ECR::Repository':
         return typeof properties?.['RepositoryName'] === 'string' ? properties['RepositoryName'] : `${logicalId.toLowerCase()}-${suffix}`;
-      // destroy: the physical ids CloudFormation gives these types (the name, the key id, the ARN).
-      case 'AWS::Logs::LogGroup':
-        return typeof properties?.['LogGroupName'] === 'string' ? properties['LogGroupName'] : `${stack.stackName}-${logicalId}-${suffix}`;
+      // Physical ids as CloudFormation returns them (Ref), for make verify and destroy: names for
+      // clusters, alarms and log groups, ARNs for target groups, listener rules and load balancers,
+      // key ids for KMS keys.
+      case 'AWS::ECS::Cluster':
+      case 'AWS::CloudWatch::Alarm':
+      case 'AWS::Logs::LogGroup': {
+        const key = { 'AWS::ECS::Cluster': 'ClusterName', 'AWS::CloudWatch::Alarm': 'AlarmName', 'AWS::Logs::LogGroup': 'LogGroupName' }[type];
+        return typeof properties?.[key] === 'string' ? properties[key] : `${stack.stackName}-${logicalId}-${suffix}`;
+      }
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
+        const name = typeof properties?.['Name'] === 'string' ? properties['Name'] : `${logicalId}-${suffix}`.slice(0, 32);
+        return `arn:aws:elasticloadbalancing:${this.region}:${this.account}:targetgroup/${name}/${suffix.toLowerCase()}`;
+      }
+      case 'AWS::ElasticLoadBalancingV2::ListenerRule':
+        return `arn:aws:elasticloadbalancing:${this.region}:${this.account}:listener-rule/app/alb/${logicalId.toLowerCase()}/${suffix.toLowerCase()}`;
       case 'AWS::KMS::Key':
         return `${suffix.slice(-8)}-0000-4000-8000-${logicalId.toLowerCase().slice(0, 12).padEnd(12, '0')}`;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
@@ -1601,6 +1724,9 @@ export class FakeAws {
         listStoppedTasks: (cluster, service) => call('ecs.listStoppedTasks', [cluster, service], () => (this.stoppedTasks.get(`${cluster}/${service}`) ?? []).map((t) => t.taskArn)),
         describeTasks: (cluster, arns) =>
           call('ecs.describeTasks', [cluster, arns], () => [...this.stoppedTasks.values()].flat().filter((t) => arns.includes(t.taskArn))),
+        describeServices: (cluster, services) => call('ecs.describeServices', [cluster, services], () => this.live.describeServices(services)),
+        listServiceDeployments: (cluster, service, statuses) =>
+          call('ecs.listServiceDeployments', [cluster, service, statuses], () => ({ deployments: (this.live.serviceDeployments.get(service) ?? []).filter((d) => (statuses as readonly string[]).includes(d.status)) })),
       },
       secrets: {
         forceDeleteSecret: (id) =>
@@ -1610,6 +1736,7 @@ export class FakeAws {
             return true;
           }),
         secretExists: (id) => call('secrets.secretExists', [id], () => this.secrets.has(id)),
+        describeSecret: (id) => call('secrets.describeSecret', [id], () => this.live.describeSecret(id)),
       },
       // destroy: ELBv2 deletion protection; ECR, Logs and KMS deletions.
       elbv2: {
@@ -1620,6 +1747,9 @@ export class FakeAws {
             if (!balancer) throw new AwsError('validation', 'LoadBalancerNotFoundException', `Load balancer '${arn}' not found`, 'elbv2.setDeletionProtection', 400);
             balancer.deletionProtection = enabled;
           }),
+        // make verify
+        describeTargetHealth: (arn) => call('elbv2.describeTargetHealth', [arn], () => this.live.describeTargetHealth(arn)),
+        describeRules: (arns, marker) => call('elbv2.describeRules', [arns, marker], () => this.live.describeRules(arns, 'elbv2.describeRules')),
       },
       ecr: {
         repositoryExists: (name) => call('ecr.repositoryExists', [name], () => this.repositories.has(name)),
@@ -1628,6 +1758,8 @@ export class FakeAws {
       logs: {
         logGroupExists: (name) => call('logs.logGroupExists', [name], () => this.logGroups.has(name)),
         deleteLogGroup: (name) => call('logs.deleteLogGroup', [name], () => this.logGroups.delete(name)),
+        // make verify
+        filterLogEvents: (group, since, token) => call('logs.filterLogEvents', [group, since.getTime(), token], () => this.live.filterLogEvents(group, since, token)),
       },
       kms: {
         keyState: (id) => call('kms.keyState', [id], () => this.kmsKeys.get(id)?.state),
@@ -1644,6 +1776,17 @@ export class FakeAws {
             return key.deletionDate;
           }),
       },
+      // Live resources (make verify): answered by FakeLive, below.
+      discovery: {
+        listServices: (namespaceId, token) => call('discovery.listServices', [namespaceId, token], () => this.live.listServices(namespaceId)),
+        listInstances: (serviceId, token) => call('discovery.listInstances', [serviceId, token], () => this.live.listInstances(serviceId)),
+      },
+      cloudwatch: {
+        describeAlarms: (names, token) => call('cloudwatch.describeAlarms', [names, token], () => ({ alarms: names.flatMap((n) => { const a = this.live.alarms.get(n); return a ? [{ ...a }] : []; }) })),
+      },
+      http: {
+        get: (url) => call('http.get', [url], () => this.live.httpGet(url)),
+      },
     };
   }
 }
@@ -1651,6 +1794,11 @@ export class FakeAws {
 function attributeOf(resource: ResourceState, attribute: string): string {
   if (attribute === 'Arn') return resource.physicalId.startsWith('arn:') ? resource.physicalId : `arn:aws:fake:::${resource.physicalId}`;
   if (attribute === 'RepositoryUri') return `111122223333.dkr.ecr.eu-west-1.amazonaws.com/${resource.physicalId}`;
+  if (attribute === 'DNSName') {
+    // An ALB's DNS name is <name>-<id>.<region>.elb.amazonaws.com; its physical id is its ARN.
+    const alb = /:loadbalancer\/app\/([^/]+)\/([^/]+)$/.exec(resource.physicalId);
+    return `${alb ? `${alb[1]}-${alb[2]}` : resource.physicalId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-') + '.eu-west-1.elb.amazonaws.com';
+  }
   return `${resource.physicalId}|${attribute}`;
 }
 
@@ -1669,4 +1817,148 @@ function toEntry(change: PlannedChange, stack: FakeStack | undefined, includePro
     })),
     ...(change.nestedChangeSetId ? { changeSetId: change.nestedChangeSetId } : {}),
   };
+}
+
+/* ============================================================================================== */
+/* Live resources (make verify)                                                                    */
+/* ============================================================================================== */
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface LiveService extends Mutable<Omit<EcsServiceDetail, 'deployments'>> {
+  deployments: Mutable<EcsDeployment>[];
+}
+
+export interface LiveRule extends Omit<ListenerRuleRoute, 'forwards'> {
+  readonly priority: number;
+  readonly listener: string;
+  forwards: { targetGroupArn: string; weight?: number }[];
+}
+
+const globRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+
+/**
+ * What runs behind the stacks, as verify reads it. Every map is public: a scenario breaks one
+ * thing (a service below its desired count, an unhealthy target, an alarm in ALARM...) and the
+ * read-only port calls answer what it set. Documented behaviour it follows:
+ * - DescribeServices lists unknown services as failures with reason MISSING.
+ * - DescribeRules with an ARN it does not know fails the whole request (RuleNotFound).
+ * - FilterLogEvents "can return empty results while there are more log events available through
+ *   the token" (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html):
+ *   `emptyLogPages` answers that many empty pages with a token first.
+ * - The ALB routes a path by the first matching rule in priority order on the production listener
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html);
+ *   with no registered target it answers 503; with only unhealthy targets it "routes requests to all
+ *   those targets, regardless of their health status" (fail open,
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html),
+ *   which here answer 502; a path no rule matches gets the listener's default (404 in dev).
+ */
+export class FakeLive {
+  readonly ecs = new Map<string, LiveService>();
+  /** Service ARN → its service deployments (ListServiceDeployments), newest first. */
+  readonly serviceDeployments = new Map<string, ServiceDeploymentBrief[]>();
+  readonly targets = new Map<string, TargetHealthEntry[]>();
+  readonly rules = new Map<string, LiveRule>();
+  /** Namespace id → discovery name → Cloud Map service. */
+  readonly namespaces = new Map<string, Map<string, { id: string; instances: string[] }>>();
+  readonly secrets = new Map<string, Mutable<SecretDescription>>();
+  readonly alarms = new Map<string, Mutable<AlarmDescription>>();
+  /** Log group → event timestamps (ms). */
+  readonly logEvents = new Map<string, number[]>();
+  /** Log group → empty pages (with a token) FilterLogEvents answers before it finds anything. */
+  readonly emptyLogPages = new Map<string, number>();
+  /** URL → what answers instead of the modelled ALB (`no-answer`: connection refused). */
+  readonly httpAnswers = new Map<string, number | 'no-answer'>();
+  albUrl: string | undefined;
+  /** The production listener (rules on others, such as the blue/green test listener, are not asked). */
+  productionListener: string | undefined;
+  private ids = 0;
+
+  register(namespaceId: string, discoveryName: string, instances: number): void {
+    const services = this.namespaces.get(namespaceId) ?? new Map<string, { id: string; instances: string[] }>();
+    this.namespaces.set(namespaceId, services);
+    this.ids += 1;
+    services.set(discoveryName, { id: `srv-${String(this.ids).padStart(6, '0')}`, instances: Array.from({ length: instances }, (_, i) => `task-${this.ids}-${i}`) });
+  }
+
+  /** The live ECS service whose name contains `name` (`api-gateway`, `svc-frontend-dev`). */
+  service(name: string): LiveService {
+    const found = [...this.ecs.values()].find((s) => s.name.includes(name));
+    if (!found) throw new Error(`fake: no live ECS service named like ${name}; have ${[...this.ecs.values()].map((s) => s.name).join(', ')}`);
+    return found;
+  }
+
+  productionRules(): LiveRule[] {
+    return [...this.rules.values()].filter((r) => this.productionListener === undefined || r.listener === this.productionListener);
+  }
+
+  /** The production rule that routes `path` (`/api/`). */
+  ruleFor(path: string): LiveRule | undefined {
+    return this.productionRules()
+      .sort((a, b) => a.priority - b.priority)
+      .find((r) => r.pathPatterns.some((p) => globRegExp(p).test(path)));
+  }
+
+  reset(): void {
+    for (const map of [this.ecs, this.serviceDeployments, this.targets, this.rules, this.namespaces, this.secrets, this.alarms, this.logEvents, this.emptyLogPages, this.httpAnswers]) map.clear();
+    this.albUrl = undefined;
+    this.productionListener = undefined;
+  }
+
+  describeServices(services: readonly string[]): { services: EcsServiceDetail[]; missing: string[] } {
+    const found = services.map((s) => this.ecs.get(s)).filter((s): s is LiveService => s !== undefined);
+    return {
+      services: found.map((s) => ({ ...s, deployments: s.deployments.map((d) => ({ ...d })), ...(s.discoveryNames ? { discoveryNames: [...s.discoveryNames] } : {}) })),
+      missing: services.filter((s) => !this.ecs.has(s)),
+    };
+  }
+
+  describeTargetHealth(arn: string): TargetHealthEntry[] | undefined {
+    return this.targets.get(arn)?.map((t) => ({ ...t }));
+  }
+
+  describeRules(arns: readonly string[], op: string): { rules: ListenerRuleRoute[] } {
+    const rules = arns.map((arn) => this.rules.get(arn));
+    if (rules.some((r) => r === undefined)) throw new AwsError('validation', 'RuleNotFound', 'One or more rules not found', op, 400);
+    return { rules: (rules as LiveRule[]).map((r) => ({ ruleArn: r.ruleArn, pathPatterns: [...r.pathPatterns], forwards: r.forwards.map((f) => ({ ...f })) })) };
+  }
+
+  listServices(namespaceId: string): { services: { id: string; name: string }[] } {
+    return { services: [...(this.namespaces.get(namespaceId) ?? new Map()).entries()].map(([name, s]) => ({ id: s.id, name })) };
+  }
+
+  listInstances(serviceId: string): { instanceIds: string[] } {
+    const service = [...this.namespaces.values()].flatMap((n) => [...n.values()]).find((s) => s.id === serviceId);
+    if (!service) throw new AwsError('validation', 'ServiceNotFound', `Service not found: ${serviceId}`, 'discovery.listInstances', 400);
+    return { instanceIds: [...service.instances] };
+  }
+
+  describeSecret(id: string): SecretDescription | undefined {
+    const secret = this.secrets.get(id);
+    return secret ? { ...secret, versionStages: Object.fromEntries(Object.entries(secret.versionStages).map(([v, stages]) => [v, [...stages]])) } : undefined;
+  }
+
+  filterLogEvents(group: string, since: Date, token: string | undefined): { found: boolean; nextToken?: string } | undefined {
+    const events = this.logEvents.get(group);
+    if (!events) return undefined;
+    const empty = this.emptyLogPages.get(group) ?? 0;
+    if (empty > 0) {
+      this.emptyLogPages.set(group, empty - 1);
+      return { found: false, nextToken: `${token ?? ''}+` };
+    }
+    return { found: events.some((at) => at >= since.getTime()) };
+  }
+
+  httpGet(url: string): { status: number } {
+    const override = this.httpAnswers.get(url);
+    if (override === 'no-answer' || !this.albUrl || (!url.startsWith(this.albUrl) && override === undefined)) {
+      throw new AwsError('transient', 'ECONNREFUSED', `connect ECONNREFUSED (${url})`, 'http.get');
+    }
+    if (override !== undefined) return { status: override };
+    const rule = this.ruleFor(url.slice(this.albUrl.length) || '/');
+    if (!rule) return { status: 404 };
+    const targets = rule.forwards.filter((f) => f.weight !== 0).flatMap((f) => this.targets.get(f.targetGroupArn) ?? []);
+    if (targets.some((t) => t.state === 'healthy')) return { status: 200 };
+    return { status: targets.length > 0 ? 502 : 503 };
+  }
 }

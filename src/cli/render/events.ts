@@ -182,6 +182,8 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
       case 'drift-detecting':
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
+      case 'verify-started':
+        return say.line(`Verifying ${event.stackName} and its nested stacks, read-only: stacks, services, target groups, public paths, Cloud Map, secret rotation, alarms, logs…`);
       default: {
         const unhandled: never = event;
         return unhandled;

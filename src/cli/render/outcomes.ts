@@ -17,9 +17,10 @@ import { continueRollbackWhat, printInputProblems, type Say } from '../ui';
 import { renderFailure, renderLastOperation } from './failure';
 import { printOutputs } from './outputs';
 import { shorten } from './review';
+import { renderVerifyReport } from './verify';
 
 /** The commands that run operations (their names are the make targets). */
-export type OperationCommand = 'deploy' | 'diff' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback';
+export type OperationCommand = 'deploy' | 'diff' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
 
 export interface OutcomeContext {
   readonly command: OperationCommand;
@@ -129,7 +130,7 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       say.fail('error', `the change set could not be executed: ${reason.error.code}: ${reason.error.message}`);
       return say.detail(`Another operation may have started on ${reason.stackName} meanwhile; ${deploy.make} follows it.`);
     case 'not-deployed':
-      if (command === 'drift') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
+      if (command === 'drift' || command === 'verify') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
       return say.fail('error', `${reason.stackName} is not deployed${reason.awaitingReview ? ' (only a change set awaits review)' : ''}; nothing to show. Deploy it: ${deploy.make}`);
     case 'no-failed-rollback':
       return say.fail('error', `${reason.stackName} is ${reason.status ?? 'not deployed'}; there is no failed rollback to continue.`);
@@ -304,6 +305,19 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     }
     case 'rollback-continued':
       return;
+    case 'verified':
+    case 'verify-failed':
+    case 'verify-incomplete': {
+      renderVerifyReport({ say, style, environment, root: ctx.root, mask: (text) => ctx.masker.text(text) }, outcome.report);
+      const rows = outcome.report.rows;
+      const count = (status: string) => rows.filter((r) => r.status === status).length;
+      if (outcome.type === 'verified') return say.ok(`All ${rows.length} checks of ${outcome.stackName} passed. ${ctx.apiCalls()} read-only requests.`);
+      const unknown = count('unknown');
+      if (outcome.type === 'verify-failed') {
+        return say.fail('failed', `${count('fail')} of ${rows.length} checks of ${outcome.stackName}${unknown > 0 ? ` (and ${unknown} not known)` : ''}; the next steps are above.`);
+      }
+      return say.fail('not verified', `${unknown} of ${rows.length} checks of ${outcome.stackName} are not known (none failed); the next steps above say how to make them known.`);
+    }
     case 'not-started': {
       const args = [...outcome.skip.map((s) => `--skip ${s}`), '--yes'].join(' ');
       return say.line(`Not started (no terminal to ask, and no --yes). To ${continueRollbackWhat(outcome.stackName, outcome.skip)}: ${commandLine('continue-rollback', environment, args).make}`);

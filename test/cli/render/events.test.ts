@@ -153,6 +153,7 @@ const CASES: Record<OperationEvent['type'], Case> = {
   'rollback-failed-found': { events: [{ type: 'rollback-failed-found', stackName: 'tap-dev', last: { rollbackFailures: [], skip: [] } }], stdout: ['tap-dev is UPDATE_ROLLBACK_FAILED.'] },
   'skip-unknown': { events: [{ type: 'skip-unknown', address: 'Typo.Resource', candidates: ['Services.Frontend.LogGroup'] }], stdout: ['warning --skip Typo.Resource is not among the resources that failed to roll back (Services.Frontend.LogGroup); CloudFormation will decide.'] },
   'drift-detecting': { events: [{ type: 'drift-detecting', stackName: 'tap-dev' }], stdout: ['Detecting drift on tap-dev and its nested stacks…'] },
+  'verify-started': { events: [{ type: 'verify-started', stackName: 'tap-dev' }], stdout: ['Verifying tap-dev and its nested stacks, read-only: stacks, services, target groups, public paths, Cloud Map, secret rotation, alarms, logs…'] },
 };
 
 function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean } = {}): { stdout: string; stderr: string; root: string } {

@@ -18,6 +18,8 @@ import type { FailureReport, Outcome, PreconditionReason } from '../../../src/op
 import type { OutputsDocument } from '../../../src/operations/outputs';
 import type { FailedResource } from '../../../src/operations/progress/failure';
 import type { ListenerRuleFinding } from '../../../src/operations/review/model';
+import type { VerifyReport } from '../../../src/operations/verify';
+import type { CheckRow } from '../../../src/operations/verify-rules';
 import { Capture } from '../../helpers/capture';
 
 interface Row {
@@ -50,6 +52,13 @@ const LISTENER_RULE: ListenerRuleFinding = {
   address: 'Services/Frontend/ProductionListenerRule', services: ['Services/Frontend/Service'], change: 'modified', listener: 'production', frozen: true, likelyNoise: false,
   source: 'https://github.com/aws/aws-cdk/issues/36649',
 };
+const VERIFY = (rows: readonly CheckRow[]): VerifyReport => ({ stackName: 'tap-dev', checkedAt: at.toISOString(), rows });
+const VERIFY_ROWS = {
+  stackOk: { check: 'stack', subject: 'tap-dev', status: 'ok', finding: { kind: 'stack-complete', status: 'UPDATE_COMPLETE' }, ref: 'tap-dev' },
+  alarmOk: { check: 'alarm', subject: 'alarm-cpu-api-gateway-dev', status: 'ok', finding: { kind: 'alarm-quiet', state: 'OK' } },
+  alarmFiring: { check: 'alarm', subject: 'alarm-5xx-api-gateway-dev', status: 'fail', finding: { kind: 'alarm-firing', reason: 'Threshold Crossed', since: at } },
+  logsDenied: { check: 'logs', subject: 'logs-api-gateway-dev', status: 'unknown', finding: { kind: 'not-known', why: { kind: 'error', operation: 'logs.filterLogEvents', errorKind: 'access-denied', error: { code: 'AccessDeniedException', message: 'not authorized' } } } },
+} as const satisfies Record<string, CheckRow>;
 const ROOT_CAUSE = failed('Registry', 'FrontendRepository', 'AWS::ECR::Repository', 'CREATE_FAILED', 'Resource handler returned message: "Repository ecr-frontend-dev already exists"');
 const LOG_GROUP = failed('Services/Frontend', 'LogGroup', 'AWS::Logs::LogGroup', 'UPDATE_FAILED', 'Log group /tap/dev/frontend was deleted outside CloudFormation');
 
@@ -198,6 +207,19 @@ const ROWS: readonly Row[] = [
   { name: 'D-8: without a terminal or --yes nothing is started; the command to run names the skips', command: 'continue-rollback', outcome: { type: 'not-started', stackName: 'tap-dev', skip: ['Services.Frontend.LogGroup'] },
     stdout: ["Not started (no terminal to ask, and no --yes). To continue the rollback of tap-dev, skipping Services.Frontend.LogGroup: make continue-rollback ENV=dev ARGS='--skip Services.Frontend.LogGroup --yes'"], code: 5 },
   { name: 'D-8: declined at the prompt', command: 'continue-rollback', outcome: { type: 'declined', what: { kind: 'continue-rollback' } }, stdout: ['Declined; nothing was started.'], code: 6 },
+  // ── verify ─────────────────────────────────────────────────────────────────────────────────
+  { name: 'D-15: everything verified: the table and one line', command: 'verify', outcome: { type: 'verified', stackName: 'tap-dev', report: VERIFY([VERIFY_ROWS.stackOk, VERIFY_ROWS.alarmOk]) },
+    stdout: [/check\s+subject\s+status\s+detail/, /stack\s+tap-dev\s+ok\s+UPDATE_COMPLETE/, '✓ All 2 checks of tap-dev passed. 8 read-only requests.', 'Report written to .tap/dev/verify.json.'], code: 0 },
+  { name: 'D-15: a failed check: its row, its next step, exit 3', command: 'verify', outcome: { type: 'verify-failed', stackName: 'tap-dev', report: VERIFY([VERIFY_ROWS.stackOk, VERIFY_ROWS.alarmFiring, VERIFY_ROWS.logsDenied]) },
+    stdout: [/alarm\s+alarm-5xx-api-gateway-dev\s+FAIL\s+ALARM since 2026-10-12T09:03:53.000Z: Threshold Crossed/, 'Next steps',
+      '- alarm alarm-5xx-api-gateway-dev: what changed and when: aws cloudwatch describe-alarm-history --alarm-name alarm-5xx-api-gateway-dev --history-item-type StateUpdate --max-items 5.',
+      /log events\s+logs-api-gateway-dev\s+not known\s+logs\.filterLogEvents denied \(AccessDeniedException\)/,
+      '- log events logs-api-gateway-dev: allow logs:FilterLogEvents to the role you run with'],
+    stderr: ['failed 1 of 3 checks of tap-dev (and 1 not known); the next steps are above.'], code: 3 },
+  { name: 'D-15: nothing failed but something is not known: not verified, exit 4', command: 'verify', outcome: { type: 'verify-incomplete', stackName: 'tap-dev', report: VERIFY([VERIFY_ROWS.stackOk, VERIFY_ROWS.logsDenied]) },
+    stdout: [/not known/], stderr: ['not verified 1 of 2 checks of tap-dev are not known (none failed); the next steps above say how to make them known.'], code: 4 },
+  { name: 'D-15: verify of a stack that is not deployed: nothing to check', command: 'verify', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: false }),
+    stderr: ['error tap-dev is not deployed; nothing to check. Deploy it: make deploy ENV=dev'], code: 4 },
 ];
 
 function render(row: Row): { stdout: string; stderr: string; root: string } {
@@ -234,6 +256,11 @@ for (const row of ROWS) {
     if (row.stderr === undefined) assert.is(stderr, '', 'success and narrative go to stdout');
   });
 }
+
+test('D-15: verify.json is written where the message says, with every row', () => {
+  const verified = render(ROWS.find((r) => r.outcome.type === 'verify-failed')!);
+  assert.is(JSON.parse(fs.readFileSync(path.join(verified.root, '.tap/dev/verify.json'), 'utf8')).rows.length, 3);
+});
 
 test('D-9 / D-11: outputs.json and drift.json are written where the messages say', () => {
   const outputs = render(ROWS.find((r) => r.outcome.type === 'outputs-read')!);
