@@ -17,6 +17,7 @@
  */
 import type { bootstrapParameters } from '../stacks/bootstrap';
 import type { rootParameters } from '../stacks/root';
+import type { ImageTagParameterName } from '../stacks/releases';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Errors                                                                                          */
@@ -132,8 +133,11 @@ export type ResourceDriftStatus = (typeof RESOURCE_DRIFT_STATUSES)[number] | Unr
 export const DIFFERENCE_TYPES = ['ADD', 'REMOVE', 'NOT_EQUAL'] as const;
 export type DifferenceType = (typeof DIFFERENCE_TYPES)[number] | Unrecognized;
 
-/** The root template's parameter names (src/stacks/root.ts): a misspelt one is a tsc error. */
-export type RootParameterName = keyof typeof rootParameters;
+/**
+ * The root template's parameter names (src/stacks/root.ts): a misspelt one is a tsc error. The
+ * image tags are one per service (src/stacks/releases.ts), so only their shape is known.
+ */
+export type RootParameterName = keyof typeof rootParameters | ImageTagParameterName;
 /** The bootstrap template's parameter names (src/stacks/bootstrap.ts). */
 export type BootstrapParameterName = keyof typeof bootstrapParameters;
 /**

@@ -82,7 +82,7 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
       requireKnownEnvironment(workspaceRoot, environment);
       // Input problems first (exit 2), then stale templates/ (exit 3): both before any AWS client.
       const platform = renderPlatform(catalog);
-      const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates });
+      const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates, catalog });
       if (requireFresh) {
         const report = compareWithDisk(path.join(workspaceRoot, TEMPLATES_DIR), platform.templates);
         if (isStale(report)) throw new CheckFailedError(staleMessage(report));

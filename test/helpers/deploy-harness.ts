@@ -161,6 +161,7 @@ export class Scenario {
             file: `params/${name}.json`,
             deployment: file.deployment,
             tags: file.tags ?? {},
+            imageTags: file.imageTags ?? {},
             stackParameters: rootParameters(scenario.platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ArtifactBucket: file.deployment.artifactBucket }),
             computedParameters: ['ArtifactBucket'],
             subnets: { publicSubnets: [], privateSubnets: [] },

@@ -70,7 +70,7 @@ export class WireWorkspace {
         return {
           platform: workspace.platform(),
           environment: {
-            name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags,
+            name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags, imageTags: file.imageTags ?? {},
             stackParameters: { ...file.parameters, ArtifactBucket: file.deployment.artifactBucket },
             computedParameters: ['ArtifactBucket'], subnets: { publicSubnets: [], privateSubnets: [] },
           },

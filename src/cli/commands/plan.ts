@@ -2,6 +2,7 @@
  * `tap plan --env X` (D-0): everything that needs no AWS account. Synth, parameter validation,
  * lint, and a per-stack summary against CloudFormation's quotas.
  */
+import { SERVICE_CATALOG } from '../../catalog/services';
 import path from 'node:path';
 import type { Command } from '../command';
 import { envOption } from '../command';
@@ -10,11 +11,18 @@ import { gateLine, styler, table, writeLine, type Style } from '../terminal';
 import { valueOf } from '../args';
 import { loadEnvironment, requireKnownEnvironment } from '../../config/environment';
 import { renderPlatform, writeTemplates } from '../../synth/render';
-import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, type LimitName, type StackUsage } from '../../checks/quotas';
+import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, serviceCapacity, type LimitName, type StackUsage } from '../../checks/quotas';
 import { CheckFailedError } from '../../core/problems';
 import { runGates } from '../../checks/gates';
 import { TEMPLATES_DIR } from '../../synth/freshness';
 import { DERIVED_PARAMETERS } from '../../config/schema';
+import { imageTagParameter } from '../../stacks/releases';
+
+/** `imageTags.<service>` for a service's tag parameter. */
+function imageTagSource(tags: Readonly<Record<string, string>>, key: string): string {
+  const service = Object.keys(tags).find((name) => imageTagParameter({ name }) === key);
+  return service ? `imageTags.${service}` : 'computed';
+}
 
 const percent = (ratio: number): string => `${Math.round(ratio * 100)}%`;
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -41,7 +49,7 @@ export const planCommand: Command = {
     const platform = renderPlatform();
     const written = writeTemplates(path.join(root, TEMPLATES_DIR), platform.templates);
     const changed = written.changed.length + written.missing.length + written.extra.length;
-    const env = loadEnvironment(name, { root, templates: platform.templates });
+    const env = loadEnvironment(name, { root, templates: platform.templates, catalog: SERVICE_CATALOG });
     const { deployment } = env;
 
     writeLine(output.out, style('bold', `Plan for ${name}: stack ${deployment.stackName} in account ${deployment.accountId}, ${deployment.region} (${env.file})`));
@@ -57,7 +65,7 @@ export const planCommand: Command = {
     const parameterRows = Object.entries(env.stackParameters).map(([key, value]) => [
       key,
       value,
-      env.computedParameters.includes(key) ? DERIVED_PARAMETERS[key]?.source ?? 'computed' : '',
+      env.computedParameters.includes(key) ? DERIVED_PARAMETERS[key]?.source ?? imageTagSource(env.imageTags, key) : '',
     ]);
     writeLine(output.out, table(['parameter', 'value', 'source'], parameterRows));
 
@@ -77,6 +85,10 @@ export const planCommand: Command = {
     ));
     const totalResources = usages.reduce((sum, u) => sum + u.used.resources, 0);
     writeLine(output.out, `${count(totalResources)} resources in ${usages.length} stacks (a nested-stack operation may touch at most 2,500)`);
+    const capacity = serviceCapacity(platform.templates);
+    if (capacity) {
+      writeLine(output.out, `Services: ${capacity.services} image-tag parameters, one per service; ${capacity.stack} has ${capacity.fixedParameters} other parameters, so the ${CLOUDFORMATION_LIMITS.parameters}-parameter quota allows ${count(capacity.allows)} services`);
+    }
 
     const overLimit = usages.filter((u) => u.peak.ratio > 1);
     if (gates.failures.length > 0) throw new CheckFailedError(gates.failures.join('; '));
