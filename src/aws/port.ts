@@ -163,10 +163,20 @@ export interface ConfiguredRegion {
   readonly source: string;
 }
 
+/** Temporary credentials of an assumed role (secret: never printed, never saved). */
+export interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
 export interface StsPort {
   /** The region the standard configuration chain would pick (local configuration; no request). */
   configuredRegion(): Promise<ConfiguredRegion | undefined>;
   callerIdentity(): Promise<CallerIdentity>;
+  /** AssumeRole with the session's own credentials (D-17: the deploy role). */
+  assumeRole(roleArn: string, sessionName: string): Promise<TemporaryCredentials>;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -229,6 +239,8 @@ export interface CreateChangeSetRequest {
   readonly includeNestedStacks: boolean;
   readonly clientToken: string;
   readonly description: string;
+  /** The CloudFormation execution role (service role) the stack operations run as (D-17). */
+  readonly roleArn?: string;
 }
 
 export interface ChangeTarget {
@@ -374,15 +386,38 @@ export interface SecretsPort {
   forceDeleteSecret(secretId: string): Promise<boolean>;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* ECR and IAM (release and bootstrap reads)                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** DescribeImages of one tag: the image, or which of the two is missing. */
+export type ImageLookup =
+  | { readonly kind: 'found'; readonly digest: string; readonly pushedAt?: Date }
+  | { readonly kind: 'image-missing' }
+  | { readonly kind: 'repository-missing' };
+
+export interface EcrPort {
+  describeImage(request: { readonly registryId: string; readonly repository: string; readonly tag: string }): Promise<ImageLookup>;
+}
+
+export interface IamPort {
+  /** GetRole; `false` when there is no such role. */
+  roleExists(roleName: string): Promise<boolean>;
+  /** GetOpenIDConnectProvider; `false` when there is no such provider. */
+  oidcProviderExists(arn: string): Promise<boolean>;
+}
+
 export interface AwsPort {
   readonly sts: StsPort;
   readonly s3: S3Port;
   readonly cfn: CloudFormationPort;
   readonly ecs: EcsPort;
   readonly secrets: SecretsPort;
+  readonly ecr: EcrPort;
+  readonly iam: IamPort;
 }
 
-export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets'] as const satisfies readonly (keyof AwsPort)[];
+export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'ecr', 'iam'] as const satisfies readonly (keyof AwsPort)[];
 
 /** The AWS connection a command works with. */
 export interface AwsSession {

@@ -74,6 +74,8 @@ function decoratePort(port: AwsPort, around: Around): AwsPort {
     cfn: decorateGroup(port.cfn, 'cfn', around),
     ecs: decorateGroup(port.ecs, 'ecs', around),
     secrets: decorateGroup(port.secrets, 'secrets', around),
+    ecr: decorateGroup(port.ecr, 'ecr', around),
+    iam: decorateGroup(port.iam, 'iam', around),
   } satisfies Record<(typeof SERVICE_GROUPS)[number], unknown>;
 }
 

@@ -2,7 +2,8 @@
  * The real adapter of the port: AWS SDK for JavaScript v3.
  *
  * - Region: always the params file's (the guard has already refused a disagreeing configuration).
- * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance).
+ * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance),
+ *   or the temporary credentials of an assumed role (the deploy role, D-17) when given.
  * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; with a custom endpoint S3
  *   is path-style, because emulators such as moto resolve `localhost` hosts only.
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
@@ -16,6 +17,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   AwsError,
   CHANGE_ACTIONS,
@@ -34,13 +37,16 @@ import {
   type AwsPort,
   type ChangeSetPage,
   type CloudFormationPort,
+  type EcrPort,
   type EcsPort,
+  type IamPort,
   type ResourceChangeEntry,
   type S3Port,
   type SecretsPort,
   type StackDescription,
   type StackEvent,
   type StsPort,
+  type TemporaryCredentials,
   type Unrecognized,
 } from './port';
 import { endpointFor, type EnvironmentVariables } from './endpoint';
@@ -133,23 +139,30 @@ export interface SdkClients {
   readonly sts: STSClient;
   readonly ecs: ECSClient;
   readonly secrets: SecretsManagerClient;
+  readonly ecr: ECRClient;
+  readonly iam: IAMClient;
 }
 
 const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
-/** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
-export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
+/**
+ * Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice).
+ * `credentials`: an assumed role's; the standard chain otherwise.
+ */
+export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials): Promise<AwsPort> {
   silenceSdkNodeNotice();
-  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk] = await Promise.all([
+  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, ecrSdk, iamSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-ecs'),
     import('@aws-sdk/client-secrets-manager'),
+    import('@aws-sdk/client-ecr'),
+    import('@aws-sdk/client-iam'),
   ]);
   const common = (key: string) => {
     const endpoint = endpointFor(env, key);
-    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}) };
+    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
   };
   const s3Endpoint = endpointFor(env, 'S3');
   const clients: SdkClients = {
@@ -158,6 +171,8 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     sts: new stsSdk.STSClient(common('STS')),
     ecs: new ecsSdk.ECSClient(common('ECS')),
     secrets: new smSdk.SecretsManagerClient(common('SECRETS_MANAGER')),
+    ecr: new ecrSdk.ECRClient(common('ECR')),
+    iam: new iamSdk.IAMClient(common('IAM')),
   };
 
   const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
@@ -188,6 +203,15 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
       call('sts.callerIdentity', async () => {
         const answer = await clients.sts.send(new stsSdk.GetCallerIdentityCommand({}));
         return { account: answer.Account ?? '', arn: answer.Arn ?? '' };
+      }),
+    assumeRole: (roleArn, sessionName) =>
+      call('sts.assumeRole', async () => {
+        const answer = await clients.sts.send(new stsSdk.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+        const issued = answer.Credentials;
+        if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) {
+          throw new AwsError('other', 'NoCredentials', `AssumeRole of ${roleArn} returned no credentials`, 'sts.assumeRole');
+        }
+        return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, ...(issued.Expiration ? { expiration: issued.Expiration } : {}) };
       }),
   };
 
@@ -321,6 +345,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
           IncludeNestedStacks: request.includeNestedStacks,
           ClientToken: request.clientToken,
           Description: request.description,
+          ...(request.roleArn ? { RoleARN: request.roleArn } : {}),
         }));
         return { id: answer.Id ?? '', stackId: answer.StackId ?? '' };
       }),
@@ -511,5 +536,45 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     },
   };
 
-  return { sts, s3, cfn, ecs, secrets };
+  const ecr: EcrPort = {
+    async describeImage({ registryId, repository, tag }) {
+      try {
+        const answer = await clients.ecr.send(new ecrSdk.DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+        const image = answer.imageDetails?.[0];
+        if (!image) return { kind: 'image-missing' };
+        return { kind: 'found', digest: image.imageDigest ?? '', ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt } : {}) };
+      } catch (error) {
+        const classified = classifySdkError(error, 'ecr.describeImage');
+        if (classified.code === 'ImageNotFoundException') return { kind: 'image-missing' };
+        if (classified.code === 'RepositoryNotFoundException') return { kind: 'repository-missing' };
+        throw classified;
+      }
+    },
+  };
+
+  const noSuchEntity = (error: AwsError): boolean => error.code === 'NoSuchEntity' || error.code === 'NoSuchEntityException';
+  const iam: IamPort = {
+    async roleExists(roleName) {
+      try {
+        await clients.iam.send(new iamSdk.GetRoleCommand({ RoleName: roleName }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 'iam.roleExists');
+        if (noSuchEntity(classified)) return false;
+        throw classified;
+      }
+    },
+    async oidcProviderExists(arn) {
+      try {
+        await clients.iam.send(new iamSdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+        return true;
+      } catch (error) {
+        const classified = classifySdkError(error, 'iam.oidcProviderExists');
+        if (noSuchEntity(classified)) return false;
+        throw classified;
+      }
+    },
+  };
+
+  return { sts, s3, cfn, ecs, secrets, ecr, iam };
 }

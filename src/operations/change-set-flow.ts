@@ -18,7 +18,7 @@ import { AwsError, type StackDescription } from '../aws/port';
 import { CAPABILITIES, changeSetIdentity, createChangeSet, discardChangeSet } from './changeset';
 import { clientToken } from './client-token';
 import type { Connection } from './connection';
-import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo } from './operation';
+import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo, type ReviewGateRefusal } from './operation';
 import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
@@ -59,6 +59,11 @@ export interface FlowOptions {
   readonly allowReplace: readonly string[];
   /** Delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it. */
   readonly replaceFailedStack: boolean;
+  /**
+   * Holds a new change set's review to a promise before anyone is asked to approve it (release:
+   * only one service's stack changes). A refusal deletes the change set.
+   */
+  readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
 }
 
 export type FlowEnd =
@@ -179,6 +184,11 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target.stacks, target.parameters, target.tags, review, reviewed) });
   }
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
+  const refusal = options.reviewGate?.(review);
+  if (refusal) {
+    await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
+    return { type: 'refused', reason: { ...refusal, changeSetDeleted: true } };
+  }
   return approveAndExecute(c, io, target, review, { id: result.id, stackId: result.stackId, createdStack: action.type === 'create', fromReviewFile: false, cleanupToken }, options);
 }
 

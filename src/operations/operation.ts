@@ -1,6 +1,6 @@
 /**
- * How an operation is built: deploy, diff, bootstrap, destroy, drift, outputs, continue-rollback
- * (and whatever comes next: verify, release, promote).
+ * How an operation is built: deploy, diff, release, bootstrap, destroy, drift, outputs,
+ * continue-rollback (and whatever comes next: verify, promote).
  *
  *     const outcome = await deploy(connection, io, options);
  *
@@ -35,6 +35,7 @@ import type { DataLossFinding, Review } from './review/model';
 import type { SkipReason } from './skip';
 import type { OwnedResource } from './destroy';
 import type { GuardFailure } from './guard';
+import type { ReleaseDifference } from './release-scope';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -156,7 +157,19 @@ export type OperationEvent =
   | { readonly type: 'rollback-failed-found'; readonly stackName: string; readonly last: LastOperation }
   | { readonly type: 'skip-unknown'; readonly address: string; readonly candidates: readonly string[] }
   // drift
-  | { readonly type: 'drift-detecting'; readonly stackName: string };
+  | { readonly type: 'drift-detecting'; readonly stackName: string }
+  // release (D-16)
+  | { readonly type: 'image-found'; readonly service: string; readonly repository: string; readonly tag: string; readonly digest: string; readonly pushedAt?: Date }
+  | {
+      readonly type: 'release-scope';
+      readonly service: string;
+      /** The service's stack path, e.g. `Services/ApiGateway`. */
+      readonly stackPath: string;
+      /** Resources the change set really changes, all inside the service's stack. */
+      readonly changed: readonly string[];
+      /** Stacks listed only because a value is known after apply (a caller reading this service's outputs). */
+      readonly noise: readonly string[];
+    };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Outcomes                                                                                        */
@@ -183,7 +196,11 @@ export type PreconditionReason =
   | { readonly kind: 'execute-conflict'; readonly stackName: string; readonly error: ErrorInfo }
   | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
   | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
-  | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo };
+  | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
+  /** release: the image is not in the service's repository (or there is no repository). */
+  | { readonly kind: 'image-missing'; readonly service: string; readonly repository: string; readonly tag: string; readonly registryId: string; readonly region: string; readonly repositoryExists: boolean }
+  /** release: the stack runs other templates, parameters or tags than the workspace, besides the one tag. */
+  | { readonly kind: 'release-drift'; readonly stackName: string; readonly service: string; readonly differences: readonly ReleaseDifference[] };
 
 export type Precondition = { readonly type: 'precondition'; readonly reason: PreconditionReason };
 
@@ -212,8 +229,12 @@ export type Refused = {
     /** Prod data protection: stateful resources deleted or replaced without --allow-replace. */
     | { readonly kind: 'data-loss'; readonly environment: string; readonly findings: readonly DataLossFinding[]; readonly changeSetDeleted: boolean }
     | { readonly kind: 'retain'; readonly environment: string }
-    | { readonly kind: 'termination-protection'; readonly stackName: string };
+    | { readonly kind: 'termination-protection'; readonly stackName: string }
+    | (ReviewGateRefusal & { readonly changeSetDeleted: boolean });
 };
+
+/** A review held to a promise, refused: a release's change set changed more than its service's stack. */
+export type ReviewGateRefusal = { readonly kind: 'release-scope'; readonly service: string; readonly stackPath: string; readonly outside: readonly string[] };
 
 /** ExecuteChangeSet did not start the change set (and was not refused for a conflict). */
 export type ExecuteFailure =
@@ -251,6 +272,12 @@ export interface NestedCause {
   readonly reason: string;
 }
 
+export type ReleaseOutcome =
+  | { readonly type: 'released'; readonly service: string; readonly tag: string; readonly previousTag: string; readonly stackName: string; readonly outputs?: OutputsDocument }
+  /** The stack already runs this tag for the service. */
+  | { readonly type: 'already-released'; readonly service: string; readonly tag: string; readonly stackName: string }
+  | Exclude<DeployOutcome, { readonly type: 'deployed' | 'reviewed' | 'no-changes' }>;
+
 export type BootstrapOutcome =
   | { readonly type: 'bootstrapped'; readonly bucket: string; readonly stackName: string; readonly exportName: string; readonly outputs: readonly StackOutput[] }
   | Exclude<DeployOutcome, { readonly type: 'deployed' | 'no-changes' | 'reviewed' }>;
@@ -286,6 +313,6 @@ export type ContinueRollbackOutcome =
   | WatchFailure;
 
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome;
+export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

@@ -197,6 +197,15 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'T-6', mistake: 'unknown lint gate', argv: ['lint', '--only', 'tflint'],
     expect: ['command line: --only: must be one of'] },
 
+  { id: 'D-16', mistake: 'release without SERVICE', argv: ['release', '--env', 'dev', '--tag', '2026.11.3', '--yes'],
+    expect: ['command line: --service: is required: the catalog service to release (make release ENV=<env> SERVICE=<service> TAG=<tag>)'] },
+  { id: 'D-16', mistake: 'release of a service the catalog does not have', argv: ['release', '--env', 'dev', '--service', 'pricing', '--tag', '2026.11.3', '--yes'],
+    expect: [`command line: --service: "pricing" is not a service of the catalog; expected one of: ${CATALOG_NAMES}`] },
+  { id: 'D-16', mistake: 'release of a tag that is not an image tag', argv: ['release', '--env', 'dev', '--service', 'frontend', '--tag', 'frontend:2026.11.4', '--yes'],
+    expect: ['command line: --tag: "frontend:2026.11.4" must be an image tag: letters, digits, _ . - (at most 128, not starting with . or -)'] },
+  { id: 'D-16', mistake: 'release of a tag the params file does not give the service yet', argv: ['release', '--env', 'dev', '--service', 'api-gateway', '--tag', '2026.11.4', '--yes'],
+    expect: ['params/dev.json: /imageTags/api-gateway: is "2026.11.3", but the release is of "2026.11.4": set it in the file first (and commit it), so the next make deploy keeps the release instead of rolling it back'] },
+
   // ── catalog entries (a fifth service added by hand) ──────────────────────────────────────────
   { id: 'P-SVC', mistake: 'service name with upper case and an underscore', argv: DEPLOY_DEV, catalog: withService({ ...syntheticService(4, 'data-ingestion'), name: 'Risk_Engine' }),
     expect: ['src/catalog/services.ts: service "Risk_Engine": name must be lower-case letters, digits and single hyphens, starting with a letter'] },

@@ -143,6 +143,15 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
       case 'drift-detecting':
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
+      case 'image-found':
+        return say.line(`Image ${event.repository}:${event.tag} is in ECR (${event.digest.slice(0, 19)}…${event.pushedAt ? `, pushed ${event.pushedAt.toISOString()}` : ''}).`);
+      case 'release-scope': {
+        say.line();
+        const resources = `${event.changed.length} resource${event.changed.length === 1 ? '' : 's'}`;
+        say.line(`Release of ${event.service}: only ${event.stackPath} changes (${resources}).`);
+        if (event.noise.length > 0) say.note(`${event.noise.join(', ')} ${event.noise.length === 1 ? 'is' : 'are'} listed because ${event.noise.length === 1 ? 'it reads' : 'they read'} ${event.service}'s outputs, known only after apply: probably no change.`);
+        return;
+      }
       default: {
         const unhandled: never = event;
         return unhandled;

@@ -10,6 +10,7 @@ import type { Outcome, PreconditionReason } from '../../operations/operation';
 import type { OutputsDocument } from '../../operations/outputs';
 import type { DriftReport } from '../../operations/drift';
 import type { StaleReason } from '../../operations/review/artifact';
+import type { ReleaseDifference } from '../../operations/release-scope';
 import { commandLine } from '../hints';
 import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, REVIEW_MARKDOWN, writeStateFile } from '../state-dir';
 import { table, writeLine, type Output, type Styler } from '../terminal';
@@ -19,7 +20,7 @@ import { printOutputs } from './outputs';
 import { shorten } from './review';
 
 /** The commands that run operations (their names are the make targets). */
-export type OperationCommand = 'deploy' | 'diff' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback';
+export type OperationCommand = 'deploy' | 'diff' | 'release' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback';
 
 export interface OutcomeContext {
   readonly command: OperationCommand;
@@ -135,6 +136,33 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.fail('error', `${reason.stackName} is ${reason.status ?? 'not deployed'}; there is no failed rollback to continue.`);
     case 'drift-unsupported':
       return say.fail('error', `this endpoint does not implement drift detection (${reason.error.code}: ${reason.error.message})`);
+    case 'image-missing': {
+      const where = `account ${reason.registryId}, ${reason.region}`;
+      if (!reason.repositoryExists) {
+        say.fail('error', `there is no repository ${reason.repository} in ${where}: the registry stack creates it. Deploy the environment first: ${deploy.make}`);
+        return say.detail('Nothing was changed in AWS.');
+      }
+      say.fail('error', `${reason.repository} (${where}) has no image tagged ${reason.tag}; ${reason.service} cannot be released with it.`);
+      say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
+    case 'release-drift': {
+      say.fail('error', `${reason.stackName} does not run what templates/ and the params file say, apart from ${reason.service}'s image tag:`);
+      for (const difference of reason.differences) say.detail(`- ${releaseDifferenceText(difference)}`);
+      say.detail(`A release changes one image tag and nothing else. Deploy the rest first (${deploy.make}), or release from the commit that was deployed.`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
+  }
+}
+
+function releaseDifferenceText(difference: ReleaseDifference): string {
+  switch (difference.kind) {
+    case 'templates':
+      return 'the templates differ from the deployed ones';
+    case 'parameters':
+      return `parameters differ: ${difference.names.join(', ')}`;
+    case 'tags':
+      return `stack tags differ: ${difference.keys.join(', ')}`;
   }
 }
 
@@ -210,6 +238,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
         return say.detail('If the environment really must go, add --force: the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy Retain).');
       }
       if (reason.kind === 'termination-protection') return say.fail('refused', `${reason.stackName} has termination protection on; add --force to turn it off and delete.`);
+      if (reason.kind === 'release-scope') {
+        say.fail('refused', `the change set changes more than ${reason.stackPath}, so it is not a release of ${reason.service} alone:`);
+        for (const address of reason.outside) say.detail(address);
+        say.detail(`The change set was ${reason.changeSetDeleted ? 'deleted' : 'kept'}; nothing was executed. Review and deploy such changes with ${commandLine('diff', environment).make} and ${commandLine('deploy', environment).make}.`);
+        return;
+      }
       const n = reason.findings.length;
       say.fail('refused', `${reason.environment} keeps its data (DataProtection=retain): this change set would delete or replace ${n} stateful resource${n === 1 ? '' : 's'}:`);
       for (const f of reason.findings) say.detail(`${f.address}  ${f.resourceType} ${f.what} (${f.why})`);
@@ -255,6 +289,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'rollback-failed':
     case 'delete-failed':
       return renderFailure(say, outcome.failure, outcome.operation === 'delete' ? 'destroy failed' : 'deployment failed', environment);
+    case 'released':
+      if (outcome.outputs) finishedWithOutputs(ctx, outcome.outputs);
+      say.ok(`Released ${outcome.service} ${outcome.tag} to ${outcome.stackName} (it ran ${outcome.previousTag === '' ? 'nothing: its first release' : outcome.previousTag}).`);
+      return say.line(`  The params file records it (imageTags.${outcome.service}), so the next deploy keeps it: commit the file if you have not.`);
+    case 'already-released':
+      return say.ok(`${outcome.service} already runs ${outcome.tag} in ${outcome.stackName}; nothing to release.`);
     case 'bootstrapped':
       if (outcome.outputs.length > 0) {
         say.line();

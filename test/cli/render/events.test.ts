@@ -109,6 +109,21 @@ const CASES: Record<OperationEvent['type'], Case> = {
   'rollback-failed-found': { events: [{ type: 'rollback-failed-found', stackName: 'tap-dev', last: { rollbackFailures: [], skip: [] } }], stdout: ['tap-dev is UPDATE_ROLLBACK_FAILED.'] },
   'skip-unknown': { events: [{ type: 'skip-unknown', address: 'Typo.Resource', candidates: ['Services.Frontend.LogGroup'] }], stdout: ['warning --skip Typo.Resource is not among the resources that failed to roll back (Services.Frontend.LogGroup); CloudFormation will decide.'] },
   'drift-detecting': { events: [{ type: 'drift-detecting', stackName: 'tap-dev' }], stdout: ['Detecting drift on tap-dev and its nested stacks…'] },
+  'image-found': {
+    events: [{ type: 'image-found', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', digest: `sha256:${'ab'.repeat(32)}`, pushedAt: new Date(Date.UTC(2026, 10, 20, 8, 0, 0)) }],
+    stdout: ['Image ecr-api-gateway-dev:2026.11.4 is in ECR (sha256:abababababab…, pushed 2026-11-20T08:00:00.000Z).'],
+  },
+  'release-scope': {
+    events: [
+      { type: 'release-scope', service: 'api-gateway', stackPath: 'Services/ApiGateway', changed: ['Services/ApiGateway/TaskDefinition', 'Services/ApiGateway/Service'], noise: ['Services/Frontend'] },
+      { type: 'release-scope', service: 'data-ingestion', stackPath: 'Services/DataIngestion', changed: ['Services/DataIngestion/TaskDefinition'], noise: [] },
+    ],
+    stdout: [
+      'Release of api-gateway: only Services/ApiGateway changes (2 resources).',
+      "Services/Frontend is listed because it reads api-gateway's outputs, known only after apply: probably no change.",
+      'Release of data-ingestion: only Services/DataIngestion changes (1 resource).',
+    ],
+  },
 };
 
 function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean } = {}): { stdout: string; stderr: string; root: string } {
