@@ -43,6 +43,8 @@ export type DeployTarget = {
   readonly tags: Readonly<Record<string, string>>;
   /** Delete a stack left by a failed first create without being asked (the bootstrap stack is empty). */
   readonly autoReplaceFailedCreate: boolean;
+  /** The CloudFormation execution role every change set names (RoleARN, D-17); the bootstrap stack has none. */
+  readonly roleArn?: string;
 } & (
   | { readonly template: 'url'; readonly stacks: readonly PackagedStack[]; readonly objects: readonly PackagedObject[] }
   | { readonly template: 'body'; readonly stacks: readonly [TargetStack] }
@@ -138,7 +140,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   // Change set.
   const identity = changeSetIdentity(c.env.name, sha256(root.sha256 + parametersHash(parameters, root.template) + tagsHash(tags)), c.runtime.clock.now());
   const changeSetType = action.type === 'create' ? 'CREATE' : 'UPDATE';
-  io.emit({ type: 'change-set-creating', name: identity.name, changeSetType, nested: target.stacks.length > 1 });
+  io.emit({ type: 'change-set-creating', name: identity.name, changeSetType, nested: target.stacks.length > 1, ...(target.roleArn ? { roleArn: target.roleArn } : {}) });
   const result = await createChangeSet(cfn, {
     stackName,
     changeSetName: identity.name,
@@ -150,6 +152,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     includeNestedStacks: true,
     clientToken: identity.clientToken,
     description: `tap ${c.runtime.toolkitVersion}: ${c.env.name}, root template ${root.sha256.slice(0, 12)}`,
+    ...(target.roleArn ? { roleArn: target.roleArn } : {}),
   }, { clock: c.runtime.clock });
 
   const cleanupToken = clientToken('discard', identity.name);

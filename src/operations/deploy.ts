@@ -11,6 +11,7 @@ import type { DeployOutcome, OperationIo } from './operation';
 import { collectOutputs } from './outputs';
 import { ensureProtections, protectionPlan } from './protection';
 import type { ReviewArtifact } from './review/artifact';
+import { executionRoleArn } from './identity';
 
 export interface DeployOptions {
   /** Create a change set even when nothing seems to have changed. */
@@ -39,6 +40,8 @@ export function platformTarget(c: Connection): DeployTarget {
     parameters: c.env.stackParameters,
     tags: stackTags(c.env),
     autoReplaceFailedCreate: false,
+    // D-17: CloudFormation acts as the bootstrap stack's execution role, for the nested stacks too.
+    roleArn: executionRoleArn(c.env),
   };
 }
 

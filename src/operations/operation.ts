@@ -81,6 +81,12 @@ export interface StackRef {
   readonly statusReason?: string;
 }
 
+/**
+ * An account-wide resource the bootstrap stack may create: the account has it already (`present`),
+ * lacks it (`missing`: the stack creates it), or the stack created it before (`managed-here`).
+ */
+export type AccountResource = 'present' | 'missing' | 'managed-here';
+
 /** Which stack operation was followed: a deploy started here, one attached to, a delete, a continued rollback. */
 export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
 
@@ -109,7 +115,16 @@ export interface FailureReport extends LastOperation {
 
 export type OperationEvent =
   // Opening
-  | { readonly type: 'connected'; readonly environment: string; readonly stackName: string; readonly accountId: string; readonly region: string; readonly caller: string }
+  | {
+      readonly type: 'connected';
+      readonly environment: string;
+      readonly stackName: string;
+      readonly accountId: string;
+      readonly region: string;
+      readonly caller: string;
+      /** The deploy role assumed (deployment.deployRoleArn, D-17); `caller` is then its session. */
+      readonly deployRole?: string;
+    }
   | { readonly type: 'retry'; readonly operation: string; readonly errorKind: AwsErrorKind; readonly code: string; readonly attempt: number; readonly delayMs: number }
   // Following a stack operation (progress/follow.ts)
   | { readonly type: 'watch-started'; readonly stackName: string; readonly startedAt: number }
@@ -125,7 +140,7 @@ export type OperationEvent =
   | { readonly type: 'unchanged'; readonly stacks: number }
   | { readonly type: 'compared'; readonly reason: SkipReason }
   | { readonly type: 'uploaded'; readonly templates: number; readonly assets: number; readonly uploaded: number; readonly present: number; readonly bucket: string }
-  | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean }
+  | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean; readonly roleArn?: string }
   | { readonly type: 'change-set-empty'; readonly reason: string }
   | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
   | { readonly type: 'review-ready'; readonly review: Review; readonly from: 'new' | 'review-file' }
@@ -137,6 +152,8 @@ export type OperationEvent =
   | { readonly type: 'execute-retry'; readonly code: string }
   | { readonly type: 'executing'; readonly changeSetName: string }
   | { readonly type: 'protections'; readonly report: ProtectionReport }
+  // bootstrap (D-17): what the account already has
+  | { readonly type: 'bootstrap-account'; readonly ecsServiceLinkedRole: AccountResource; readonly githubOidcProvider?: AccountResource; readonly githubOidcProviderArn: string }
   // destroy
   | {
       readonly type: 'destroy-plan';
@@ -178,6 +195,8 @@ export type OperationEvent =
 /** Why an operation could not start (or go on) in AWS as things are. */
 export type PreconditionReason =
   | { readonly kind: 'guard'; readonly failure: GuardFailure }
+  /** STS AssumeRole of deployment.deployRoleArn was refused (not bootstrapped, or not allowed). */
+  | { readonly kind: 'assume-role-failed'; readonly roleArn: string; readonly caller: string; readonly error: ErrorInfo; readonly file: string }
   /** Another operation runs on the stack (diff and destroy do not queue behind it). */
   | { readonly kind: 'stack-busy'; readonly stackName: string; readonly status: StackStatus }
   /** ROLLBACK_COMPLETE and friends: a failed first create, to be deleted before the next. */

@@ -126,16 +126,20 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
     this.environment = environment;
-    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment] });
+    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
     fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-test' }));
     writeParams(this.root, 'dev');
     writeParams(this.root, 'prod');
     this.platform = options.platform ?? fixturePlatform();
-    if (options.bucket !== false) this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
+    // Bootstrapped unless told otherwise: the artifact bucket and the execution role exist.
+    if (options.bucket !== false) {
+      this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
+      this.aws.accountRoles.add(`role-cfn-exec-tap-${environment}`);
+    }
   }
 
   /** A terminal that types `options.answers` in order, echoing each prompt and answer to `out`. */
@@ -178,8 +182,9 @@ export class Scenario {
           },
         };
       },
-      async connect(region, _env, onRetry) {
-        return sessionFromPort(scenario.aws.port, {
+      async connect(region, _env, onRetry, credentials) {
+        // An assumed role's session: every call is checked against the role's policies (D-17).
+        return sessionFromPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port, {
           region,
           clock: scenario.clock,
           random: () => 0.5,

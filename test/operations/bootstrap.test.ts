@@ -8,7 +8,9 @@ import type { JsonObject } from '../../src/core/template-json';
 import { bootstrap } from '../../src/operations/bootstrap';
 import { deploying, eventsOf, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 
-const template = () => buildBootstrap().render();
+import { platformTemplates } from '../helpers/platform';
+
+const template = () => buildBootstrap(platformTemplates().filter((t) => t.name !== 'bootstrap')).render();
 const bucket = () => template().Resources['ArtifactBucket'].Properties as JsonObject;
 
 test('D-1: the artifact bucket is encrypted (SSE-S3), versioned, private, owner-enforced and named from the params file', () => {
@@ -61,7 +63,10 @@ test('D-1: bootstrap creates <stack>-bootstrap through a reviewed change set, th
   const request = first.calls.find((c) => c.op === 'cfn.createChangeSet')?.args[0] as { stackName: string; template: { body?: string }; parameters: Record<string, string> };
   assert.is(request.stackName, 'tap-dev-bootstrap');
   assert.ok(request.template.body?.includes('"ArtifactBucketName"'), 'the template goes inline: the bucket does not exist yet');
-  assert.equal(request.parameters, { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'tap-artifacts-111122223333-eu-west-1' });
+  assert.equal(request.parameters, {
+    Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'tap-artifacts-111122223333-eu-west-1', PlatformStackName: 'tap-dev',
+    GitHubOidc: 'disabled', CreateGitHubOidcProvider: 'false', CreateEcsServiceLinkedRole: 'true',
+  });
   assert.not.ok(ops(first.calls).includes('s3.putObject'));
   assert.equal(eventsOf(first.events, 'uploaded'), [], 'nothing is uploaded');
   const [{ review }] = eventsOf(first.events, 'review-ready');

@@ -53,8 +53,8 @@ wire('D-12 / D-1: bootstrap creates the artifact bucket stack from the inline te
   await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
   const second = await w.run(['bootstrap', '--env', 'dev', '--yes']);
   assert.is(second.code, 0, second.stderr);
-  assert.match(second.stdout, /No changes/);
-  assert.is(second.calls.get('cfn.createChangeSet'), undefined);
+  assert.match(second.stdout, /No changes/, second.stdout);
+  assert.is(second.calls.get('cfn.createChangeSet'), undefined, second.stdout);
 });
 
 wire('D-12 / D-3 / D-4: deploy uploads to content-addressed keys, creates and executes the change set, and reads nested outputs', async ({ moto, s3 }) => {

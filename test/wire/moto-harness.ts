@@ -76,9 +76,9 @@ export class WireWorkspace {
           },
         };
       },
-      async connect(region, env, onRetry) {
+      async connect(region, env, onRetry, credentials) {
         const endpoint = endpointFor(env, 'S3');
-        const session = sessionFromPort(await createSdkPort(region, env), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
         calls.current = () => session.apiCalls();
         return session;
       },

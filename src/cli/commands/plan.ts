@@ -17,6 +17,7 @@ import { runGates } from '../../checks/gates';
 import { TEMPLATES_DIR } from '../../synth/freshness';
 import { DERIVED_PARAMETERS } from '../../config/schema';
 import { imageTagParameter } from '../../stacks/releases';
+import { bootstrapDeployRoleArn, executionRoleArn } from '../../operations/identity';
 
 /** `imageTags.<service>` for a service's tag parameter. */
 function imageTagSource(tags: Readonly<Record<string, string>>, key: string): string {
@@ -57,6 +58,12 @@ export const planCommand: Command = {
     writeLine(output.out, `${style('green', 'synth')}     ${platform.templates.length} templates in ${TEMPLATES_DIR}/ (${changed} changed)`);
     writeLine(output.out, `${style('green', 'params')}    ${env.file} is valid`);
 
+    // D-17: who will act in AWS when this environment is deployed.
+    const deployRole = deployment.deployRoleArn;
+    writeLine(output.out, `${style('green', 'identity')}  deploy, diff and release act as ${deployRole
+      ? `${deployRole} (deployment.deployRoleArn; assumed with the standard credential chain's identity)`
+      : `the standard credential chain's identity (no deployment.deployRoleArn; \`make bootstrap\` creates ${bootstrapDeployRoleArn(env)})`}`);
+    writeLine(output.out, `          CloudFormation acts as ${executionRoleArn(env)} (RoleARN of every change set; created by \`make bootstrap\`, which runs with your own credentials)`);
     const gates = await runGates(root, platform, [env], { scanReasons: false });
     for (const line of gates.lines) writeLine(output.out, gateLine(style, line));
 

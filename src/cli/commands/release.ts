@@ -26,7 +26,7 @@ export function createReleaseCommand(hosts: Hosts): Command {
       const tag = valueOf(context.args, 'tag');
       return runOperation(context, hosts, {
         command: 'release',
-        prepare: { requireFresh: true, checkArguments: (opening) => releaseArgumentProblems({ service, tag }, opening) },
+        prepare: { requireFresh: true, assumeDeployRole: true, checkArguments: (opening) => releaseArgumentProblems({ service, tag }, opening) },
         preapproved: context.args.flags.has('yes'),
         yes: context.args.flags.has('yes'),
         run: (c, io) => release(c, io, { service: service ?? '', tag: tag ?? '' }),

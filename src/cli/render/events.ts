@@ -60,7 +60,7 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
   return (event) => {
     switch (event.type) {
       case 'connected':
-        return say.note(`${event.environment}: stack ${event.stackName} in account ${event.accountId}, ${event.region} (as ${event.caller})`);
+        return say.note(`${event.environment}: stack ${event.stackName} in account ${event.accountId}, ${event.region} (as ${event.caller}${event.deployRole ? ', the deploy role of deployment.deployRoleArn' : ''})`);
       case 'retry':
         return say.note(`${event.errorKind === 'throttled' ? 'throttled' : event.code} on ${event.operation}; retry ${event.attempt} in ${formatDuration(event.delayMs)}`);
       case 'watch-started': {
@@ -94,7 +94,7 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
       case 'uploaded':
         return say.line(`Packaged ${event.templates} templates and ${event.assets} assets: ${event.uploaded} uploaded, ${event.present} already in s3://${event.bucket}`);
       case 'change-set-creating':
-        return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''})…`);
+        return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''}${event.roleArn ? `; CloudFormation acts as ${event.roleArn}` : ''})…`);
       case 'change-set-empty':
         return say.ok(`No changes: CloudFormation found nothing to do (${event.reason}). The empty change set was deleted.`);
       case 'reviewed-change-set':
@@ -143,6 +143,13 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
       case 'drift-detecting':
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
+      case 'bootstrap-account': {
+        const state = (what: string, resource: 'present' | 'missing' | 'managed-here') =>
+          resource === 'present' ? `The account has the ${what}: not creating it` : resource === 'missing' ? `The account has no ${what} yet: this stack creates it` : `The ${what} was created by this stack before: kept`;
+        say.note(`${state('ECS service-linked role', event.ecsServiceLinkedRole)}.`);
+        if (event.githubOidcProvider) say.note(`${state(`GitHub OIDC provider (${event.githubOidcProviderArn})`, event.githubOidcProvider)}.`);
+        return;
+      }
       case 'image-found':
         return say.line(`Image ${event.repository}:${event.tag} is in ECR (${event.digest.slice(0, 19)}…${event.pushedAt ? `, pushed ${event.pushedAt.toISOString()}` : ''}).`);
       case 'release-scope': {

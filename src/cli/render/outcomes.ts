@@ -96,6 +96,10 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
     case 'guard':
       say.fail('error', guardMessage(reason.failure));
       return say.detail('Nothing was changed in AWS.');
+    case 'assume-role-failed':
+      say.fail('error', `could not assume the deploy role ${reason.roleArn} (deployment.deployRoleArn in ${reason.file}) as ${reason.caller}: ${reason.error.code}: ${reason.error.message}`);
+      say.detail(`The role is created by ${commandLine('bootstrap', environment).make}; the caller's own policy must allow sts:AssumeRole on it (its trust policy admits the account's principals and the GitHub workflows the params file names).`);
+      return say.detail('Nothing was changed in AWS.');
     case 'stack-busy':
       if (command === 'destroy') return say.fail('error', `${reason.stackName} is ${reason.status}; destroy it after that operation ends (${deploy.make} follows it).`);
       return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. Diff after it finishes (${deploy.make} follows it).`);

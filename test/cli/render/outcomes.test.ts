@@ -127,6 +127,10 @@ const ROWS: readonly Row[] = [
   { name: 'D-11: an endpoint without drift detection', command: 'drift', outcome: precondition({ kind: 'drift-unsupported', error: { code: 'InternalFailure', message: 'not yet implemented' } }),
     stderr: ['error this endpoint does not implement drift detection (InternalFailure: not yet implemented)'], code: 4 },
 
+  { name: 'D-17: a deploy role that cannot be assumed stops before anything changes, naming the role, the caller and the way to create it',
+    outcome: precondition({ kind: 'assume-role-failed', roleArn: 'arn:aws:iam::111122223333:role/role-deploy-tap-dev', caller: 'arn:aws:sts::111122223333:assumed-role/dev-sso/ana', error: { code: 'AccessDenied', message: 'User is not authorized to perform: sts:AssumeRole' }, file: 'params/dev.json' }),
+    stderr: ['error could not assume the deploy role arn:aws:iam::111122223333:role/role-deploy-tap-dev (deployment.deployRoleArn in params/dev.json) as arn:aws:sts::111122223333:assumed-role/dev-sso/ana: AccessDenied: User is not authorized to perform: sts:AssumeRole',
+      'The role is created by make bootstrap ENV=dev;', 'Nothing was changed in AWS.'], code: 4 },
   // ── release (D-16) ─────────────────────────────────────────────────────────────────────────
   { name: 'D-16: a release names the service, the tag and what ran before, prints the outputs, and says the params file keeps it',
     outcome: { type: 'released', service: 'api-gateway', tag: '2026.11.4', previousTag: '2026.11.3', stackName: 'tap-dev', outputs: OUTPUTS }, command: 'release',
@@ -245,7 +249,7 @@ test('every outcome type and every precondition kind has a row here (a new one n
   const allKinds = {
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
-    'image-missing': 0, 'release-drift': 0,
+    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
 });
