@@ -95,9 +95,10 @@ continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
 
-docs: .build/tap.js ## Regenerate docs/cli.md (from the command specs) and docs/requirements.md's test lists (make test checks both)
+docs: install .build/tap.js ## Regenerate docs/cli.md, docs/requirements.md's test lists and the execution role's permission table (src/cfn/resource-permissions.ts, from the pinned cfn-lint's schemas); make test checks all three
 	@$(TAP) docs
 	@node --import tsx scripts/requirements.ts
+	@node --import tsx scripts/resource-permissions.ts
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts

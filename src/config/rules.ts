@@ -13,6 +13,7 @@ import { AZ_COUNT } from '../catalog/platform';
 import type { ServiceCatalog } from '../catalog/types';
 import { repositoryNameTemplate } from '../stacks/registry';
 import { GITHUB_OIDC_MAX_SUBJECT_CHARACTERS, githubSubjectProblem } from './github-oidc';
+import { PLATFORM_STACK_NAME_MAX } from '../stacks/bootstrap';
 
 export interface RuleContext {
   readonly name: string;
@@ -176,6 +177,14 @@ const imageReferencesFitEcs: EnvironmentRule = ({ file, settings, catalog }) => 
   });
 };
 
+/** D-17: the roles are scoped to `<stack>-*` nested stack names (src/stacks/bootstrap.ts). */
+const stackNameFitsTheRoles: EnvironmentRule = ({ file, settings }) => {
+  const name = settings.deployment.stackName;
+  return name.length <= PLATFORM_STACK_NAME_MAX
+    ? []
+    : [{ file, path: '/deployment/stackName', message: `is ${name.length} characters; at most ${PLATFORM_STACK_NAME_MAX}: the deploy's roles are scoped to the nested stacks named after it, and CloudFormation shortens longer names when it names nested stacks (observed: aws/aws-parallelcluster#6138)` }];
+};
+
 /** D-17: the deploy role lives in the environment's account (AssumeRole into another would deploy from there). */
 const deployRoleInTheAccount: EnvironmentRule = ({ file, settings }) => {
   const arn = settings.deployment.deployRoleArn;
@@ -218,4 +227,5 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   imageReferencesFitEcs,
   deployRoleInTheAccount,
   githubSubjectsAreExact,
+  stackNameFitsTheRoles,
 ];

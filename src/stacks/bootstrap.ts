@@ -54,6 +54,14 @@ export const ARTIFACT_EXPIRY_DAYS = 90;
 export const NONCURRENT_VERSION_EXPIRY_DAYS = 7;
 export const ABORT_MULTIPART_DAYS = 1;
 
+/**
+ * The roles are scoped to the nested stacks named after the platform stack
+ * (`<stack>-<LogicalId>-<random>`). CloudFormation shortens long names when it names nested
+ * stacks (observed, not documented: a 45-character root kept 43 characters in
+ * aws/aws-parallelcluster#6138), so the platform stack's name is kept well below that.
+ */
+export const PLATFORM_STACK_NAME_MAX = 40;
+
 export const bootstrapParameters = {
   Environment: environmentParameter,
   DataProtection: dataProtectionParameter,
@@ -66,8 +74,8 @@ export const bootstrapParameters = {
   PlatformStackName: {
     Type: 'String',
     Description: 'The platform\'s root stack (deployment.stackName): the stacks the roles act on',
-    AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,39}$',
-    ConstraintDescription: 'a stack name of at most 40 characters',
+    AllowedPattern: `^[a-zA-Z][-a-zA-Z0-9]{0,${PLATFORM_STACK_NAME_MAX - 1}}$`,
+    ConstraintDescription: `a stack name of at most ${PLATFORM_STACK_NAME_MAX} characters`,
   },
   GitHubOidc: {
     Type: 'String',

@@ -164,6 +164,8 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'D-17', mistake: 'GitHub subject given as owner/repository only', argv: ['bootstrap', '--env', 'dev', '--yes'],
     edit: { dev: setDeployment('githubOidc', { subjects: ['acme/tap-infra'] }) },
     expect: ['params/dev.json: /deployment/githubOidc/subjects/0: "acme/tap-infra" must be one of: repo:<owner>/<repo>:ref:refs/heads/<branch>, repo:<owner>/<repo>:ref:refs/tags/<tag>, repo:<owner>/<repo>:environment:<environment>, repo:<owner>/<repo>:pull_request'] },
+  { id: 'D-17', mistake: 'a stack name too long for the roles scoped to its nested stacks', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: setDeployment('stackName', 'trading-analytics-platform-development-env1') },
+    expect: ['params/dev.json: /deployment/stackName: is 43 characters; at most 40: the deploy\'s roles are scoped to the nested stacks named after it'] },
   { id: 'D-17', mistake: 'GitHub OIDC with no subjects', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: setDeployment('githubOidc', { subjects: [] }) },
     expect: ['params/dev.json: /deployment/githubOidc/subjects: must list at least 1'] },
 

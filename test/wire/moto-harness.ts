@@ -19,6 +19,7 @@ import { systemClock } from '../../src/core/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
+import { imageTagParameter } from '../../src/stacks/releases';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
 
 
@@ -43,6 +44,7 @@ export class WireWorkspace {
     fs.writeFileSync(path.join(this.root, 'params', 'dev.json'), JSON.stringify({
       deployment: { accountId: MOTO_ACCOUNT_ID, region: 'eu-west-1', stackName: 'tap-dev', artifactBucket: BUCKET },
       parameters: { Environment: 'dev', DataProtection: 'delete' },
+      imageTags: {},
       tags: { 'cost-center': 'trading-analytics' },
     }));
     this.templates = templates;
@@ -51,6 +53,20 @@ export class WireWorkspace {
     process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
     delete process.env['AWS_PROFILE'];
     delete process.env['AWS_SESSION_TOKEN'];
+  }
+
+  /** Edits params/dev.json (a deploy role, image tags). */
+  editParams(edit: (document: { deployment: Record<string, unknown>; imageTags: Record<string, string> }) => void): void {
+    const file = path.join(this.root, 'params', 'dev.json');
+    const document = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(document);
+    fs.writeFileSync(file, JSON.stringify(document));
+  }
+
+  /** The root parameters of the image tags the root template declares (D-16). */
+  imageTagParameters(tags: Readonly<Record<string, string>>): Record<string, string> {
+    const declared = this.templates['root.json']?.Parameters ?? {};
+    return Object.fromEntries(Object.entries(tags).map(([service, tag]) => [imageTagParameter({ name: service }), tag]).filter(([name]) => name in declared));
   }
 
   private platform(): PlatformSource {
@@ -71,7 +87,7 @@ export class WireWorkspace {
           platform: workspace.platform(),
           environment: {
             name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags, imageTags: file.imageTags ?? {},
-            stackParameters: { ...file.parameters, ArtifactBucket: file.deployment.artifactBucket },
+            stackParameters: { ...file.parameters, ...workspace.imageTagParameters(file.imageTags ?? {}), ArtifactBucket: file.deployment.artifactBucket },
             computedParameters: ['ArtifactBucket'], subnets: { publicSubnets: [], privateSubnets: [] },
           },
         };
@@ -79,7 +95,13 @@ export class WireWorkspace {
       async connect(region, env, onRetry, credentials) {
         const endpoint = endpointFor(env, 'S3');
         const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
-        calls.current = () => session.apiCalls();
+        // A deploy role's session comes second (D-17): count the requests of both.
+        const earlier = calls.current;
+        calls.current = () => {
+          const merged = new Map(earlier?.() ?? []);
+          for (const [op, n] of session.apiCalls()) merged.set(op, (merged.get(op) ?? 0) + n);
+          return merged;
+        };
         return session;
       },
       interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
