@@ -552,28 +552,20 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
     },
   };
 
-  const noSuchEntity = (error: AwsError): boolean => error.code === 'NoSuchEntity' || error.code === 'NoSuchEntityException';
+  /** One IAM Get request: `true` when it answers, `false` for NoSuchEntity. */
+  const exists = async (operation: string, request: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await request();
+      return true;
+    } catch (error) {
+      const classified = classifySdkError(error, operation);
+      if (classified.code === 'NoSuchEntity' || classified.code === 'NoSuchEntityException') return false;
+      throw classified;
+    }
+  };
   const iam: IamPort = {
-    async roleExists(roleName) {
-      try {
-        await clients.iam.send(new iamSdk.GetRoleCommand({ RoleName: roleName }));
-        return true;
-      } catch (error) {
-        const classified = classifySdkError(error, 'iam.roleExists');
-        if (noSuchEntity(classified)) return false;
-        throw classified;
-      }
-    },
-    async oidcProviderExists(arn) {
-      try {
-        await clients.iam.send(new iamSdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
-        return true;
-      } catch (error) {
-        const classified = classifySdkError(error, 'iam.oidcProviderExists');
-        if (noSuchEntity(classified)) return false;
-        throw classified;
-      }
-    },
+    roleExists: (roleName) => exists('iam.roleExists', () => clients.iam.send(new iamSdk.GetRoleCommand({ RoleName: roleName }))),
+    oidcProviderExists: (arn) => exists('iam.oidcProviderExists', () => clients.iam.send(new iamSdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))),
   };
 
   return { sts, s3, cfn, ecs, secrets, ecr, iam };

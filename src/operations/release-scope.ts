@@ -15,23 +15,12 @@ import { isDeepStrictEqual } from 'node:util';
 import type { StackDescription } from '../aws/port';
 import type { TemplateJson } from '../core/template-json';
 import { allChanges, type Review, type ReviewChange } from './review/model';
+import { effectiveParameters, parse } from './skip';
 
 export type ReleaseDifference =
   | { readonly kind: 'templates' }
   | { readonly kind: 'parameters'; readonly names: readonly string[] }
   | { readonly kind: 'tags'; readonly keys: readonly string[] };
-
-const parse = (body: string): unknown => {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-};
-
-function effective(values: Readonly<Record<string, string>>, template: TemplateJson): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([name, spec]) => [name, values[name] ?? (spec.Default === undefined ? undefined : String(spec.Default))]));
-}
 
 const differingKeys = (a: Readonly<Record<string, string | undefined>>, b: Readonly<Record<string, string | undefined>>): string[] =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => a[key] !== b[key]).sort();
@@ -49,7 +38,7 @@ export function releaseDifferences(
   const differences: ReleaseDifference[] = [];
   if (!isDeepStrictEqual(parse(deployedBody), next.template)) differences.push({ kind: 'templates' });
   const noEcho = new Set(Object.entries(next.template.Parameters ?? {}).filter(([, p]) => p.NoEcho).map(([name]) => name));
-  const names = differingKeys(effective(stack.parameters, next.template), effective(next.parameters, next.template))
+  const names = differingKeys(effectiveParameters(stack.parameters, next.template), effectiveParameters(next.parameters, next.template))
     .filter((name) => name !== tagParameter && !noEcho.has(name));
   if (names.length > 0) differences.push({ kind: 'parameters', names });
   const keys = differingKeys(stack.tags, next.tags);

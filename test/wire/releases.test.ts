@@ -11,9 +11,8 @@ import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/cl
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSdkPort, silenceSdkNodeNotice } from '../../src/aws/sdk';
-import { failLoudly } from '../helpers/fail-loudly';
-import { MOTO_ACCOUNT_ID, startMotoServer, type MotoServer } from '../helpers/moto-server';
-import { WireWorkspace } from './moto-harness';
+import { MOTO_ACCOUNT_ID, type MotoServer } from '../helpers/moto-server';
+import { motoClientOptions, onMoto, WireWorkspace } from './moto-harness';
 import { motoReleaseTemplates } from './moto-fixtures';
 
 silenceSdkNodeNotice();
@@ -21,21 +20,7 @@ silenceSdkNodeNotice();
 interface Context { moto: MotoServer; cfn: CloudFormationClient; ecr: ECRClient }
 const wire = suite<Context>('wire releases');
 
-wire.before(failLoudly('wire releases', async (context: Context) => {
-  context.moto = await startMotoServer();
-  const common = { region: 'eu-west-1', endpoint: context.moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 };
-  context.cfn = new CloudFormationClient(common);
-  context.ecr = new ECRClient(common);
-}));
-const savedEnvironment = { ...process.env };
-wire.after(async ({ moto }) => {
-  await moto?.stop();
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-    if (savedEnvironment[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnvironment[key];
-  }
-});
-wire.before.each(async ({ moto }) => moto.reset());
+onMoto(wire, 'wire releases', (moto) => ({ cfn: new CloudFormationClient(motoClientOptions(moto)), ecr: new ECRClient(motoClientOptions(moto)) }));
 
 const DEPLOY_ROLE = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/role-deploy-tap-dev`;
 const EXECUTION_ROLE = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/role-cfn-exec-tap-dev`;
