@@ -7,6 +7,12 @@
 import type { RenderedTemplate } from '../synth/render';
 import { isImageTagParameter } from '../stacks/releases';
 
+/** A template passed inline (TemplateBody): the bootstrap stack's, sent compact by `tap bootstrap`. */
+export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
+
+/** The bytes `tap bootstrap` sends as TemplateBody (compact JSON). */
+export const inlineBytes = (rendered: Pick<RenderedTemplate, 'template'>): number => Buffer.byteLength(JSON.stringify(rendered.template));
+
 export const CLOUDFORMATION_LIMITS = {
   resources: 500,
   bytes: 1_000_000,

@@ -34,7 +34,7 @@ export async function bootstrap(c: Connection, io: OperationIo): Promise<Bootstr
   const { cfn, s3, iam } = c.session.port;
   const stackName = bootstrapStackName(deployment.stackName);
   const template = buildBootstrap(c.packaged.stacks).render();
-  // Inline bodies count against 51,200 bytes; the execution role's permissions make this one large.
+  // Inline bodies count against 51,200 bytes (make plan measures it); the execution role's permissions make this one large.
   const body = JSON.stringify(template);
   const existing = await cfn.describeStack(stackName);
   if (!existing) {

@@ -8,8 +8,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderPlatform } from '../../src/synth/render';
-import { release, type ReleaseOptions } from '../../src/operations/release';
-import type { Connection } from '../../src/operations/connection';
+import { release, releaseArgumentProblems, type ReleaseOptions } from '../../src/operations/release';
+import { prepareConnection, type Connection } from '../../src/operations/connection';
 import type { OperationIo } from '../../src/operations/operation';
 import { eventsOf, expectOutcome, imageTagsAt, ops, Scenario } from '../helpers/deploy-harness';
 import { testAssets } from '../helpers/platform';
@@ -131,6 +131,17 @@ test('D-16: releasing the tag that already runs changes nothing and creates no c
   const { outcome, calls } = await s.operate(releasing({ service: 'frontend', tag: '1.0.0' }));
   expectOutcome(outcome, 'already-released');
   assert.not.ok(ops(calls).includes('cfn.createChangeSet'));
+});
+
+test('D-16: release arguments are checked before any AWS call: a pending service has no stack to release into', () => {
+  const s = new Scenario('dev', { platform: realPlatform() });
+  const prepared = prepareConnection(s.runtime({}), s.root, 'dev', {}, { requireFresh: false });
+  // A catalog service the params file names but the templates give no stack (imagePending).
+  const env = { ...prepared.env, imageTags: { ...prepared.env.imageTags, 'risk-engine': '' } };
+  const problems = (service: string, tag: string) => releaseArgumentProblems({ service, tag }, { env, packaged: prepared.packaged }).map((p) => `${p.path}: ${p.message}`);
+  assert.match(problems('risk-engine', '0.1.0')[0] ?? '', '--service: "risk-engine" is imagePending in the catalog');
+  assert.equal(problems('frontend', '1.0.0'), []);
+  assert.match(problems('frontend', '1.0.1')[0] ?? '', '/imageTags/frontend: is "1.0.0", but the release is of "1.0.1"');
 });
 
 test.run();

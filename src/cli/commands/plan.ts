@@ -11,7 +11,7 @@ import { gateLine, styler, table, writeLine, type Style } from '../terminal';
 import { valueOf } from '../args';
 import { loadEnvironment, requireKnownEnvironment } from '../../config/environment';
 import { renderPlatform, writeTemplates } from '../../synth/render';
-import { CLOUDFORMATION_LIMITS, LIMIT_HEADROOM, measureTemplate, serviceCapacity, type LimitName, type StackUsage } from '../../checks/quotas';
+import { CLOUDFORMATION_LIMITS, INLINE_TEMPLATE_MAX_BYTES, inlineBytes, LIMIT_HEADROOM, measureTemplate, serviceCapacity, type LimitName, type StackUsage } from '../../checks/quotas';
 import { CheckFailedError } from '../../core/problems';
 import { runGates } from '../../checks/gates';
 import { TEMPLATES_DIR } from '../../synth/freshness';
@@ -97,7 +97,11 @@ export const planCommand: Command = {
       writeLine(output.out, `Services: ${capacity.services} image-tag parameters, one per service; ${capacity.stack} has ${capacity.fixedParameters} other parameters, so the ${CLOUDFORMATION_LIMITS.parameters}-parameter quota allows ${count(capacity.allows)} services`);
     }
 
+    const bootstrap = platform.templates.find((t) => t.name === 'bootstrap');
+    const inline = bootstrap ? inlineBytes(bootstrap) : 0;
+    writeLine(output.out, `bootstrap goes inline (TemplateBody): ${count(inline)} of ${count(INLINE_TEMPLATE_MAX_BYTES)} bytes (${percent(inline / INLINE_TEMPLATE_MAX_BYTES)})`);
     const overLimit = usages.filter((u) => u.peak.ratio > 1);
+    if (inline > INLINE_TEMPLATE_MAX_BYTES) throw new CheckFailedError(`the bootstrap template is ${count(inline)} bytes; an inline TemplateBody takes at most ${count(INLINE_TEMPLATE_MAX_BYTES)}`);
     if (gates.failures.length > 0) throw new CheckFailedError(gates.failures.join('; '));
     if (overLimit.length > 0) {
       throw new CheckFailedError(`over a CloudFormation quota: ${overLimit.map((u) => `${u.stack} (${u.peak.limit})`).join(', ')}`);
