@@ -318,14 +318,24 @@ export function policySize(statements: readonly PolicyStatement[]): number {
   return text.replace(/\s/g, '').length;
 }
 
-/** First fit, in order: statements into as few policies of at most the quota as it takes. */
+/**
+ * First fit, in order: statements into as few policies of at most the quota as it takes. A
+ * policy's size is the empty document's plus its statements' and the commas between them, so each
+ * statement is measured once.
+ */
 export function packStatements(statements: readonly DerivedStatement[], limit = MANAGED_POLICY_MAX_CHARACTERS): DerivedStatement[][] {
-  const policies: DerivedStatement[][] = [];
+  const empty = policySize([]);
+  const policies: { statements: DerivedStatement[]; size: number }[] = [];
   for (const statement of statements) {
-    if (policySize([statement]) > limit) throw new Error(`statement ${statement.Sid} alone is over ${limit} characters`);
-    const fits = policies.find((policy) => policySize([...policy, statement]) <= limit);
-    if (fits) fits.push(statement);
-    else policies.push([statement]);
+    const size = policySize([statement]) - empty;
+    if (empty + size > limit) throw new Error(`statement ${statement.Sid} alone is over ${limit} characters`);
+    const fits = policies.find((policy) => policy.size + 1 + size <= limit);
+    if (fits) {
+      fits.statements.push(statement);
+      fits.size += 1 + size;
+    } else {
+      policies.push({ statements: [statement], size: empty + size });
+    }
   }
-  return policies;
+  return policies.map((policy) => policy.statements);
 }
