@@ -102,7 +102,7 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.detail('Nothing was changed in AWS.');
     case 'stack-busy':
       if (command === 'destroy') return say.fail('error', `${reason.stackName} is ${reason.status}; destroy it after that operation ends (${deploy.make} follows it).`);
-      return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. Diff after it finishes (${deploy.make} follows it).`);
+      return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. ${command === 'release' ? 'Release' : 'Diff'} after it finishes (${deploy.make} follows it).`);
     case 'failed-create': {
       const { stack } = reason;
       const replace = commandLine('deploy', environment, '--replace-failed-stack');
@@ -135,6 +135,7 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.detail(`Another operation may have started on ${reason.stackName} meanwhile; ${deploy.make} follows it.`);
     case 'not-deployed':
       if (command === 'drift') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
+      if (command === 'release') return say.fail('error', `${reason.stackName} is not deployed; a release changes a deployed environment. Deploy it first: ${deploy.make}`);
       return say.fail('error', `${reason.stackName} is not deployed${reason.awaitingReview ? ' (only a change set awaits review)' : ''}; nothing to show. Deploy it: ${deploy.make}`);
     case 'no-failed-rollback':
       return say.fail('error', `${reason.stackName} is ${reason.status ?? 'not deployed'}; there is no failed rollback to continue.`);
