@@ -12,7 +12,7 @@ ENV ?= dev
 # it as one argument bound to its option, "--env=$$TAP_ENV", which the shell never re-reads. ARGS,
 # the one way to pass options, is split at spaces, with globbing off (set -f), and nothing in it
 # runs. A new variable (SERVICE, TAG, FROM, TO) is one more name here and one $(call tap-option,…).
-TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS
+TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS SERVICE TAG
 $(foreach name,$(TAP_VARIABLES),$(eval override export TAP_$(name) := $$(value $(name))))
 unexport $(TAP_VARIABLES)
 # $(call tap-option,option,VARIABLE): --option=<value> when VARIABLE is set, else nothing.
@@ -24,7 +24,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy outputs drift verify destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy release outputs drift verify destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -77,6 +77,9 @@ diff: install .build/tap.js ## Create and review ENV's change set (saved to .tap
 deploy: install .build/tap.js ## Deploy ENV: package, nested change set, review, approve, execute, outputs (REVIEW=file runs a saved review)
 	@$(call tap,deploy,$(call tap-option,review,REVIEW)) $$TAP_ARGS
 
+release: install .build/tap.js ## Release one service: SERVICE=<name> TAG=<tag> (params/ENV.json must give it that tag); checks ECR, reviews, executes
+	@$(call tap,release,$(call tap-option,service,SERVICE) $(call tap-option,tag,TAG)) $$TAP_ARGS
+
 outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/outputs.json
 	@$(call tap,outputs) $$TAP_ARGS
 
@@ -95,9 +98,10 @@ continue-rollback: install .build/tap.js ## Finish ENV's failed rollback (ARGS='
 diagram: .build/tap.js ## Render docs/architecture.svg from templates/ (WebAssembly Graphviz)
 	@$(TAP) diagram
 
-docs: .build/tap.js ## Regenerate docs/cli.md (from the command specs) and docs/requirements.md's test lists (make test checks both)
+docs: install .build/tap.js ## Regenerate docs/cli.md, docs/requirements.md's test lists and the execution role's permission table (src/cfn/resource-permissions.ts, from the pinned cfn-lint's schemas); make test checks all three
 	@$(TAP) docs
 	@node --import tsx scripts/requirements.ts
+	@node --import tsx scripts/resource-permissions.ts
 
 bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
 	@node --import tsx scripts/bench.ts

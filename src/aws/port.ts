@@ -17,6 +17,7 @@
  */
 import type { bootstrapParameters } from '../stacks/bootstrap';
 import type { rootParameters } from '../stacks/root';
+import type { ImageTagParameterName } from '../stacks/releases';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Errors                                                                                          */
@@ -132,8 +133,11 @@ export type ResourceDriftStatus = (typeof RESOURCE_DRIFT_STATUSES)[number] | Unr
 export const DIFFERENCE_TYPES = ['ADD', 'REMOVE', 'NOT_EQUAL'] as const;
 export type DifferenceType = (typeof DIFFERENCE_TYPES)[number] | Unrecognized;
 
-/** The root template's parameter names (src/stacks/root.ts): a misspelt one is a tsc error. */
-export type RootParameterName = keyof typeof rootParameters;
+/**
+ * The root template's parameter names (src/stacks/root.ts): a misspelt one is a tsc error. The
+ * image tags are one per service (src/stacks/releases.ts), so only their shape is known.
+ */
+export type RootParameterName = keyof typeof rootParameters | ImageTagParameterName;
 /** The bootstrap template's parameter names (src/stacks/bootstrap.ts). */
 export type BootstrapParameterName = keyof typeof bootstrapParameters;
 /**
@@ -159,10 +163,20 @@ export interface ConfiguredRegion {
   readonly source: string;
 }
 
+/** Temporary credentials of an assumed role (secret: never printed, never saved). */
+export interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
 export interface StsPort {
   /** The region the standard configuration chain would pick (local configuration; no request). */
   configuredRegion(): Promise<ConfiguredRegion | undefined>;
   callerIdentity(): Promise<CallerIdentity>;
+  /** AssumeRole with the session's own credentials (D-17: the deploy role). */
+  assumeRole(roleArn: string, sessionName: string): Promise<TemporaryCredentials>;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -227,6 +241,8 @@ export interface CreateChangeSetRequest {
   readonly includeNestedStacks: boolean;
   readonly clientToken: string;
   readonly description: string;
+  /** The CloudFormation execution role (service role) the stack operations run as (D-17). */
+  readonly roleArn?: string;
 }
 
 export interface ChangeTarget {
@@ -398,12 +414,8 @@ export interface SecretsPort {
 /* value, so every deletion is safe to repeat.                                                      */
 /* ---------------------------------------------------------------------------------------------- */
 
-export interface RegistryPort {
-  /** DescribeRepositories of this one name. */
-  repositoryExists(repositoryName: string): Promise<boolean>;
-  /** DeleteRepository with `force` (its images go too); `false` when it was already gone. */
-  deleteRepository(repositoryName: string): Promise<boolean>;
-}
+/** The half of the ecr group that destroy uses (its adapter builds it apart). */
+export type RegistryPort = Pick<EcrPort, 'repositoryExists' | 'deleteRepository'>;
 
 /** API reference: KeyMetadata.KeyState. */
 export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'PendingReplicaDeletion', 'Unavailable', 'Updating'] as const;
@@ -571,23 +583,50 @@ export interface HttpPort {
   get(url: string): Promise<{ status: number }>;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* ECR and IAM (release and bootstrap reads)                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** DescribeImages of one tag: the image, or which of the two is missing. */
+export type ImageLookup =
+  | { readonly kind: 'found'; readonly digest: string; readonly pushedAt?: Date }
+  | { readonly kind: 'image-missing' }
+  | { readonly kind: 'repository-missing' };
+
+export interface EcrPort {
+  /** destroy: DescribeRepositories of this one name. */
+  repositoryExists(repositoryName: string): Promise<boolean>;
+  /** destroy: DeleteRepository with `force` (its images go too); `false` when it was already gone. */
+  deleteRepository(repositoryName: string): Promise<boolean>;
+  /** release: */
+  describeImage(request: { readonly registryId: string; readonly repository: string; readonly tag: string }): Promise<ImageLookup>;
+}
+
+export interface IamPort {
+  /** GetRole; `false` when there is no such role. */
+  roleExists(roleName: string): Promise<boolean>;
+  /** GetOpenIDConnectProvider; `false` when there is no such provider. */
+  oidcProviderExists(arn: string): Promise<boolean>;
+}
+
 export interface AwsPort {
   readonly sts: StsPort;
   readonly s3: S3Port;
   readonly cfn: CloudFormationPort;
   readonly ecs: EcsPort;
   readonly secrets: SecretsPort;
-  // destroy and verify (sections above)
+  // destroy, verify and release (sections above)
   readonly elbv2: Elbv2Port;
-  readonly ecr: RegistryPort;
+  readonly ecr: EcrPort;
   readonly logs: LogsPort;
   readonly kms: KeysPort;
   readonly discovery: DiscoveryPort;
   readonly cloudwatch: CloudWatchPort;
   readonly http: HttpPort;
+  readonly iam: IamPort;
 }
 
-export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'ecr', 'logs', 'kms', 'discovery', 'cloudwatch', 'http'] as const satisfies readonly (keyof AwsPort)[];
+export const SERVICE_GROUPS = ['sts', 's3', 'cfn', 'ecs', 'secrets', 'elbv2', 'ecr', 'logs', 'kms', 'discovery', 'cloudwatch', 'http', 'iam'] as const satisfies readonly (keyof AwsPort)[];
 
 /** The AWS connection a command works with. */
 export interface AwsSession {

@@ -81,6 +81,7 @@ function decoratePort(port: AwsPort, around: Around): AwsPort {
     discovery: decorateGroup(port.discovery, 'discovery', around),
     cloudwatch: decorateGroup(port.cloudwatch, 'cloudwatch', around),
     http: decorateGroup(port.http, 'http', around),
+    iam: decorateGroup(port.iam, 'iam', around),
   } satisfies Record<(typeof SERVICE_GROUPS)[number], unknown>;
 }
 

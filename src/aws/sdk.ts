@@ -2,7 +2,8 @@
  * The real adapter of the port: AWS SDK for JavaScript v3.
  *
  * - Region: always the params file's (the guard has already refused a disagreeing configuration).
- * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance).
+ * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance),
+ *   or the temporary credentials of an assumed role (the deploy role, D-17) when given.
  * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; with a custom endpoint S3
  *   is path-style, because emulators such as moto resolve `localhost` hosts only.
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
@@ -20,6 +21,8 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   ALARM_STATES,
   AwsError,
@@ -48,12 +51,15 @@ import {
   type EcsServiceDetail,
   type Elbv2Port,
   type LogsPort,
+  type EcrPort,
+  type IamPort,
   type ResourceChangeEntry,
   type S3Port,
   type SecretsPort,
   type StackDescription,
   type StackEvent,
   type StsPort,
+  type TemporaryCredentials,
   type Unrecognized,
 } from './port';
 import { endpointFor, type EnvironmentVariables } from './endpoint';
@@ -152,14 +158,19 @@ export interface SdkClients {
   readonly discovery: ServiceDiscoveryClient;
   readonly cloudwatch: CloudWatchClient;
   readonly logs: CloudWatchLogsClient;
+  readonly ecr: ECRClient;
+  readonly iam: IAMClient;
 }
 
 const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
-/** Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice). */
-export async function createSdkPort(region: string, env: Env): Promise<AwsPort> {
+/**
+ * Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice).
+ * `credentials`: an assumed role's; the standard chain otherwise.
+ */
+export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials): Promise<AwsPort> {
   silenceSdkNodeNotice();
-  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, elbSdk, sdSdk, cwSdk, logsSdk] = await Promise.all([
+  const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, elbSdk, sdSdk, cwSdk, logsSdk, ecrSdk, iamSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-sts'),
@@ -169,10 +180,12 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     import('@aws-sdk/client-servicediscovery'),
     import('@aws-sdk/client-cloudwatch'),
     import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/client-ecr'),
+    import('@aws-sdk/client-iam'),
   ]);
   const common = (key: string) => {
     const endpoint = endpointFor(env, key);
-    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}) };
+    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
   };
   const s3Endpoint = endpointFor(env, 'S3');
   const clients: SdkClients = {
@@ -185,6 +198,8 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     discovery: new sdSdk.ServiceDiscoveryClient(common('SERVICEDISCOVERY')),
     cloudwatch: new cwSdk.CloudWatchClient(common('CLOUDWATCH')),
     logs: new logsSdk.CloudWatchLogsClient(common('CLOUDWATCH_LOGS')),
+    ecr: new ecrSdk.ECRClient(common('ECR')),
+    iam: new iamSdk.IAMClient(common('IAM')),
   };
 
   const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
@@ -215,6 +230,15 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
       call('sts.callerIdentity', async () => {
         const answer = await clients.sts.send(new stsSdk.GetCallerIdentityCommand({}));
         return { account: answer.Account ?? '', arn: answer.Arn ?? '' };
+      }),
+    assumeRole: (roleArn, sessionName) =>
+      call('sts.assumeRole', async () => {
+        const answer = await clients.sts.send(new stsSdk.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+        const issued = answer.Credentials;
+        if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) {
+          throw new AwsError('other', 'NoCredentials', `AssumeRole of ${roleArn} returned no credentials`, 'sts.assumeRole');
+        }
+        return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, ...(issued.Expiration ? { expiration: issued.Expiration } : {}) };
       }),
   };
 
@@ -372,6 +396,7 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
           IncludeNestedStacks: request.includeNestedStacks,
           ClientToken: request.clientToken,
           Description: request.description,
+          ...(request.roleArn ? { RoleARN: request.roleArn } : {}),
         }));
         return { id: answer.Id ?? '', stackId: answer.StackId ?? '' };
       }),
@@ -747,5 +772,38 @@ export async function createSdkPort(region: string, env: Env): Promise<AwsPort> 
     },
   };
 
-  return { sts, s3, cfn, ecs, secrets, elbv2, ecr: destroy.ecr, logs, kms: destroy.kms, discovery, cloudwatch, http: httpProbe() };
+  const ecr: EcrPort = {
+    ...destroy.ecr,
+    async describeImage({ registryId, repository, tag }) {
+      try {
+        const answer = await clients.ecr.send(new ecrSdk.DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+        const image = answer.imageDetails?.[0];
+        if (!image) return { kind: 'image-missing' };
+        return { kind: 'found', digest: image.imageDigest ?? '', ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt } : {}) };
+      } catch (error) {
+        const classified = classifySdkError(error, 'ecr.describeImage');
+        if (classified.code === 'ImageNotFoundException') return { kind: 'image-missing' };
+        if (classified.code === 'RepositoryNotFoundException') return { kind: 'repository-missing' };
+        throw classified;
+      }
+    },
+  };
+
+  /** One IAM Get request: `true` when it answers, `false` for NoSuchEntity. */
+  const exists = async (operation: string, request: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await request();
+      return true;
+    } catch (error) {
+      const classified = classifySdkError(error, operation);
+      if (classified.code === 'NoSuchEntity' || classified.code === 'NoSuchEntityException') return false;
+      throw classified;
+    }
+  };
+  const iam: IamPort = {
+    roleExists: (roleName) => exists('iam.roleExists', () => clients.iam.send(new iamSdk.GetRoleCommand({ RoleName: roleName }))),
+    oidcProviderExists: (arn) => exists('iam.oidcProviderExists', () => clients.iam.send(new iamSdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))),
+  };
+
+  return { sts, s3, cfn, ecs, secrets, elbv2, ecr, logs, kms: destroy.kms, discovery, cloudwatch, http: httpProbe(), iam };
 }

@@ -187,6 +187,22 @@ export class CustomResource<P extends object> extends ResourceBase<{ ServiceToke
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* IAM: an OIDC provider without thumbprints                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * AWS::IAM::OIDCProvider as the current schema has it: `ThumbprintList` is optional (cloudform's
+ * 2023 types require it). IAM trusts GitHub's OIDC provider through its own library of root CAs,
+ * so no thumbprint is needed ("Obtain the thumbprint for an OpenID Connect identity provider",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html).
+ */
+export class OidcProvider extends ResourceBase<{ Url: Value<string>; ClientIdList: List<Value<string>>; ThumbprintList?: List<Value<string>>; Tags?: ResourceTag[] }> {
+  constructor(properties: { Url: Value<string>; ClientIdList: List<Value<string>>; ThumbprintList?: List<Value<string>>; Tags?: ResourceTag[] }) {
+    super('AWS::IAM::OIDCProvider', properties);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Intrinsics cloudform does not provide                                                        */
 /* ------------------------------------------------------------------------------------------ */
 

@@ -87,5 +87,19 @@ export function ecsInfrastructureTrustPolicy(): TrustPolicy {
   return serviceTrustPolicy('ecs.amazonaws.com', { pinAccount: false });
 }
 
+/**
+ * Metadata key marking a deployer role's policy (the bootstrap stack's execution and deploy roles)
+ * whose least privilege is proven by its own test rather than by the workload-policy invariants
+ * (test/stacks/invariants.test.ts): the execution role's resources are derived from the resource
+ * schemas and IAM's reference, the deploy role's from the calls the deploy makes. The value names
+ * that test.
+ */
+export const POLICY_PROOF_METADATA = 'tap:least-privilege-proof';
+
+export function provenBy<R extends { Metadata?: Record<string, unknown> }>(resource: R, testFile: string): R {
+  resource.Metadata = { ...resource.Metadata, [POLICY_PROOF_METADATA]: testFile };
+  return resource;
+}
+
 /** ARN of this account's root principal (the key-administration principal in key policies). */
 export const accountRootArn = (): Value<string> => sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');

@@ -13,11 +13,19 @@
 import path from 'node:path';
 import CloudFormation from 'cloudform-types/types/cloudFormation';
 import type { ResourceBase, ResourceTag } from 'cloudform-types/types/resource';
-import { Fn, type Condition, type IntrinsicFunction, type Value } from './fn';
+import { Fn, sub, type Condition, type IntrinsicFunction, type Value } from './fn';
 import { retainWhen, withRetentionPolicies } from './cloudform-extensions';
 import { isStatefulType, RETAIN_CONDITION, STATEFUL_RETENTION } from './stateful';
 import { standardTags, TAGGABLE_RESOURCE_TYPES } from './tags';
 import { toPlainJson, type TemplateJson } from '../core/template-json';
+
+/**
+ * The IAM path of every role a platform stack creates (D-17): `/tap/<env>/`, so the CloudFormation
+ * execution role can manage and pass exactly these roles (`role/tap/<env>/*`), and none of the
+ * bootstrap stack's, which keep the default path. Role paths are part of the role ARN
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names).
+ */
+export const PLATFORM_ROLE_PATH = '/tap/${Environment}/';
 
 export interface ParameterSpec {
   readonly Type: 'String' | 'Number' | 'CommaDelimitedList';
@@ -195,6 +203,10 @@ function renderStack<P extends ParameterSpecs, O extends string>(spec: StackSpec
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (TAGGABLE_RESOURCE_TYPES.has(resource.Type)) {
       applyStandardTags(resource, spec.service);
+    }
+    if (resource.Type === 'AWS::IAM::Role' && !spec.standalone) {
+      if (!('Environment' in spec.parameters)) throw new Error(`${spec.name}: ${logicalId} is a role, so the stack needs the Environment parameter for its path`);
+      Object.assign(resource.Properties, { Path: sub(PLATFORM_ROLE_PATH) });
     }
     if (!isStatefulType(resource.Type)) continue;
     if (spec.standalone) {

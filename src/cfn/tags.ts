@@ -34,6 +34,7 @@ export const TAGGABLE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::IAM::OIDCProvider',
   'AWS::IAM::Role',
   'AWS::KMS::Key',
   'AWS::Lambda::Function',

@@ -5,6 +5,13 @@
  * inline as TemplateBody, whose quota is 51,200 bytes; it is a few KB and is not measured apart.)
  */
 import type { RenderedTemplate } from '../synth/render';
+import { isImageTagParameter } from '../stacks/releases';
+
+/** A template passed inline (TemplateBody): the bootstrap stack's, sent compact by `tap bootstrap`. */
+export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
+
+/** The bytes `tap bootstrap` sends as TemplateBody (compact JSON). */
+export const inlineBytes = (rendered: Pick<RenderedTemplate, 'template'>): number => Buffer.byteLength(JSON.stringify(rendered.template));
 
 export const CLOUDFORMATION_LIMITS = {
   resources: 500,
@@ -42,4 +49,32 @@ export function measureTemplate(rendered: RenderedTemplate): StackUsage {
     if (ratio > peak.ratio) peak = { limit, ratio };
   }
   return { stack: rendered.name, file: rendered.file, used, peak };
+}
+
+/**
+ * How many services the 200-parameter quota leaves room for (D-16): the root and the services
+ * stack take one image-tag parameter per launched service besides their fixed parameters, so the
+ * stack with the most fixed parameters decides.
+ */
+export interface ServiceCapacity {
+  /** Launched services now (image-tag parameters of the fullest stack). */
+  readonly services: number;
+  /** The stack with the most fixed parameters among those taking a tag per service. */
+  readonly stack: string;
+  readonly fixedParameters: number;
+  /** Services the parameter quota allows in all. */
+  readonly allows: number;
+}
+
+export function serviceCapacity(templates: readonly RenderedTemplate[]): ServiceCapacity | undefined {
+  let tightest: ServiceCapacity | undefined;
+  for (const rendered of templates) {
+    const names = Object.keys(rendered.template.Parameters ?? {});
+    const tags = names.filter(isImageTagParameter).length;
+    if (tags === 0) continue;
+    const fixedParameters = names.length - tags;
+    const allows = CLOUDFORMATION_LIMITS.parameters - fixedParameters;
+    if (!tightest || allows < tightest.allows) tightest = { services: tags, stack: rendered.name, fixedParameters, allows };
+  }
+  return tightest;
 }

@@ -15,6 +15,9 @@ import { SUBNET_SIZE_RULES } from './subnet-sizes';
 import { identityProblems, type OtherEnvironment } from './identity';
 import { ELB_LOG_DELIVERY_ACCOUNTS } from './regions';
 import { environmentParameter } from '../cfn/parameters';
+import type { ServiceCatalog } from '../catalog/types';
+import { imageTagParameter } from '../stacks/releases';
+import { launchedServices } from '../stacks/services';
 
 export type ParameterValue = string | number | readonly string[];
 
@@ -23,11 +26,17 @@ export interface DeploymentSettings {
   readonly region: string;
   readonly stackName: string;
   readonly artifactBucket: string;
+  /** The role deploy, diff and release assume (D-17); the standard credential chain acts otherwise. */
+  readonly deployRoleArn?: string;
+  /** GitHub Actions OIDC subjects the deploy role trusts (bootstrap). */
+  readonly githubOidc?: { readonly subjects: readonly string[] };
 }
 
 export interface EnvironmentFile {
   readonly deployment: DeploymentSettings;
   readonly parameters: Readonly<Record<string, ParameterValue>>;
+  /** One image tag per catalog service, by name; "" = not released yet (D-16). */
+  readonly imageTags: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -37,6 +46,8 @@ export interface EnvironmentConfig {
   readonly file: string;
   readonly deployment: DeploymentSettings;
   readonly tags: Readonly<Record<string, string>>;
+  /** The image tag of every catalog service, by name; "" = not released yet (D-16). */
+  readonly imageTags: Readonly<Record<string, string>>;
   /** Root-stack parameters exactly as CloudFormation receives them; derived values filled in. */
   readonly stackParameters: Readonly<Record<string, string>>;
   /** Root parameters the toolkit filled in (not written in the file). */
@@ -90,12 +101,15 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false });
 ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: 'string' });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
-/** One compiled validator per distinct set of root parameters. */
-function validatorFor(rootTemplate: TemplateJson) {
-  const key = JSON.stringify(rootTemplate.Parameters ?? {});
+/** What the schema reads of the catalog. */
+const catalogEntries = (catalog: ServiceCatalog) => catalog.map((s) => ({ name: s.name, ...(s.imagePending ? { imagePending: true } : {}) }));
+
+/** One compiled validator per distinct set of root parameters and catalog services. */
+function validatorFor(rootTemplate: TemplateJson, catalog: ServiceCatalog) {
+  const key = JSON.stringify([rootTemplate.Parameters ?? {}, catalogEntries(catalog)]);
   let validate = validators.get(key);
   if (!validate) {
-    validate = ajv.compile(environmentFileSchema(rootTemplate.Parameters ?? {}));
+    validate = ajv.compile(environmentFileSchema(rootTemplate.Parameters ?? {}, catalogEntries(catalog)));
     validators.set(key, validate);
   }
   return validate;
@@ -143,6 +157,10 @@ function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string, 
       const derived = at === '/parameters' ? DERIVED_PARAMETERS[key] : undefined;
       if (derived) return { file, path: `${at}/${key}`, message: `is set by the toolkit (${derived.source}); remove it` };
       const allowed = Object.keys((schemaAt(schema, at)?.['properties'] as object | undefined) ?? {});
+      if (at === '/parameters' && /ImageTag$/.test(key)) {
+        return { file, path: `${at}/${key}`, message: `image tags are set per service in /imageTags, by service name (${allowedServices(schema)}); move the tag there` };
+      }
+      if (at === '/imageTags') return { file, path: `${at}/${key}`, message: `is not a service of the catalog (src/catalog/services.ts); expected one of: ${allowed.join(', ')}` };
       return { file, path: `${at}/${key}`, message: `unknown key; expected one of: ${allowed.join(', ')}` };
     }
     case 'required': {
@@ -172,6 +190,10 @@ function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string, 
       return { file, path: at, message: (error.params as { limit: number }).limit === 1 ? 'must not be empty' : `must be at least ${String((error.params as { limit: number }).limit)} characters${got}` };
     case 'maxLength':
       return { file, path: at, message: `must be at most ${String((error.params as { limit: number }).limit)} characters (got ${typeof value === 'string' ? value.length : '?'})` };
+    case 'minItems':
+      return { file, path: at, message: `must list at least ${String((error.params as { limit: number }).limit)}${hint}` };
+    case 'maxItems':
+      return { file, path: at, message: `lists ${Array.isArray(value) ? value.length : '?'}; at most ${String((error.params as { limit: number }).limit)}${hint}` };
     case 'maxProperties':
       return { file, path: at, message: `has ${Object.keys(value ?? {}).length} entries; at most ${String((error.params as { limit: number }).limit)}${hint}` };
     case 'propertyNames':
@@ -181,10 +203,12 @@ function describeAjvError(error: ErrorObject, schema: JsonSchema, file: string, 
   }
 }
 
-function schemaProblems(value: unknown, rootTemplate: TemplateJson, file: string): Problem[] {
-  const validate = validatorFor(rootTemplate);
+const allowedServices = (schema: JsonSchema): string => Object.keys((schemaAt(schema, '/imageTags')?.['properties'] as object | undefined) ?? {}).join(', ');
+
+function schemaProblems(value: unknown, rootTemplate: TemplateJson, catalog: ServiceCatalog, file: string): Problem[] {
+  const validate = validatorFor(rootTemplate, catalog);
   if (validate(value)) return [];
-  const schema = environmentFileSchema(rootTemplate.Parameters ?? {});
+  const schema = environmentFileSchema(rootTemplate.Parameters ?? {}, catalogEntries(catalog));
   return (validate.errors ?? [])
     // ajv reports the failing sub-schema of a propertyNames check twice; keep the specific one.
     .filter((error) => !(error.keyword === 'pattern' && error.propertyName !== undefined))
@@ -198,6 +222,8 @@ function toStackValue(value: ParameterValue): string {
 export interface LoadOptions {
   readonly root: string;
   readonly templates: readonly { file: string; template: TemplateJson }[];
+  /** The catalog the templates were rendered from: imageTags must name each of its services. */
+  readonly catalog: ServiceCatalog;
 }
 
 /** A params file checked on its own: parsed, schema-valid, and its own rules' problems. */
@@ -208,16 +234,16 @@ interface CheckedFile {
 }
 
 /** Reads and checks one params file by itself; a file that does not parse or fit the schema throws. */
-function checkFile(root: string, name: string, templates: LoadOptions['templates']): CheckedFile {
+function checkFile(root: string, name: string, templates: LoadOptions['templates'], catalog: ServiceCatalog): CheckedFile {
   const file = environmentFilePath(name);
   const rootTemplate = templates[0]?.template;
   if (!rootTemplate) throw new Error('loadEnvironment needs the rendered root template first');
   const document = readJsonFile(path.join(root, file), file, { maxBytes: PARAMS_FILE_MAX_BYTES, what: 'a params file' });
-  const problems = schemaProblems(document, rootTemplate, file);
+  const problems = schemaProblems(document, rootTemplate, catalog, file);
   if (problems.length > 0) throw new InputError(problems);
   const settings = document as EnvironmentFile;
   const vpc = parseCidr(String(settings.parameters['VpcCidr']));
-  const context: RuleContext = { name, file, settings, vpc: vpc.ok ? vpc.cidr : undefined, templates };
+  const context: RuleContext = { name, file, settings, vpc: vpc.ok ? vpc.cidr : undefined, templates, catalog };
   return { settings, vpc, problems: [...ENVIRONMENT_RULES, ...SUBNET_SIZE_RULES].flatMap((rule) => rule(context)) };
 }
 
@@ -226,12 +252,12 @@ function checkFile(root: string, name: string, templates: LoadOptions['templates
  * their own count: a half-written or broken params file is that file's problem (reported when it
  * is used) and never blocks another environment.
  */
-function validOtherEnvironments(root: string, name: string, templates: LoadOptions['templates']): OtherEnvironment[] {
+function validOtherEnvironments(root: string, name: string, templates: LoadOptions['templates'], catalog: ServiceCatalog): OtherEnvironment[] {
   const others: OtherEnvironment[] = [];
   for (const other of listEnvironments(root)) {
     if (other === name || !ENVIRONMENT_NAME.test(other)) continue;
     try {
-      const checked = checkFile(root, other, templates);
+      const checked = checkFile(root, other, templates, catalog);
       if (checked.problems.length === 0) others.push({ file: environmentFilePath(other), name: other, settings: checked.settings });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -240,14 +266,14 @@ function validOtherEnvironments(root: string, name: string, templates: LoadOptio
   return others;
 }
 
-export function loadEnvironment(name: string, { root, templates }: LoadOptions): EnvironmentConfig {
+export function loadEnvironment(name: string, { root, templates, catalog }: LoadOptions): EnvironmentConfig {
   requireKnownEnvironment(root, name);
   const file = environmentFilePath(name);
   const rootTemplate = templates[0]?.template;
   if (!rootTemplate) throw new Error('loadEnvironment needs the rendered root template first');
 
-  const { settings, problems } = checkFile(root, name, templates);
-  const others = validOtherEnvironments(root, name, templates);
+  const { settings, problems } = checkFile(root, name, templates, catalog);
+  const others = validOtherEnvironments(root, name, templates, catalog);
   const allProblems = [...problems, ...identityProblems({ file, name, settings }, others)];
   if (allProblems.length > 0) throw new InputError(allProblems);
 
@@ -259,6 +285,7 @@ export function loadEnvironment(name: string, { root, templates }: LoadOptions):
     PrivateSubnetCidrs: subnets.privateSubnets.join(','),
     ArtifactBucket: settings.deployment.artifactBucket,
     ElbLogDeliveryAccount: ELB_LOG_DELIVERY_ACCOUNTS[settings.deployment.region] ?? '',
+    ...Object.fromEntries(launchedServices(catalog).map((service) => [imageTagParameter(service), settings.imageTags[service.name] ?? ''])),
   };
   const computedParameters: string[] = [];
   for (const [key, value] of Object.entries(computed)) {
@@ -277,6 +304,7 @@ export function loadEnvironment(name: string, { root, templates }: LoadOptions):
     file,
     deployment: settings.deployment,
     tags: settings.tags ?? {},
+    imageTags: settings.imageTags,
     stackParameters,
     computedParameters,
     subnets: effectiveSubnets,
@@ -290,6 +318,6 @@ export function selectEnvironments(root: string, requested: string | undefined):
   return [requested];
 }
 
-export function loadEnvironments(root: string, names: readonly string[], platform: { readonly templates: Parameters<typeof loadEnvironment>[1]['templates'] }): EnvironmentConfig[] {
-  return names.map((name) => loadEnvironment(name, { root, templates: platform.templates }));
+export function loadEnvironments(root: string, names: readonly string[], platform: { readonly templates: LoadOptions['templates'] }, catalog: ServiceCatalog): EnvironmentConfig[] {
+  return names.map((name) => loadEnvironment(name, { root, templates: platform.templates, catalog }));
 }

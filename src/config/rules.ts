@@ -10,6 +10,10 @@ import { quote, type Problem } from '../core/problems';
 import { RESERVED_TAG_KEYS } from './schema';
 import type { EnvironmentFile } from './environment';
 import { AZ_COUNT } from '../catalog/platform';
+import type { ServiceCatalog } from '../catalog/types';
+import { repositoryNameTemplate } from '../stacks/registry';
+import { GITHUB_OIDC_MAX_SUBJECT_CHARACTERS, githubSubjectProblem } from './github-oidc';
+import { PLATFORM_STACK_NAME_MAX } from '../stacks/bootstrap';
 
 export interface RuleContext {
   readonly name: string;
@@ -18,6 +22,8 @@ export interface RuleContext {
   /** Parsed VpcCidr, or undefined when it does not parse (the VPC rule reports that). */
   readonly vpc: Cidr | undefined;
   readonly templates: readonly { file: string; template: TemplateJson }[];
+  /** The catalog the templates were rendered from. */
+  readonly catalog: ServiceCatalog;
 }
 
 export type EnvironmentRule = (context: RuleContext) => Problem[];
@@ -129,6 +135,83 @@ const serviceConnectTlsNeedsTlsListener: EnvironmentRule = ({ file, settings, te
     : [];
 };
 
+/**
+ * D-16: a service whose image is pending in the catalog has no stack to release into, and a
+ * caller is created only once every service it calls is (it reads their security groups; see
+ * src/stacks/releases.ts), so a tag there would be silently ignored. Both are refused instead.
+ */
+const imageTagsFollowTheCatalog: EnvironmentRule = ({ file, settings, catalog }) => {
+  const problems: Problem[] = [];
+  for (const service of catalog) {
+    const tag = settings.imageTags[service.name] ?? '';
+    if (tag === '') continue;
+    const at = `/imageTags/${service.name}`;
+    if (service.imagePending) {
+      problems.push({ file, path: at, message: `must be "" while ${service.name} is imagePending in the catalog (src/catalog/services.ts): its repository exists, its service does not (got ${quote(tag)})` });
+      continue;
+    }
+    const unreleased = service.calls.filter((callee) => (settings.imageTags[callee] ?? '') === '');
+    if (unreleased.length > 0) {
+      problems.push({ file, path: at, message: `${quote(tag)} releases ${service.name}, which calls ${unreleased.join(', ')}: release ${unreleased.length === 1 ? 'it' : 'them'} first (a caller's stack reads its callees' security groups, so it is created only after theirs)` });
+    }
+  }
+  return problems;
+};
+
+/**
+ * ECS takes an image reference of at most 255 characters (ContainerDefinition.Image,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html), here
+ * `<account>.dkr.ecr.<region>.amazonaws.com/ecr-<service>-<env>:<tag>`.
+ */
+export const ECS_IMAGE_MAX_LENGTH = 255;
+const imageReferencesFitEcs: EnvironmentRule = ({ file, settings, catalog }) => {
+  const { accountId, region } = settings.deployment;
+  const environment = String(settings.parameters['Environment']);
+  return catalog.flatMap((service) => {
+    const tag = settings.imageTags[service.name] ?? '';
+    if (tag === '') return [];
+    const reference = `${accountId}.dkr.ecr.${region}.amazonaws.com/${repositoryNameTemplate(service).replace('${Environment}', environment)}:${tag}`;
+    return reference.length <= ECS_IMAGE_MAX_LENGTH
+      ? []
+      : [{ file, path: `/imageTags/${service.name}`, message: `makes the image reference ${reference.length} characters; ECS takes at most ${ECS_IMAGE_MAX_LENGTH} (${quote(reference)}): use a shorter tag` }];
+  });
+};
+
+/** D-17: the roles are scoped to `<stack>-*` nested stack names (src/stacks/bootstrap.ts). */
+const stackNameFitsTheRoles: EnvironmentRule = ({ file, settings }) => {
+  const name = settings.deployment.stackName;
+  return name.length <= PLATFORM_STACK_NAME_MAX
+    ? []
+    : [{ file, path: '/deployment/stackName', message: `is ${name.length} characters; at most ${PLATFORM_STACK_NAME_MAX}: the deploy's roles are scoped to the nested stacks named after it, and CloudFormation shortens longer names when it names nested stacks (observed: aws/aws-parallelcluster#6138)` }];
+};
+
+/** D-17: the deploy role lives in the environment's account (AssumeRole into another would deploy from there). */
+const deployRoleInTheAccount: EnvironmentRule = ({ file, settings }) => {
+  const arn = settings.deployment.deployRoleArn;
+  if (arn === undefined) return [];
+  const account = arn.split(':')[4];
+  return account === settings.deployment.accountId
+    ? []
+    : [{ file, path: '/deployment/deployRoleArn', message: `must be a role in account ${settings.deployment.accountId}, the account this environment deploys to (got ${account}): the deploy runs as that role, and the guard refuses any other account` }];
+};
+
+/** D-17: exact GitHub subjects only, within IAM's trust-policy size. */
+const githubSubjectsAreExact: EnvironmentRule = ({ file, settings }) => {
+  const subjects = settings.deployment.githubOidc?.subjects ?? [];
+  const problems: Problem[] = subjects.flatMap((subject, index) => {
+    const problem = githubSubjectProblem(subject);
+    return problem ? [{ file, path: `/deployment/githubOidc/subjects/${index}`, message: `${quote(subject)} ${problem}` }] : [];
+  });
+  subjects.forEach((subject, index) => {
+    if (subjects.indexOf(subject) !== index) problems.push({ file, path: `/deployment/githubOidc/subjects/${index}`, message: `${quote(subject)} is listed twice` });
+  });
+  const characters = subjects.reduce((sum, subject) => sum + subject.length, 0);
+  if (characters > GITHUB_OIDC_MAX_SUBJECT_CHARACTERS) {
+    problems.push({ file, path: '/deployment/githubOidc/subjects', message: `are ${characters} characters together; at most ${GITHUB_OIDC_MAX_SUBJECT_CHARACTERS}, so the deploy role's trust policy fits IAM's 2,048-character quota (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)` });
+  }
+  return problems;
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentMatchesFileName,
   cidrIsANetwork('VpcCidr'),
@@ -140,4 +223,9 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   arnsBelongToTheDeployment,
   serviceConnectTlsNeedsTlsListener,
   namesFitAwsLimits,
+  imageTagsFollowTheCatalog,
+  imageReferencesFitEcs,
+  deployRoleInTheAccount,
+  githubSubjectsAreExact,
+  stackNameFitsTheRoles,
 ];

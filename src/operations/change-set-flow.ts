@@ -18,7 +18,7 @@ import { AwsError, type StackDescription } from '../aws/port';
 import { CAPABILITIES, changeSetIdentity, createChangeSet, discardChangeSet } from './changeset';
 import { clientToken } from './client-token';
 import type { Connection } from './connection';
-import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo } from './operation';
+import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo, type ReviewGateRefusal } from './operation';
 import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
@@ -43,6 +43,8 @@ export type DeployTarget = {
   readonly tags: Readonly<Record<string, string>>;
   /** Delete a stack left by a failed first create without being asked (the bootstrap stack is empty). */
   readonly autoReplaceFailedCreate: boolean;
+  /** The CloudFormation execution role every change set names (RoleARN, D-17); the bootstrap stack has none. */
+  readonly roleArn?: string;
 } & (
   | { readonly template: 'url'; readonly stacks: readonly PackagedStack[]; readonly objects: readonly PackagedObject[] }
   | { readonly template: 'body'; readonly stacks: readonly [TargetStack] }
@@ -61,6 +63,11 @@ export interface FlowOptions {
   readonly allowUpdate?: readonly string[];
   /** Delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it. */
   readonly replaceFailedStack: boolean;
+  /**
+   * Holds a new change set's review to a promise before anyone is asked to approve it (release:
+   * only one service's stack changes). A refusal deletes the change set.
+   */
+  readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
 }
 
 export type FlowEnd =
@@ -135,7 +142,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   // Change set.
   const identity = changeSetIdentity(c.env.name, sha256(root.sha256 + parametersHash(parameters, root.template) + tagsHash(tags)), c.runtime.clock.now());
   const changeSetType = action.type === 'create' ? 'CREATE' : 'UPDATE';
-  io.emit({ type: 'change-set-creating', name: identity.name, changeSetType, nested: target.stacks.length > 1 });
+  io.emit({ type: 'change-set-creating', name: identity.name, changeSetType, nested: target.stacks.length > 1, ...(target.roleArn ? { roleArn: target.roleArn } : {}) });
   const result = await createChangeSet(cfn, {
     stackName,
     changeSetName: identity.name,
@@ -147,6 +154,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     includeNestedStacks: true,
     clientToken: identity.clientToken,
     description: `tap ${c.runtime.toolkitVersion}: ${c.env.name}, root template ${root.sha256.slice(0, 12)}`,
+    ...(target.roleArn ? { roleArn: target.roleArn } : {}),
   }, { clock: c.runtime.clock });
 
   const cleanupToken = clientToken('discard', identity.name);
@@ -181,6 +189,11 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target.stacks, target.parameters, target.tags, review, reviewed) });
   }
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
+  const refusal = options.reviewGate?.(review);
+  if (refusal) {
+    await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
+    return { type: 'refused', reason: { ...refusal, changeSetDeleted: true } };
+  }
   return approveAndExecute(c, io, target, review, { id: result.id, stackId: result.stackId, createdStack: action.type === 'create', fromReviewFile: false, cleanupToken }, options);
 }
 

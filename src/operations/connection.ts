@@ -11,12 +11,14 @@
  * output: operations report through their io (operation.ts).
  */
 import type { EnvironmentConfig } from '../config/environment';
-import type { AwsSession, CallerIdentity } from '../aws/port';
+import { AwsError, type AwsSession, type CallerIdentity, type TemporaryCredentials } from '../aws/port';
+import type { RetryNotice } from '../aws/retry';
+import { deploySessionName } from './identity';
 import { endpointFor, type EnvironmentVariables } from '../aws/endpoint';
 import { CheckFailedError, InputError, type Problem } from '../core/problems';
 import { checkGuard } from './guard';
 import { createMasker, secretParameterValues, type SecretMasker } from './mask';
-import type { OperationIo, Precondition } from './operation';
+import { errorInfo, type OperationIo, type Precondition } from './operation';
 import { packagePlatform, PackagingError, type PackagedPlatform } from './package/package';
 import type { DeployRuntime } from './runtime';
 
@@ -26,6 +28,8 @@ export interface PreparedEnvironment {
   readonly env: EnvironmentConfig;
   readonly packaged: PackagedPlatform;
   readonly masker: SecretMasker;
+  /** The role to act as, once the caller is checked (D-17); absent: the caller's own credentials. */
+  readonly deployRole?: string;
 }
 
 /** An environment opened against AWS: the guard has checked the session's account and region. */
@@ -45,6 +49,11 @@ export interface PrepareOptions {
   readonly requireFresh: boolean;
   /** Argument problems that need the workspace (e.g. --allow-replace addresses); exit 2 before any AWS call. */
   readonly checkArguments?: (opening: Opening) => readonly Problem[];
+  /**
+   * deploy, diff and release act as deployment.deployRoleArn when the params file names one
+   * (D-17); every other command keeps the caller's own credentials (bootstrap creates the role).
+   */
+  readonly assumeDeployRole?: boolean;
 }
 
 /** Throws InputError (exit 2) or CheckFailedError (exit 3); makes no AWS call. */
@@ -67,24 +76,66 @@ export function prepareConnection(runtime: DeployRuntime, root: string, environm
     packaged.stacks.map((s) => ({ path: s.path, templates: [s.template] })),
     secretParameterValues(packaged.stacks[0].template, env.stackParameters),
   );
-  return { runtime, env, packaged, masker };
+  const deployRole = options.assumeDeployRole ? env.deployment.deployRoleArn : undefined;
+  return { runtime, env, packaged, masker, ...(deployRole ? { deployRole } : {}) };
 }
 
 export type Opened = { readonly type: 'connected'; readonly connection: Connection } | Precondition;
 
 export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo): Promise<Opened> {
   const { deployment } = prepared.env;
-  const session = await prepared.runtime.connect(deployment.region, variables, (notice) =>
-    io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs }));
-  const guard = await checkGuard(session, deployment, prepared.env.file);
+  const onRetry = (notice: RetryNotice) =>
+    io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs });
+  const base = await prepared.runtime.connect(deployment.region, variables, onRetry);
+  const guard = await checkGuard(base, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
+  const assumed = prepared.deployRole ? await assumeDeployRole(prepared, prepared.deployRole, base, guard.identity, variables, onRetry) : undefined;
+  if (assumed?.type === 'precondition') return assumed;
+  const session = assumed?.session ?? base;
+  const identity = assumed?.identity ?? guard.identity;
   io.emit({
     type: 'connected',
     environment: prepared.env.name,
     stackName: deployment.stackName,
     accountId: deployment.accountId,
     region: deployment.region,
-    caller: guard.identity.arn || guard.identity.account,
+    caller: identity.arn || identity.account,
+    ...(prepared.deployRole ? { deployRole: prepared.deployRole } : {}),
   });
-  return { type: 'connected', connection: { ...prepared, session, identity: guard.identity } };
+  return { type: 'connected', connection: { ...prepared, session, identity } };
+}
+
+/** `arn:aws:sts::<account>:assumed-role/<name>/<session>` is a session of the role `arn:aws:iam::<account>:role/<path><name>`. */
+const isSessionOf = (caller: string, roleArn: string): boolean => {
+  const session = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(caller);
+  const role = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return Boolean(session && role && session[1] === role[1] && session[2] === role[2]);
+};
+
+/**
+ * D-17: AssumeRole of the deploy role with the checked caller's credentials (a CI job that
+ * already runs as it, through GitHub OIDC, keeps its session), then a session with the role's
+ * credentials, whose identity is checked again.
+ */
+async function assumeDeployRole(
+  prepared: PreparedEnvironment,
+  roleArn: string,
+  base: AwsSession,
+  caller: CallerIdentity,
+  variables: EnvironmentVariables,
+  onRetry: (notice: RetryNotice) => void,
+): Promise<{ readonly type: 'assumed'; readonly session: AwsSession; readonly identity: CallerIdentity } | Precondition> {
+  if (isSessionOf(caller.arn, roleArn)) return { type: 'assumed', session: base, identity: caller };
+  const { deployment } = prepared.env;
+  let credentials: TemporaryCredentials;
+  try {
+    credentials = await base.port.sts.assumeRole(roleArn, deploySessionName(prepared.env.name, prepared.runtime.clock.now()));
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    return { type: 'precondition', reason: { kind: 'assume-role-failed', roleArn, caller: caller.arn || caller.account, error: errorInfo(error), file: prepared.env.file } };
+  }
+  const session = await prepared.runtime.connect(deployment.region, variables, onRetry, credentials);
+  const guard = await checkGuard(session, deployment, prepared.env.file);
+  if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
+  return { type: 'assumed', session, identity: guard.identity };
 }

@@ -12,6 +12,7 @@ import { collectOutputs } from './outputs';
 import { ensureProtections, protectionPlan, scopesFrom } from './protection';
 import type { TemplateJson } from '../core/template-json';
 import type { ReviewArtifact } from './review/artifact';
+import { executionRoleArn } from './identity';
 
 export interface DeployOptions {
   /** Create a change set even when nothing seems to have changed. */
@@ -42,6 +43,8 @@ export function platformTarget(c: Connection): DeployTarget {
     parameters: c.env.stackParameters,
     tags: stackTags(c.env),
     autoReplaceFailedCreate: false,
+    // D-17: CloudFormation acts as the bootstrap stack's execution role, for the nested stacks too.
+    roleArn: executionRoleArn(c.env),
   };
 }
 

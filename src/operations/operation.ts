@@ -1,6 +1,6 @@
 /**
- * How an operation is built: deploy, diff, bootstrap, destroy, drift, outputs, continue-rollback,
- * verify (and whatever comes next: release, promote).
+ * How an operation is built: deploy, diff, release, bootstrap, destroy, drift, outputs,
+ * continue-rollback, verify (and whatever comes next: promote).
  *
  *     const outcome = await deploy(connection, io, options);
  *
@@ -36,6 +36,7 @@ import type { SkipReason } from './skip';
 import type { CleanupResult, RetainedResource } from './retained';
 import type { GuardFailure } from './guard';
 import type { VerifyReport } from './verify';
+import type { ReleaseDifference } from './release-scope';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -81,6 +82,12 @@ export interface StackRef {
   readonly statusReason?: string;
 }
 
+/**
+ * An account-wide resource the bootstrap stack may create: the account has it already (`present`),
+ * lacks it (`missing`: the stack creates it), or the stack created it before (`managed-here`).
+ */
+export type AccountResource = 'present' | 'missing' | 'managed-here';
+
 /** Which stack operation was followed: a deploy started here, one attached to, a delete, a continued rollback. */
 export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
 
@@ -109,7 +116,16 @@ export interface FailureReport extends LastOperation {
 
 export type OperationEvent =
   // Opening
-  | { readonly type: 'connected'; readonly environment: string; readonly stackName: string; readonly accountId: string; readonly region: string; readonly caller: string }
+  | {
+      readonly type: 'connected';
+      readonly environment: string;
+      readonly stackName: string;
+      readonly accountId: string;
+      readonly region: string;
+      readonly caller: string;
+      /** The deploy role assumed (deployment.deployRoleArn, D-17); `caller` is then its session. */
+      readonly deployRole?: string;
+    }
   | { readonly type: 'retry'; readonly operation: string; readonly errorKind: AwsErrorKind; readonly code: string; readonly attempt: number; readonly delayMs: number }
   // Following a stack operation (progress/follow.ts)
   | { readonly type: 'watch-started'; readonly stackName: string; readonly startedAt: number }
@@ -125,7 +141,7 @@ export type OperationEvent =
   | { readonly type: 'unchanged'; readonly stacks: number }
   | { readonly type: 'compared'; readonly reason: SkipReason }
   | { readonly type: 'uploaded'; readonly templates: number; readonly assets: number; readonly uploaded: number; readonly present: number; readonly bucket: string }
-  | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean }
+  | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean; readonly roleArn?: string }
   | { readonly type: 'change-set-empty'; readonly reason: string }
   | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
   | { readonly type: 'review-ready'; readonly review: Review; readonly from: 'new' | 'review-file' }
@@ -138,6 +154,8 @@ export type OperationEvent =
   | { readonly type: 'execute-retry'; readonly code: string }
   | { readonly type: 'executing'; readonly changeSetName: string }
   | { readonly type: 'protections'; readonly report: ProtectionReport }
+  // bootstrap (D-17): what the account already has
+  | { readonly type: 'bootstrap-account'; readonly ecsServiceLinkedRole: AccountResource; readonly githubOidcProvider?: AccountResource; readonly githubOidcProviderArn: string }
   // destroy
   | {
       readonly type: 'destroy-plan';
@@ -164,7 +182,19 @@ export type OperationEvent =
   // drift
   | { readonly type: 'drift-detecting'; readonly stackName: string }
   // verify
-  | { readonly type: 'verify-started'; readonly stackName: string };
+  | { readonly type: 'verify-started'; readonly stackName: string }
+  // release (D-16)
+  | { readonly type: 'image-found'; readonly service: string; readonly repository: string; readonly tag: string; readonly digest: string; readonly pushedAt?: Date }
+  | {
+      readonly type: 'release-scope';
+      readonly service: string;
+      /** The service's stack path, e.g. `Services/ApiGateway`. */
+      readonly stackPath: string;
+      /** Resources the change set really changes, all inside the service's stack. */
+      readonly changed: readonly string[];
+      /** Stacks listed only because a value is known after apply (a caller reading this service's outputs). */
+      readonly noise: readonly string[];
+    };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Outcomes                                                                                        */
@@ -173,6 +203,8 @@ export type OperationEvent =
 /** Why an operation could not start (or go on) in AWS as things are. */
 export type PreconditionReason =
   | { readonly kind: 'guard'; readonly failure: GuardFailure }
+  /** STS AssumeRole of deployment.deployRoleArn was refused (not bootstrapped, or not allowed). */
+  | { readonly kind: 'assume-role-failed'; readonly roleArn: string; readonly caller: string; readonly error: ErrorInfo; readonly file: string }
   /** Another operation runs on the stack (diff and destroy do not queue behind it). */
   | { readonly kind: 'stack-busy'; readonly stackName: string; readonly status: StackStatus }
   /** ROLLBACK_COMPLETE and friends: a failed first create, to be deleted before the next. */
@@ -191,7 +223,11 @@ export type PreconditionReason =
   | { readonly kind: 'execute-conflict'; readonly stackName: string; readonly error: ErrorInfo }
   | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
   | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
-  | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo };
+  | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
+  /** release: the image is not in the service's repository (or there is no repository). */
+  | { readonly kind: 'image-missing'; readonly service: string; readonly repository: string; readonly tag: string; readonly registryId: string; readonly region: string; readonly repositoryExists: boolean }
+  /** release: the stack runs other templates, parameters or tags than the workspace, besides the one tag. */
+  | { readonly kind: 'release-drift'; readonly stackName: string; readonly service: string; readonly differences: readonly ReleaseDifference[] };
 
 export type Precondition = { readonly type: 'precondition'; readonly reason: PreconditionReason };
 
@@ -231,8 +267,12 @@ export type Refused = {
     | { readonly kind: 'retain'; readonly environment: string }
     /** Load balancers with deletion protection on: destroy needs --force to turn it off. */
     | { readonly kind: 'deletion-protection'; readonly loadBalancers: readonly string[] }
-    | { readonly kind: 'termination-protection'; readonly stackName: string };
+    | { readonly kind: 'termination-protection'; readonly stackName: string }
+    | (ReviewGateRefusal & { readonly changeSetDeleted: boolean });
 };
+
+/** A review held to a promise, refused: a release's change set changed more than its service's stack. */
+export type ReviewGateRefusal = { readonly kind: 'release-scope'; readonly service: string; readonly stackPath: string; readonly outside: readonly string[] };
 
 /** ExecuteChangeSet did not start the change set (and was not refused for a conflict). */
 export type ExecuteFailure =
@@ -269,6 +309,12 @@ export interface NestedCause {
   readonly stackName: string;
   readonly reason: string;
 }
+
+export type ReleaseOutcome =
+  | { readonly type: 'released'; readonly service: string; readonly tag: string; readonly previousTag: string; readonly stackName: string; readonly outputs?: OutputsDocument }
+  /** The stack already runs this tag for the service. */
+  | { readonly type: 'already-released'; readonly service: string; readonly tag: string; readonly stackName: string }
+  | Exclude<DeployOutcome, { readonly type: 'deployed' | 'reviewed' | 'no-changes' }>;
 
 export type BootstrapOutcome =
   | { readonly type: 'bootstrapped'; readonly bucket: string; readonly stackName: string; readonly exportName: string; readonly outputs: readonly StackOutput[] }
@@ -315,6 +361,6 @@ export type VerifyOutcome =
   | Precondition;
 
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome;
+export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

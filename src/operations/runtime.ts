@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AwsSession } from '../aws/port';
+import type { AwsSession, TemporaryCredentials } from '../aws/port';
 import { systemClock, type Clock } from '../core/clock';
 import type { RetryNotice } from '../aws/retry';
 import { sessionFromPort } from '../aws/session';
@@ -47,7 +47,8 @@ export interface DeployRuntime {
    * `requireFresh`: templates/ on disk must equal what the builders render (deploy, diff).
    */
   prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
-  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void): Promise<AwsSession>;
+  /** A session with the standard credential chain, or with an assumed role's `credentials` (D-17). */
+  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void, credentials?: TemporaryCredentials): Promise<AwsSession>;
   /** Aborts on Ctrl-C until disposed. */
   interrupts(): Interrupt;
 }
@@ -82,16 +83,16 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
       requireKnownEnvironment(workspaceRoot, environment);
       // Input problems first (exit 2), then stale templates/ (exit 3): both before any AWS client.
       const platform = renderPlatform(catalog);
-      const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates });
+      const loaded = loadEnvironment(environment, { root: workspaceRoot, templates: platform.templates, catalog });
       if (requireFresh) {
         const report = compareWithDisk(path.join(workspaceRoot, TEMPLATES_DIR), platform.templates);
         if (isStale(report)) throw new CheckFailedError(staleMessage(report));
       }
       return { platform, environment: loaded };
     },
-    async connect(region, env, onRetry) {
+    async connect(region, env, onRetry, credentials) {
       const { createSdkPort } = await import('../aws/sdk');
-      const port = await createSdkPort(region, env);
+      const port = await createSdkPort(region, env, credentials);
       const endpoint = endpointFor(env, 'S3');
       return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
     },

@@ -19,7 +19,8 @@ export type SkipReason =
 
 export type SkipDecision = { readonly skip: true } | { readonly skip: false; readonly reason: SkipReason };
 
-const parse = (body: string): unknown => {
+/** The template text as JSON, or undefined when it is not JSON. */
+export const parse = (body: string): unknown => {
   try {
     return JSON.parse(body);
   } catch {
@@ -28,7 +29,7 @@ const parse = (body: string): unknown => {
 };
 
 /** Every declared parameter's value as CloudFormation sees it (given, or the template's Default). */
-function effectiveParameters(values: Readonly<Record<string, string>>, template: TemplateJson): Record<string, string | undefined> {
+export function effectiveParameters(values: Readonly<Record<string, string>>, template: TemplateJson): Record<string, string | undefined> {
   const effective: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(template.Parameters ?? {})) {
     effective[name] = values[name] ?? (spec.Default === undefined ? undefined : String(spec.Default));

@@ -82,11 +82,17 @@ async function listResources(cfn: CloudFormationPort, stackId: string): Promise<
   return resources;
 }
 
-/** The root and every nested stack with its status, outputs and resources (DescribeStacks does not recurse). */
-export async function collectLiveTree(cfn: CloudFormationPort, root: StackDescription): Promise<LiveStack[]> {
+/**
+ * The root and every nested stack with its status, outputs and resources (DescribeStacks does not
+ * recurse). Resources, and so the nested stacks, come in `templateOrder(path)` (the local
+ * template's order, which reads like the stacks do); ListStackResources documents no order.
+ */
+export async function collectLiveTree(cfn: CloudFormationPort, root: StackDescription, templateOrder: (path: string) => readonly string[] = () => []): Promise<LiveStack[]> {
   const tree: LiveStack[] = [];
   const visit = async (stack: StackDescription, path: string): Promise<void> => {
-    const resources = await listResources(cfn, stack.stackId);
+    const order = templateOrder(path);
+    const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+    const resources = (await listResources(cfn, stack.stackId)).sort((a, b) => rank(a.logicalId) - rank(b.logicalId));
     tree.push({
       path,
       stackId: stack.stackId,
@@ -137,7 +143,9 @@ export function serviceUnits(tree: readonly LiveStack[], serviceNames: readonly 
       logGroups: of('AWS::Logs::LogGroup').map((r) => r.physicalId as string),
     });
   }
-  return units;
+  // Catalog order, whatever order the API lists resources in (it documents none).
+  const rank = (name: string) => (serviceNames.includes(name) ? serviceNames.indexOf(name) : serviceNames.length);
+  return units.sort((a, b) => rank(a.name) - rank(b.name));
 }
 
 /** `arn:aws:ecs:<region>:<account>:service/<cluster>/<name>` → cluster (the long ARN format). */
@@ -401,7 +409,7 @@ export async function verify(c: Connection, io: OperationIo): Promise<VerifyOutc
   io.emit({ type: 'verify-started', stackName });
 
   const now = c.runtime.clock.now();
-  const tree = await collectLiveTree(port.cfn, root);
+  const tree = await collectLiveTree(port.cfn, root, (path) => Object.keys(c.packaged.stacks.find((s) => s.path === path)?.template.Resources ?? {}));
   const output = (key: string) => root.outputs.find((o) => o.key === key)?.value || undefined;
   const units = serviceUnits(tree, c.runtime.serviceNames);
   const services = await readServices(port, units, output('ClusterName'));

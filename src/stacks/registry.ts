@@ -39,7 +39,7 @@ const lifecyclePolicy = JSON.stringify({
 export const repositoryLogicalId = (service: ServiceDefinition): string => `${pascal(service.name)}Repository`;
 
 /** `ecr-<service>-${Environment}`: known before the repository exists, so consumers need no output. */
-export const repositoryNameTemplate = (service: ServiceDefinition): string => nameTemplate('ecr', service.name);
+export const repositoryNameTemplate = (service: Pick<ServiceDefinition, 'name'>): string => nameTemplate('ecr', service.name);
 
 /**
  * URI of a service's repository, built from its name: `<account>.dkr.ecr.<region>.<suffix>/<name>`,

@@ -61,7 +61,9 @@ function renderTree(root: AnyStackTemplate): RenderedTemplate[] {
  */
 export function renderPlatform(catalog: ServiceCatalog = SERVICE_CATALOG, assets: BuiltAssets = buildAssets()): RenderedPlatform {
   validateCatalog(catalog);
-  return { templates: [...renderTree(buildRoot({ catalog, assets })), ...renderTree(buildBootstrap())], assets };
+  const tree = renderTree(buildRoot({ catalog, assets }));
+  // The bootstrap stack's execution role is derived from the platform it deploys.
+  return { templates: [...tree, ...renderTree(buildBootstrap(tree))], assets };
 }
 
 export interface StaleReport {

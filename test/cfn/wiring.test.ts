@@ -105,7 +105,7 @@ test('T-3: every nested stack receives exactly the parameters its template decla
 });
 
 test('T-3: a stack deployed on its own (per-environment retention under a transform) cannot be nested', () => {
-  assert.throws(() => nestedStack('Bootstrap', buildBootstrap(), { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'b' }), /deployed on its own and cannot be nested/);
+  assert.throws(() => nestedStack('Bootstrap', buildBootstrap(platformTemplates().filter((t) => t.name !== 'bootstrap')), { Environment: 'dev', DataProtection: 'delete', ArtifactBucketName: 'b', PlatformStackName: 'tap-dev' }), /deployed on its own and cannot be nested/);
 });
 
 test('T-3: the root contains only nested stacks wired to each other', () => {

@@ -270,6 +270,9 @@ const HOSTILE: readonly Hostile[] = [
   { mistake: 'REVIEW with an option and a command', target: 'deploy', variables: (m) => ({ REVIEW: `x --force; touch ${m}` }), argv: (m) => ['deploy', '--env=dev', `--review=x --force; touch ${m}`] },
   { mistake: 'REVIEW that looks like an option', target: 'deploy', variables: () => ({ REVIEW: '--yes' }), argv: () => ['deploy', '--env=dev', '--review=--yes'] },
   { mistake: 'CONFIRM with --force after the stack name', target: 'destroy', variables: () => ({ ENV: 'prod', CONFIRM: 'tap-prod --force' }), argv: () => ['destroy', '--env=prod', '--confirm=tap-prod --force'] },
+  { mistake: 'SERVICE with a command after ;', target: 'release', variables: (m) => ({ SERVICE: `api-gateway; touch ${m}`, TAG: '1.0' }), argv: (m) => ['release', '--env=dev', `--service=api-gateway; touch ${m}`, '--tag=1.0'] },
+  { mistake: 'TAG with $(command) and an option', target: 'release', variables: (m) => ({ SERVICE: 'frontend', TAG: `1.0 --yes $(touch ${m})` }), argv: (m) => ['release', '--env=dev', '--service=frontend', `--tag=1.0 --yes $(touch ${m})`] },
+  { mistake: 'TAG with a make function', target: 'release', variables: (m) => ({ SERVICE: 'frontend', TAG: `$(shell touch ${m})` }), argv: (m) => ['release', '--env=dev', '--service=frontend', `--tag=$(shell touch ${m})`] },
   { mistake: 'ARGS with a command after ;', target: 'bootstrap', variables: (m) => ({ ARGS: `--yes; touch ${m}` }), argv: (m) => ['bootstrap', '--env=dev', '--yes;', 'touch', m] },
   { mistake: 'ARGS with a glob and a make function', target: 'continue-rollback', variables: (m) => ({ ARGS: `--skip * $(shell touch ${m})` }), argv: (m) => ['continue-rollback', '--env=dev', '--skip', '*', '$(shell', 'touch', `${m})`] },
 ];
@@ -297,6 +300,7 @@ test('T-7: ordinary values still work: ENV defaults to dev; ARGS is split into o
     ['deploy', '--env=prod', '--review=.tap/prod/review.json', '--allow-replace', 'Registry/FrontendRepository', '--yes']);
   assert.equal(runMake('destroy', { ENV: 'staging', CONFIRM: 'tap-staging' }).argv, ['destroy', '--env=staging', '--confirm=tap-staging']);
   assert.equal(runMake('destroy', { ENV: 'staging' }).argv, ['destroy', '--env=staging']);
+  assert.equal(runMake('release', { ENV: 'prod', SERVICE: 'api-gateway', TAG: '2026.11.4', ARGS: '--yes' }).argv, ['release', '--env=prod', '--service=api-gateway', '--tag=2026.11.4', '--yes']);
 });
 
 test('T-7: through make and the real CLI, ENV carrying options is refused as an environment name before AWS', () => {

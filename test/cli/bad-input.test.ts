@@ -42,6 +42,8 @@ const DEPLOY_DEV = ['deploy', '--env', 'dev', '--yes'];
 const set = (key: string, value: unknown): JsonEdit => (d) => { d.parameters[key] = value; };
 const setDeployment = (key: string, value: unknown): JsonEdit => (d) => { d.deployment[key] = value; };
 const withService = (service: ReturnType<typeof syntheticService>): ServiceCatalog => [...SERVICE_CATALOG, service];
+const setTag = (service: string, tag: unknown): JsonEdit => (d) => { (d['imageTags'] as Record<string, unknown>)[service] = tag; };
+const CATALOG_NAMES = SERVICE_CATALOG.map((s) => s.name).join(', ');
 
 const BAD_INPUTS: readonly BadInput[] = [
   // ── params files: syntax, keys and types ─────────────────────────────────────────────────────
@@ -50,7 +52,7 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'T-5', mistake: 'misspelled parameter key', argv: DEPLOY_DEV, edit: { dev: set('VpcCIDR', '10.10.0.0/16') },
     expect: ['params/dev.json: /parameters/VpcCIDR: unknown key; expected one of:', 'VpcCidr'] },
   { id: 'T-5', mistake: 'unknown top-level section', argv: ['diff', '--env', 'dev'], edit: { dev: (d) => { d['parameter'] = {}; } },
-    expect: ['params/dev.json: /parameter: unknown key; expected one of: $schema, deployment, parameters, tags'] },
+    expect: ['params/dev.json: /parameter: unknown key; expected one of: $schema, deployment, parameters, imageTags, tags'] },
   { id: 'T-5', mistake: 'a parameter the toolkit derives is set by hand', argv: DEPLOY_DEV, edit: { dev: set('ArtifactBucket', 'my-bucket') },
     expect: ['params/dev.json: /parameters/ArtifactBucket: is set by the toolkit (deployment.artifactBucket); remove it'] },
   { id: 'T-5', mistake: 'required parameter missing', argv: DEPLOY_DEV, edit: { dev: (d) => { delete d.parameters['DataProtection']; } },
@@ -130,6 +132,43 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'P-DATA', mistake: 'prod set to delete its data', argv: ['deploy', '--env', 'prod', '--yes'], edit: { prod: set('DataProtection', 'delete') },
     expect: ['params/prod.json: /parameters/DataProtection: must be "retain" in prod'] },
 
+  // ── params files: per-service image tags (D-16) ──────────────────────────────────────────────
+  { id: 'D-16', mistake: 'a catalog service missing from imageTags', argv: DEPLOY_DEV, edit: { dev: (d) => { delete (d['imageTags'] as Record<string, unknown>)['analytics-engine']; } },
+    expect: ['params/dev.json: /imageTags/analytics-engine: is required: the image tag analytics-engine runs; empty until its first release'] },
+  { id: 'D-16', mistake: 'imageTags naming a service the catalog does not have', argv: DEPLOY_DEV, edit: { dev: setTag('pricing', '1.0.0') },
+    expect: [`params/dev.json: /imageTags/pricing: is not a service of the catalog (src/catalog/services.ts); expected one of: ${CATALOG_NAMES}`] },
+  { id: 'D-16', mistake: 'the single ImageTag of before per-service releases', argv: DEPLOY_DEV, edit: { dev: set('ImageTag', '2026.11.3') },
+    expect: [`params/dev.json: /parameters/ImageTag: image tags are set per service in /imageTags, by service name (${CATALOG_NAMES}); move the tag there`] },
+  { id: 'D-16', mistake: 'an image tag with a colon (image:tag pasted whole)', argv: DEPLOY_DEV, edit: { dev: setTag('frontend', 'frontend:2026.11.3') },
+    expect: ['params/dev.json: /imageTags/frontend: must be empty (not released yet), or an image tag: letters, digits, _ . - (at most 128, not starting with . or -) (got "frontend:2026.11.3")'] },
+  { id: 'D-16', mistake: 'an image tag starting with a dot', argv: DEPLOY_DEV, edit: { dev: setTag('api-gateway', '.2026') },
+    expect: ['params/dev.json: /imageTags/api-gateway: must be empty (not released yet), or an image tag'] },
+  { id: 'D-16', mistake: 'an image tag given as a number', argv: DEPLOY_DEV, edit: { dev: setTag('frontend', 2026) },
+    expect: ['params/dev.json: /imageTags/frontend: must be a string (got the number 2026)'] },
+  { id: 'D-16', mistake: 'a caller released while a service it calls is not', argv: DEPLOY_DEV, edit: { dev: setTag('data-ingestion', '') },
+    expect: ['params/dev.json: /imageTags/api-gateway: "2026.11.3" releases api-gateway, which calls data-ingestion: release it first', 'params/dev.json: /imageTags/analytics-engine: "2026.11.3" releases analytics-engine, which calls data-ingestion'] },
+  { id: 'D-16', mistake: 'a tag for a service whose image the catalog marks pending', argv: DEPLOY_DEV,
+    catalog: withService({ ...syntheticService(4, 'data-ingestion'), name: 'risk-engine', imagePending: true }), edit: { dev: setTag('risk-engine', '0.1.0') },
+    expect: ['params/dev.json: /imageTags/risk-engine: must be "" while risk-engine is imagePending in the catalog (src/catalog/services.ts)'] },
+
+  // ── params files: deploy role and GitHub OIDC (D-17) ─────────────────────────────────────────
+  { id: 'D-17', mistake: 'deploy role given as a role name, not an ARN', argv: DEPLOY_DEV, edit: { dev: setDeployment('deployRoleArn', 'role-deploy-tap-dev') },
+    expect: ['params/dev.json: /deployment/deployRoleArn: must be an IAM role ARN: arn:aws:iam::<account>:role/<name>', '(got "role-deploy-tap-dev")'] },
+  { id: 'D-17', mistake: 'deploy role ARN of a user', argv: DEPLOY_DEV, edit: { dev: setDeployment('deployRoleArn', 'arn:aws:iam::111122223333:user/deployer') },
+    expect: ['params/dev.json: /deployment/deployRoleArn: must be an IAM role ARN'] },
+  { id: 'D-17', mistake: 'deploy role in another account', argv: DEPLOY_DEV, edit: { dev: setDeployment('deployRoleArn', 'arn:aws:iam::777788889999:role/role-deploy-tap-dev') },
+    expect: ['params/dev.json: /deployment/deployRoleArn: must be a role in account 111122223333, the account this environment deploys to (got 777788889999)'] },
+  { id: 'D-17', mistake: 'GitHub subject trusting every repository of an owner', argv: ['bootstrap', '--env', 'dev', '--yes'],
+    edit: { dev: setDeployment('githubOidc', { subjects: ['repo:acme/*:ref:refs/heads/main'] }) },
+    expect: ['params/dev.json: /deployment/githubOidc/subjects/0: "repo:acme/*:ref:refs/heads/main" has a wildcard; the deploy role trusts exact subjects only'] },
+  { id: 'D-17', mistake: 'GitHub subject given as owner/repository only', argv: ['bootstrap', '--env', 'dev', '--yes'],
+    edit: { dev: setDeployment('githubOidc', { subjects: ['acme/tap-infra'] }) },
+    expect: ['params/dev.json: /deployment/githubOidc/subjects/0: "acme/tap-infra" must be one of: repo:<owner>/<repo>:ref:refs/heads/<branch>, repo:<owner>/<repo>:ref:refs/tags/<tag>, repo:<owner>/<repo>:environment:<environment>, repo:<owner>/<repo>:pull_request'] },
+  { id: 'D-17', mistake: 'a stack name too long for the roles scoped to its nested stacks', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: setDeployment('stackName', 'trading-analytics-platform-development-env1') },
+    expect: ['params/dev.json: /deployment/stackName: is 43 characters; at most 40: the deploy\'s roles are scoped to the nested stacks named after it'] },
+  { id: 'D-17', mistake: 'GitHub OIDC with no subjects', argv: ['bootstrap', '--env', 'dev', '--yes'], edit: { dev: setDeployment('githubOidc', { subjects: [] }) },
+    expect: ['params/dev.json: /deployment/githubOidc/subjects: must list at least 1'] },
+
   // ── command lines ────────────────────────────────────────────────────────────────────────────
   { id: 'T-7', mistake: 'unknown ENV', argv: ['deploy', '--env', 'qa', '--yes'],
     expect: ['command line: ENV: unknown environment "qa"; expected one of: dev, prod, staging (the files in params/)'] },
@@ -161,6 +200,15 @@ const BAD_INPUTS: readonly BadInput[] = [
     expect: ['command line: --confirm: must be the stack name "tap-dev", got "tap-prod"'] },
   { id: 'T-6', mistake: 'unknown lint gate', argv: ['lint', '--only', 'tflint'],
     expect: ['command line: --only: must be one of'] },
+
+  { id: 'D-16', mistake: 'release without SERVICE', argv: ['release', '--env', 'dev', '--tag', '2026.11.3', '--yes'],
+    expect: ['command line: --service: is required: the catalog service to release (make release ENV=<env> SERVICE=<service> TAG=<tag>)'] },
+  { id: 'D-16', mistake: 'release of a service the catalog does not have', argv: ['release', '--env', 'dev', '--service', 'pricing', '--tag', '2026.11.3', '--yes'],
+    expect: [`command line: --service: "pricing" is not a service of the catalog; expected one of: ${CATALOG_NAMES}`] },
+  { id: 'D-16', mistake: 'release of a tag that is not an image tag', argv: ['release', '--env', 'dev', '--service', 'frontend', '--tag', 'frontend:2026.11.4', '--yes'],
+    expect: ['command line: --tag: "frontend:2026.11.4" must be an image tag: letters, digits, _ . - (at most 128, not starting with . or -)'] },
+  { id: 'D-16', mistake: 'release of a tag the params file does not give the service yet', argv: ['release', '--env', 'dev', '--service', 'api-gateway', '--tag', '2026.11.4', '--yes'],
+    expect: ['params/dev.json: /imageTags/api-gateway: is "2026.11.3", but the release is of "2026.11.4": set it in the file first (and commit it), so the next make deploy keeps the release instead of rolling it back'] },
 
   // ── catalog entries (a fifth service added by hand) ──────────────────────────────────────────
   { id: 'P-SVC', mistake: 'service name with upper case and an underscore', argv: DEPLOY_DEV, catalog: withService({ ...syntheticService(4, 'data-ingestion'), name: 'Risk_Engine' }),

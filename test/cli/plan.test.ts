@@ -18,6 +18,17 @@ test('D-0: make plan runs offline: renders, validates the params file, lints, sc
   assert.match(result.stdout, /checkov .*: \d+ passed, 0 failed/);
   for (const stack of ['root', 'network', 'registry', 'cluster', 'mesh', 'services', 'services/frontend']) assert.match(result.stdout, new RegExp(`^${stack}\\s`, 'm'), stack);
   assert.match(result.stdout, 'nothing was sent to AWS');
+  // D-17: who will act.
+  assert.match(result.stdout, "identity  deploy, diff and release act as the standard credential chain's identity (no deployment.deployRoleArn; `make bootstrap` creates arn:aws:iam::444455556666:role/role-deploy-tap-staging)");
+  assert.match(result.stdout, 'CloudFormation acts as arn:aws:iam::444455556666:role/role-cfn-exec-tap-staging (RoleARN of every change set');
+  assert.match(result.stdout, /Services: 4 image-tag parameters, one per service; services has \d+ other parameters, so the 200-parameter quota allows \d+ services/);
+});
+
+test('D-17: with deployment.deployRoleArn the plan says deploys act as that role', async () => {
+  const workspace = tempWorkspace({ dev: (d) => { d.deployment['deployRoleArn'] = 'arn:aws:iam::111122223333:role/role-deploy-tap-dev'; } });
+  const result = await runCli(['plan', '--env', 'dev'], { root: workspace, env: NO_AWS });
+  assert.is(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, 'deploy, diff and release act as arn:aws:iam::111122223333:role/role-deploy-tap-dev (deployment.deployRoleArn;');
 });
 
 test('D-0: plan names the valid environments when ENV is unknown, before rendering anything', async () => {

@@ -82,6 +82,17 @@
  *   turns the deployed stacks into running ECS services, target health, listener-rule weights,
  *   Cloud Map registrations, rotated secrets, alarms, log events and ALB answers, all healthy;
  *   scenarios then break one thing in `live`. Read-only port calls answer from there.
+ * - ECR (D-16): DescribeImages of a tag answers ImageNotFoundException when the repository lacks
+ *   it and RepositoryNotFoundException when there is no repository (a registry stack's, or one a
+ *   test pushed to).
+ * - IAM and STS (D-17), in the marked section at the end of the class: roles exist when a stack
+ *   created them (or a test says the account has them); AssumeRole needs the role's trust policy to
+ *   name the caller's account; a session from AssumeRole gets a port whose every call is checked
+ *   against the role's policies as deployed (inline and attached managed policies, evaluated from
+ *   the stack's template), so a call the role may not make is AccessDenied (permission model).
+ *   CreateChangeSet with RoleARN needs iam:PassRole on it (iam:PassedToService
+ *   cloudformation.amazonaws.com) and a role that exists. AWS::IAM::ServiceLinkedRole fails to
+ *   create when the account already has that role, as AWS::IAM::OIDCProvider does for its URL.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -112,9 +123,12 @@ import {
   type StackResourceSummary,
   type StoppedTask,
   type KeyState,
+  type ImageLookup,
+  type TemporaryCredentials,
 } from '../../src/aws/port';
 import type { Json, JsonObject, TemplateJson } from '../../src/core/template-json';
 import type { FakeClock } from './clock';
+import { decide, trusts, type PolicyRequest } from './iam-policy';
 
 export const KNOWN_AFTER_APPLY = '{{changeSet:KNOWN_AFTER_APPLY}}';
 export const NO_CHANGES_REASON = "The submitted information didn't contain changes. Submit different information to create a change set.";
@@ -144,6 +158,8 @@ export interface RecordedCall {
   readonly op: string;
   readonly args: readonly unknown[];
   readonly at: number;
+  /** The assumed role the call was made as (D-17); absent for the caller's own credentials. */
+  readonly role?: string;
 }
 
 export interface InjectedFailure {
@@ -187,6 +203,8 @@ interface FakeStack {
   policy?: string;
   terminationProtection: boolean;
   drifts: ResourceDrift[];
+  /** The service role CloudFormation acts as (RoleARN), once a change set with one ran. */
+  roleArn?: string;
 }
 
 interface PlannedChange {
@@ -218,6 +236,7 @@ interface FakeChangeSet {
   executionStatus: ExecutionStatus;
   deleted: boolean;
   executed: boolean;
+  roleArn?: string;
 }
 
 interface Bucket {
@@ -450,7 +469,7 @@ export class FakeAws {
     this.callerArn = options.callerArn ?? `arn:aws:sts::${this.account}:assumed-role/platform-deployer/ci`;
     if (options.endpoint) this.endpoint = options.endpoint;
     this.clock.onAdvance = () => this.release();
-    this.port = this.buildPort();
+    this.port = this.buildPort(undefined);
   }
 
   /* ------------------------------------------------------------------------------------------- */
@@ -674,9 +693,9 @@ export class FakeAws {
     return stack;
   }
 
-  private record(op: string, args: unknown[]): void {
+  private record(op: string, args: unknown[], session?: FakeSession): void {
     this.release();
-    const call = { op, args, at: this.clock.now() };
+    const call = { op, args, at: this.clock.now(), ...(session ? { role: session.roleName } : {}) };
     this.calls.push(call);
     this.onCall?.(call);
     if (!this.credentials && op !== 'sts.configuredRegion') throw new AwsError('credentials', 'CredentialsProviderError', 'Could not load credentials from any providers', op);
@@ -783,6 +802,13 @@ export class FakeAws {
         return `${suffix.slice(-8)}-0000-4000-8000-${logicalId.toLowerCase().slice(0, 12).padEnd(12, '0')}`;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
         return `arn:aws:elasticloadbalancing:${this.region}:${this.account}:loadbalancer/app/${typeof properties?.['Name'] === 'string' ? properties['Name'] : logicalId}/${suffix.toLowerCase()}`;
+      // D-17: named roles keep their name; a service-linked role's name comes from its service.
+      case 'AWS::IAM::Role':
+        return typeof properties?.['RoleName'] === 'string' ? properties['RoleName'] : `${stack.stackName}-${logicalId}-${suffix}`;
+      case 'AWS::IAM::ServiceLinkedRole':
+        return serviceLinkedRoleName(String(properties?.['AWSServiceName']));
+      case 'AWS::IAM::OIDCProvider':
+        return `arn:aws:iam::${this.account}:oidc-provider/${String(properties?.['Url']).replace(/^https:\/\//, '')}`;
       default:
         return `${stack.stackName}-${logicalId}-${suffix}`;
     }
@@ -803,7 +829,7 @@ export class FakeAws {
         if (resource.type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
           return self.stacks.get(resource.physicalId)?.outputs.find((o) => o.key === attribute.slice(8))?.value;
         }
-        return attributeOf(resource, attribute);
+        return attributeOf(resource, attribute, self.account);
       },
     };
     return scope;
@@ -843,7 +869,7 @@ export class FakeAws {
           if (resource.type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
             return self.stacks.get(resource.physicalId)?.outputs.find((o) => o.key === attribute.slice(8))?.value;
           }
-          return attributeOf(resource, attribute);
+          return attributeOf(resource, attribute, self.account);
         },
       };
       changes = [];
@@ -1134,7 +1160,7 @@ export class FakeAws {
     const scope = () => this.planScope(stack, stack.parameters, cs.template);
     const done: PlannedChange[] = [];
     let failed: { ids: string[]; nestedRollbackFailed: boolean } | undefined;
-    const order = Object.keys(cs.template.Resources);
+    const order = dependencyOrder(cs.template);
     const forward = cs.changes.filter((c) => c.action !== 'Remove').sort((a, b) => order.indexOf(a.logicalId) - order.indexOf(b.logicalId));
     for (const change of forward) {
       const definition = cs.template.Resources[change.logicalId] as unknown as JsonObject;
@@ -1169,14 +1195,15 @@ export class FakeAws {
       }
       const injected = this.takeFailure(stack.path, change.logicalId, 'forward');
       const denied = change.action !== 'Modify' ? undefined : this.policyDenies(stack, change.logicalId, change.type, change.replacement === 'True' ? 'Update:Replace' : 'Update:Modify');
+      const trap = change.action === 'Add' ? this.creationTrap(change.type, evaluate(definition['Properties'] ?? {}, scope()) as JsonObject) : undefined;
       script.step(() => this.event(stack, change.logicalId, change.type, `${resourceVerb}_IN_PROGRESS`, undefined, stack.resources.get(change.logicalId)?.physicalId));
-      if (injected || denied) {
+      if (injected || denied || trap) {
         done.push(change);
         script.step(() => {
           const existing = stack.resources.get(change.logicalId);
           if (existing) existing.status = `${resourceVerb}_FAILED`;
           else stack.resources.set(change.logicalId, { logicalId: change.logicalId, type: change.type, physicalId: '', status: 'CREATE_FAILED' });
-          this.event(stack, change.logicalId, change.type, `${resourceVerb}_FAILED`, denied ?? injected?.reason, stack.resources.get(change.logicalId)?.physicalId || undefined);
+          this.event(stack, change.logicalId, change.type, `${resourceVerb}_FAILED`, denied ?? trap ?? injected?.reason, stack.resources.get(change.logicalId)?.physicalId || undefined);
         });
         failed = { ids: [change.logicalId], nestedRollbackFailed: false };
         break;
@@ -1495,10 +1522,240 @@ export class FakeAws {
     };
   }
 
-  private buildPort(): AwsPort {
+  /* ------------------------------------------------------------------------------------------- */
+  /* D-16: ECR images (what `docker push` would have left in the registry stack's repositories)   */
+  /* ------------------------------------------------------------------------------------------- */
+
+  /** Images by repository name, then tag. */
+  readonly images = new Map<string, Map<string, { readonly digest: string; readonly pushedAt: Date }>>();
+
+  /** A pushed image: the repository need not be a stack's (a test may push before deploying). */
+  pushImage(repository: string, tag: string): string {
+    this.counter += 1;
+    const digest = `sha256:${String(this.counter).padStart(64, 'f')}`;
+    const tags = this.images.get(repository) ?? new Map<string, { digest: string; pushedAt: Date }>();
+    tags.set(tag, { digest, pushedAt: new Date(this.clock.now()) });
+    this.images.set(repository, tags);
+    return digest;
+  }
+
+  /** Every live stack as deployed: its path, template and parameters (for byte-for-byte comparisons). */
+  stackSnapshots(): { readonly path: string; readonly stackName: string; readonly templateBody: string; readonly parameters: string }[] {
+    this.release();
+    return this.liveStacks().map((stack) => ({
+      path: stack.path,
+      stackName: stack.stackName,
+      templateBody: stack.templateBody ?? '',
+      parameters: JSON.stringify(Object.entries(stack.parameters).sort(([a], [b]) => a.localeCompare(b))),
+    }));
+  }
+
+  /** A repository a stack created (kept while retained, until deleted) or one a test pushed to. */
+  private repositoryExists(name: string): boolean {
+    return this.repositories.has(name) || this.images.has(name);
+  }
+
+  private describeImage(repository: string, tag: string): ImageLookup {
+    if (!this.repositoryExists(repository)) return { kind: 'repository-missing' };
+    const image = this.images.get(repository)?.get(tag);
+    return image ? { kind: 'found', digest: image.digest, pushedAt: image.pushedAt } : { kind: 'image-missing' };
+  }
+
+  /* ------------------------------------------------------------------------------------------- */
+  /* D-17: IAM roles, STS AssumeRole, and the permission model of assumed roles                    */
+  /* ------------------------------------------------------------------------------------------- */
+
+  /** Roles the account has outside any stack (e.g. `AWSServiceRoleForECS`, created by ECS itself). */
+  readonly accountRoles = new Set<string>();
+  /** OIDC provider ARNs the account has outside any stack. */
+  readonly accountOidcProviders = new Set<string>();
+  /** Calls the permission model refused: what was asked, as which role. */
+  readonly denials: { readonly op: string; readonly role: string; readonly action: string; readonly resource: string }[] = [];
+  private readonly issued = new Map<string, FakeSession>();
+
+  /** The port of an assumed-role session: every call is checked against the role's policies. */
+  portFor(credentials: TemporaryCredentials): AwsPort {
+    const session = this.issued.get(credentials.accessKeyId);
+    if (!session) throw new Error(`fake: credentials ${credentials.accessKeyId} were not issued by AssumeRole`);
+    return this.buildPort(session);
+  }
+
+  /** A role created by a live stack (AWS::IAM::Role or a service-linked role). */
+  private stackRole(name: string): { stack: FakeStack; state: ResourceState } | undefined {
+    for (const stack of this.liveStacks()) {
+      for (const state of stack.resources.values()) {
+        if ((state.type === 'AWS::IAM::Role' || state.type === 'AWS::IAM::ServiceLinkedRole') && state.physicalId === name && state.status.endsWith('_COMPLETE')) return { stack, state };
+      }
+    }
+    return undefined;
+  }
+
+  private roleByName(name: string): { stack?: FakeStack; state?: ResourceState } | undefined {
+    return this.stackRole(name) ?? (this.accountRoles.has(name) ? {} : undefined);
+  }
+
+  private roleByArn(arn: string): { stack?: FakeStack; state?: ResourceState } | undefined {
+    const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    if (!match || match[1] !== this.account) return undefined;
+    const role = this.roleByName(match[2]);
+    if (role?.state && attributeOf(role.state, 'Arn', this.account) !== arn) return undefined;
+    return role;
+  }
+
+  private oidcProviderExists(arn: string): boolean {
+    return this.accountOidcProviders.has(arn) || this.liveStacks().some((stack) => [...stack.resources.values()].some((r) => r.type === 'AWS::IAM::OIDCProvider' && r.physicalId === arn && r.status.endsWith('_COMPLETE')));
+  }
+
+  /**
+   * Resources whose creation fails because the account already has them: a service-linked role
+   * ("Service role name AWSServiceRoleForECS has been taken in this account", bcgov/startup-sample-
+   * project-aws-containers#13, Rayraegah/terraform-aws-hasura#17) and an OIDC provider for a URL
+   * that has one (IAM CreateOpenIDConnectProvider: EntityAlreadyExists).
+   */
+  private creationTrap(type: string, properties: JsonObject): string | undefined {
+    if (type === 'AWS::IAM::ServiceLinkedRole') {
+      const name = serviceLinkedRoleName(String(properties['AWSServiceName']));
+      return this.roleByName(name) ? `Resource handler returned message: "Service role name ${name} has been taken in this account, please try a different suffix. (Service: Iam, Status Code: 400)" (HandlerErrorCode: AlreadyExists)` : undefined;
+    }
+    if (type === 'AWS::IAM::OIDCProvider') {
+      const arn = `arn:aws:iam::${this.account}:oidc-provider/${String(properties['Url']).replace(/^https:\/\//, '')}`;
+      return this.oidcProviderExists(arn) ? `Resource handler returned message: "Provider with url ${String(properties['Url'])} already exists. (Service: Iam, Status Code: 409)" (HandlerErrorCode: AlreadyExists)` : undefined;
+    }
+    return undefined;
+  }
+
+  private assumeRole(roleArn: string, sessionName: string, caller: FakeSession | undefined): TemporaryCredentials {
+    const callerArn = caller ? this.sessionArn(caller) : this.callerArn.replace(this.account, this.callerAccount);
+    const refuse = () => new AwsError('access-denied', 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 'sts.assumeRole', 403);
+    const role = this.roleByArn(roleArn);
+    if (!role?.stack || !role.state) throw refuse();
+    const trust = evaluate(((role.state.definition?.['Properties'] ?? {}) as JsonObject)['AssumeRolePolicyDocument'], this.deployedScope(role.stack)) as JsonObject;
+    if (!trusts(trust, { account: caller ? this.account : this.callerAccount, arn: callerArn }, 'sts:AssumeRole')) throw refuse();
+    this.counter += 1;
+    const accessKeyId = `ASIAFAKE${String(this.counter).padStart(8, '0')}`;
+    this.issued.set(accessKeyId, { roleName: role.state.physicalId, roleArn, sessionName });
+    return { accessKeyId, secretAccessKey: `fake-secret-${this.counter}`, sessionToken: `fake-token-${this.counter}`, expiration: new Date(this.clock.now() + 3600_000) };
+  }
+
+  private sessionArn(session: FakeSession): string {
+    return `arn:aws:sts::${this.account}:assumed-role/${session.roleName}/${session.sessionName}`;
+  }
+
+  /** The identity-based policies of a role as deployed: inline policies and attached managed policies. */
+  rolePolicies(roleName: string): JsonObject[] {
+    const role = this.stackRole(roleName);
+    if (!role) return [];
+    const scope = this.deployedScope(role.stack);
+    const properties = (role.state.definition?.['Properties'] ?? {}) as JsonObject;
+    const inline = ((properties['Policies'] ?? []) as JsonObject[]).map((p) => evaluate(p['PolicyDocument'], scope) as JsonObject);
+    const managed = [...role.stack.resources.values()]
+      .filter((r) => r.type === 'AWS::IAM::ManagedPolicy' && r.status.endsWith('_COMPLETE'))
+      .map((r) => evaluate(r.definition?.['Properties'] ?? {}, scope) as JsonObject)
+      .filter((p) => ((p['Roles'] ?? []) as Json[]).includes(roleName))
+      .map((p) => p['PolicyDocument'] as JsonObject);
+    return [...inline, ...managed];
+  }
+
+  private stackArnOf(nameOrId: string): string {
+    if (nameOrId.startsWith('arn:')) return nameOrId;
+    return this.findStack(nameOrId)?.stackId ?? `arn:aws:cloudformation:${this.region}:${this.account}:stack/${nameOrId}/*`;
+  }
+
+  private objectArnOfUrl(url: string): string {
+    const virtual = /^https:\/\/([^.]+(?:\.[^.]+)*?)\.s3\.[a-z0-9-]+\.amazonaws\.com\/(.+)$/.exec(url);
+    const pathStyle = /^https:\/\/s3(?:\.[a-z0-9-]+)?\.amazonaws\.com\/([^/]+)\/(.+)$/.exec(url);
+    const [bucket, key] = virtual ? [virtual[1], virtual[2]] : pathStyle ? [pathStyle[1], pathStyle[2]] : this.endpoint && url.startsWith(`${this.endpoint}/`) ? url.slice(this.endpoint.length + 1).split(/\/(.*)/s) : [url, ''];
+    return `arn:aws:s3:::${bucket}/${key}`;
+  }
+
+  /**
+   * What IAM checks for each port call: the action and resource of the Service Authorization
+   * Reference (as cfn-lint ships it: .venv/.../cfnlint/data/AdditionalSpecs/Policies.json), and
+   * the request context keys the toolkit's policies condition on.
+   */
+  private permissionRequests(op: string, args: readonly unknown[]): PolicyRequest[] {
+    const cfn = (action: string, stack: string): PolicyRequest => ({ action: `cloudformation:${action}`, resource: this.stackArnOf(stack) });
+    const changeSetStack = (id: unknown) => this.changeSets.get(String(id))?.stackId ?? `arn:aws:cloudformation:${this.region}:${this.account}:stack/*`;
+    const object = (bucket: unknown, key: unknown) => `arn:aws:s3:::${String(bucket)}/${String(key)}`;
+    switch (op) {
+      case 'sts.configuredRegion':
+      case 'sts.callerIdentity':
+        return []; // GetCallerIdentity needs no permission (STS API reference).
+      case 'sts.assumeRole':
+        return [{ action: 'sts:AssumeRole', resource: String(args[0]) }];
+      case 's3.headBucket':
+        return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(args[0])}` }];
+      case 's3.headObject':
+        return [{ action: 's3:GetObject', resource: object(args[0], args[1]) }];
+      case 's3.putObject':
+        return [{ action: 's3:PutObject', resource: object(args[0], args[1]) }];
+      case 's3.listObjectVersions':
+        return [{ action: 's3:ListBucketVersions', resource: `arn:aws:s3:::${String(args[0])}` }];
+      case 's3.deleteObjects':
+        return [{ action: 's3:DeleteObject', resource: `arn:aws:s3:::${String(args[0])}/*` }];
+      case 'cfn.createChangeSet': {
+        const request = args[0] as CreateChangeSetRequest;
+        return [
+          cfn('CreateChangeSet', request.stackName),
+          // CloudFormation reads a TemplateURL with the caller's permissions.
+          ...('url' in request.template ? [{ action: 's3:GetObject', resource: this.objectArnOfUrl(request.template.url) }] : []),
+          ...(request.roleArn ? [{ action: 'iam:PassRole', resource: request.roleArn, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } }] : []),
+        ];
+      }
+      case 'cfn.describeChangeSet':
+        return [{ action: 'cloudformation:DescribeChangeSet', resource: changeSetStack(args[0]) }];
+      case 'cfn.executeChangeSet':
+        return [{ action: 'cloudformation:ExecuteChangeSet', resource: changeSetStack(args[0]) }];
+      case 'cfn.deleteChangeSet':
+        return [{ action: 'cloudformation:DeleteChangeSet', resource: changeSetStack(args[0]) }];
+      case 'cfn.describeStack': return [cfn('DescribeStacks', String(args[0]))];
+      case 'cfn.getTemplate': return [cfn('GetTemplate', String(args[0]))];
+      case 'cfn.deleteStack': return [cfn('DeleteStack', String(args[0]))];
+      case 'cfn.describeStackEvents': return [cfn('DescribeStackEvents', String(args[0]))];
+      case 'cfn.listStackResources': return [cfn('ListStackResources', String(args[0]))];
+      case 'cfn.getStackPolicy': return [cfn('GetStackPolicy', String(args[0]))];
+      case 'cfn.setStackPolicy': return [cfn('SetStackPolicy', String(args[0]))];
+      case 'cfn.updateTerminationProtection': return [cfn('UpdateTerminationProtection', String(args[0]))];
+      case 'cfn.continueUpdateRollback': return [cfn('ContinueUpdateRollback', String(args[0]))];
+      case 'cfn.detectStackDrift': return [cfn('DetectStackDrift', String(args[0]))];
+      case 'cfn.describeStackDriftDetectionStatus': return [{ action: 'cloudformation:DescribeStackDriftDetectionStatus', resource: '*' }];
+      case 'cfn.describeStackResourceDrifts': return [cfn('DescribeStackResourceDrifts', String(args[0]))];
+      case 'ecs.describeService':
+        return [{ action: 'ecs:DescribeServices', resource: `arn:aws:ecs:${this.region}:${this.account}:service/${String(args[0])}/${String(args[1])}` }];
+      case 'ecs.listStoppedTasks':
+        return [{ action: 'ecs:ListTasks', resource: '*', context: { 'ecs:cluster': `arn:aws:ecs:${this.region}:${this.account}:cluster/${String(args[0])}` } }];
+      case 'ecs.describeTasks':
+        return (args[1] as string[]).map((arn) => ({ action: 'ecs:DescribeTasks', resource: arn }));
+      case 'ecr.describeImage': {
+        const request = args[0] as { registryId: string; repository: string };
+        return [{ action: 'ecr:DescribeImages', resource: `arn:aws:ecr:${this.region}:${request.registryId}:repository/${request.repository}` }];
+      }
+      case 'iam.roleExists':
+        return [{ action: 'iam:GetRole', resource: `arn:aws:iam::${this.account}:role/${String(args[0])}` }];
+      case 'iam.oidcProviderExists':
+        return [{ action: 'iam:GetOpenIDConnectProvider', resource: String(args[0]) }];
+      case 'secrets.forceDeleteSecret':
+        return [{ action: 'secretsmanager:DeleteSecret', resource: String(args[0]) }];
+      default:
+        throw new Error(`fake: no permission model for ${op}`);
+    }
+  }
+
+  /** Throws AccessDenied, as IAM words it, unless the session's role allows every request of the call. */
+  private authorize(session: FakeSession, op: string, args: readonly unknown[]): void {
+    const documents = this.rolePolicies(session.roleName);
+    for (const request of this.permissionRequests(op, args)) {
+      if (decide(documents, request) === 'allowed') continue;
+      this.denials.push({ op, role: session.roleName, action: request.action, resource: request.resource });
+      throw new AwsError('access-denied', 'AccessDenied', `User: ${this.sessionArn(session)} is not authorized to perform: ${request.action} on resource: ${request.resource} because no identity-based policy allows the ${request.action} action`, op, 403);
+    }
+  }
+
+  private buildPort(session: FakeSession | undefined): AwsPort {
     const call = <T>(op: string, args: unknown[], run: () => T): Promise<T> => {
       try {
-        this.record(op, args);
+        this.record(op, args, session);
+        if (session) this.authorize(session, op, args);
         const result = run();
         const lost = this.lostAnswers.indexOf(op);
         if (lost >= 0) {
@@ -1519,7 +1776,10 @@ export class FakeAws {
     return {
       sts: {
         configuredRegion: () => call('sts.configuredRegion', [], () => this.configuredRegion),
-        callerIdentity: () => call('sts.callerIdentity', [], () => ({ account: this.callerAccount, arn: this.callerArn.replace(this.account, this.callerAccount) })),
+        callerIdentity: () => call('sts.callerIdentity', [], () => (session
+          ? { account: this.account, arn: `arn:aws:sts::${this.account}:assumed-role/${session.roleName}/${session.sessionName}` }
+          : { account: this.callerAccount, arn: this.callerArn.replace(this.account, this.callerAccount) })),
+        assumeRole: (roleArn, sessionName) => call('sts.assumeRole', [roleArn, sessionName], () => this.assumeRole(roleArn, sessionName, session)),
       },
       s3: {
         headBucket: (name, owner) =>
@@ -1583,6 +1843,9 @@ export class FakeAws {
             if (unknown.length > 0) throw new AwsError('validation', 'ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`, op, 400);
             const missing = Object.entries(declared).filter(([k, p]) => p.Default === undefined && request.parameters[k] === undefined).map(([k]) => k);
             if (missing.length > 0) throw new AwsError('validation', 'ValidationError', `Parameters: [${missing.join(', ')}] must have values`, op, 400);
+            if (request.roleArn !== undefined && !this.roleByArn(request.roleArn)) {
+              throw new AwsError('validation', 'ValidationError', `Role ${request.roleArn} is invalid or cannot be assumed`, op, 400);
+            }
             const stack = existing ?? this.newStack(request.stackName, '');
             const changeSet = this.createChangeSetTree(
               { name: request.changeSetName, type: request.changeSetType, template: source.template, body: source.body, parameters: { ...request.parameters }, tags: { ...request.tags } },
@@ -1591,6 +1854,7 @@ export class FakeAws {
               op,
             );
             changeSet.clientToken = request.clientToken;
+            if (request.roleArn !== undefined) changeSet.roleArn = request.roleArn;
             return { id: changeSet.id, stackId: stack.stackId };
           }),
         describeChangeSet: (id, { nextToken, includePropertyValues }) =>
@@ -1635,6 +1899,9 @@ export class FakeAws {
             }
             cs.executed = true;
             cs.executionStatus = 'EXECUTE_IN_PROGRESS';
+            // "CloudFormation always uses that role for all operations that are performed on that
+            // stack" (using-iam-servicerole.html); nested stacks are created with it too.
+            if (cs.roleArn !== undefined) stack.roleArn = cs.roleArn;
             this.runStack(new Script(this.scheduled, this.clock.now(), this.stepMs), stack, cs, true);
           }),
         deleteChangeSet: (id) =>
@@ -1728,6 +1995,10 @@ export class FakeAws {
         listServiceDeployments: (cluster, service, statuses) =>
           call('ecs.listServiceDeployments', [cluster, service, statuses], () => ({ deployments: (this.live.serviceDeployments.get(service) ?? []).filter((d) => (statuses as readonly string[]).includes(d.status)) })),
       },
+      iam: {
+        roleExists: (name) => call('iam.roleExists', [name], () => this.roleByName(name) !== undefined),
+        oidcProviderExists: (arn) => call('iam.oidcProviderExists', [arn], () => this.oidcProviderExists(arn)),
+      },
       secrets: {
         forceDeleteSecret: (id) =>
           call('secrets.forceDeleteSecret', [id], () => {
@@ -1753,7 +2024,15 @@ export class FakeAws {
       },
       ecr: {
         repositoryExists: (name) => call('ecr.repositoryExists', [name], () => this.repositories.has(name)),
-        deleteRepository: (name) => call('ecr.deleteRepository', [name], () => this.repositories.delete(name)),
+        deleteRepository: (name) =>
+          call('ecr.deleteRepository', [name], () => {
+            const existed = this.repositoryExists(name);
+            this.images.delete(name);
+            this.repositories.delete(name);
+            return existed;
+          }),
+        // release (D-16)
+        describeImage: (request) => call('ecr.describeImage', [request], () => this.describeImage(request.repository, request.tag)),
       },
       logs: {
         logGroupExists: (name) => call('logs.logGroupExists', [name], () => this.logGroups.has(name)),
@@ -1791,7 +2070,56 @@ export class FakeAws {
   }
 }
 
-function attributeOf(resource: ResourceState, attribute: string): string {
+/**
+ * Resources in the order CloudFormation can create them: each after the resources it references
+ * (Ref, Fn::GetAtt, ${X} in Fn::Sub) or names in DependsOn, otherwise in template order. (The
+ * real platform lists a caller's nested stack before the callee whose outputs it reads.)
+ */
+function dependencyOrder(template: TemplateJson): string[] {
+  const ids = Object.keys(template.Resources);
+  const dependencies = new Map(ids.map((id) => {
+    const resource = template.Resources[id] as unknown as JsonObject;
+    const text = JSON.stringify({ properties: resource['Properties'] ?? {}, condition: null });
+    const referenced = new Set<string>([
+      ...[...text.matchAll(/"Ref":"([^"]+)"/g)].map((m) => m[1]),
+      ...[...text.matchAll(/"Fn::GetAtt":\["([^"]+)"/g)].map((m) => m[1]),
+      ...[...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)].map((m) => m[1]),
+      ...[resource['DependsOn'] ?? []].flat().map(String),
+    ]);
+    return [id, ids.filter((other) => other !== id && referenced.has(other))];
+  }));
+  const ordered: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (id: string): void => {
+    if (ordered.includes(id) || visiting.has(id)) return;
+    visiting.add(id);
+    for (const dependency of dependencies.get(id) ?? []) visit(dependency);
+    ordered.push(id);
+  };
+  ids.forEach(visit);
+  return ordered;
+}
+
+/** D-17: an assumed-role session of the fake STS. */
+interface FakeSession {
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly sessionName: string;
+}
+
+/** IAM names a service-linked role after its service: ecs.amazonaws.com → AWSServiceRoleForECS (IAM User Guide, using-service-linked-roles). */
+export function serviceLinkedRoleName(service: string): string {
+  const known: Readonly<Record<string, string>> = { 'ecs.amazonaws.com': 'AWSServiceRoleForECS' };
+  return known[service] ?? `AWSServiceRoleFor${service.split('.')[0]}`;
+}
+
+function attributeOf(resource: ResourceState, attribute: string, account: string): string {
+  // D-17: the ARNs the bootstrap template's policies are built from.
+  if (attribute === 'Arn' && resource.type === 'AWS::IAM::Role') {
+    const path = String((resource.definition?.['Properties'] as JsonObject | undefined)?.['Path'] ?? '/');
+    return `arn:aws:iam::${account}:role${path}${resource.physicalId}`;
+  }
+  if (attribute === 'Arn' && resource.type === 'AWS::S3::Bucket') return `arn:aws:s3:::${resource.physicalId}`;
   if (attribute === 'Arn') return resource.physicalId.startsWith('arn:') ? resource.physicalId : `arn:aws:fake:::${resource.physicalId}`;
   if (attribute === 'RepositoryUri') return `111122223333.dkr.ecr.eu-west-1.amazonaws.com/${resource.physicalId}`;
   if (attribute === 'DNSName') {

@@ -21,6 +21,8 @@ import { sessionFromPort } from '../../src/aws/session';
 import { FakeAws, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
+import { SERVICE_CATALOG } from '../../src/catalog/services';
+import { imageTagParameter } from '../../src/stacks/releases';
 
 export const ACCOUNTS = { dev: '111122223333', prod: '777788889999' } as const;
 
@@ -77,15 +79,23 @@ export function expectOutcome<O extends { readonly type: string }, T extends O['
   return outcome as Extract<O, { type: T }>;
 }
 
+/** The real catalog's services, each at this tag (the fixture platform declares no tag parameters). */
+export const imageTagsAt = (tag: string): Record<string, string> => Object.fromEntries(SERVICE_CATALOG.map((service) => [service.name, tag]));
+
 function writeParams(root: string, environment: 'dev' | 'prod'): void {
   const account = ACCOUNTS[environment];
   const document = {
     deployment: { accountId: account, region: 'eu-west-1', stackName: `tap-${environment}`, artifactBucket: `tap-artifacts-${account}-eu-west-1` },
     parameters: { Environment: environment, DataProtection: environment === 'prod' ? 'retain' : 'delete', ApiToken: CANARY_NOECHO },
+    imageTags: imageTagsAt('1.0.0'),
     tags: { 'cost-center': 'trading-analytics' },
   };
   fs.writeFileSync(path.join(root, 'params', `${environment}.json`), `${JSON.stringify(document, null, 2)}\n`);
 }
+
+/** The root parameters of the image tags a params file gives (`imageTags` by service name). */
+const imageTagParameters = (tags: Readonly<Record<string, string>> = {}): Record<string, string> =>
+  Object.fromEntries(Object.entries(tags).map(([service, tag]) => [imageTagParameter({ name: service }), tag]));
 
 /** Values for the real root's parameters (the real-platform scenario renders src/stacks). */
 const REAL_PLATFORM_VALUES: Record<string, string> = {
@@ -116,16 +126,20 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
     this.environment = environment;
-    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment] });
+    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
     fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-test' }));
     writeParams(this.root, 'dev');
     writeParams(this.root, 'prod');
     this.platform = options.platform ?? fixturePlatform();
-    if (options.bucket !== false) this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
+    // Bootstrapped unless told otherwise: the artifact bucket and the execution role exist.
+    if (options.bucket !== false) {
+      this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
+      this.aws.accountRoles.add(`role-cfn-exec-tap-${environment}`);
+    }
   }
 
   /** A terminal that types `options.answers` in order, echoing each prompt and answer to `out`. */
@@ -161,14 +175,16 @@ export class Scenario {
             file: `params/${name}.json`,
             deployment: file.deployment,
             tags: file.tags ?? {},
-            stackParameters: rootParameters(scenario.platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ArtifactBucket: file.deployment.artifactBucket }),
+            imageTags: file.imageTags ?? {},
+            stackParameters: rootParameters(scenario.platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
             computedParameters: ['ArtifactBucket'],
             subnets: { publicSubnets: [], privateSubnets: [] },
           },
         };
       },
-      async connect(region, _env, onRetry) {
-        return sessionFromPort(scenario.aws.port, {
+      async connect(region, _env, onRetry, credentials) {
+        // An assumed role's session: every call is checked against the role's policies (D-17).
+        return sessionFromPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port, {
           region,
           clock: scenario.clock,
           random: () => 0.5,
@@ -234,6 +250,14 @@ export class Scenario {
     } finally {
       this.aws.onCall = undefined;
     }
+  }
+
+  /** Edits this scenario's params file (e.g. a new image tag, a deploy role). */
+  editParams(edit: (document: { deployment: Record<string, unknown>; parameters: Record<string, unknown>; imageTags: Record<string, string> }) => void, environment = this.environment): void {
+    const file = path.join(this.root, 'params', `${environment}.json`);
+    const document = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(document);
+    fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   }
 
   stateFile(file: string): string {

@@ -45,9 +45,10 @@ export class VerifyScenario extends Scenario {
 let platform: RenderedPlatform | undefined;
 export const realPlatform = (): RenderedPlatform => (platform ??= renderPlatform(SERVICE_CATALOG, testAssets()));
 
-export async function liveEnvironment(parameters: Record<string, string> = {}): Promise<VerifyScenario> {
+export async function liveEnvironment(parameters: Record<string, string> = {}, imageTags?: Record<string, string>): Promise<VerifyScenario> {
   const s = new VerifyScenario('dev', { platform: realPlatform() });
   s.setParameters(parameters);
+  if (imageTags) s.editParams((d) => { d.imageTags = imageTags; });
   await s.deployed();
   s.aws.goLive();
   return s;

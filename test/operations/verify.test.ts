@@ -11,6 +11,7 @@ import { CHECKS, type CheckKind, type Finding } from '../../src/operations/verif
 import type { VerifyReport } from '../../src/operations/verify';
 import { expectOutcome, type Operated } from '../helpers/deploy-harness';
 import type { VerifyOutcome } from '../../src/operations/operation';
+import { imageTagsAt } from '../helpers/deploy-harness';
 import { liveEnvironment, READ_ONLY_OPERATIONS, realPlatform, reportOf, rowOf, rowsOf, VerifyScenario } from './verify-harness';
 
 const environment = liveEnvironment();
@@ -270,8 +271,8 @@ test('D-15: an endpoint that does not implement a call (moto, LocalStack) is "no
   assert.ok(rows.every((r) => r.finding.kind === 'not-known' && r.finding.why.kind === 'error' && r.finding.why.errorKind === 'unsupported'));
 });
 
-test('D-15: an environment deployed without a release (ImageTag empty) has no service to verify: not known, and the stacks still checked', async () => {
-  const s = await liveEnvironment({ ImageTag: '' });
+test('D-15: an environment deployed without a release (every image tag empty) has no service to verify: not known, and the stacks still checked', async () => {
+  const s = await liveEnvironment({}, imageTagsAt(''));
   const { outcome, calls } = await s.operate(verify);
   const report = reportOf(expectOutcome(outcome, 'verify-incomplete'));
   assert.equal(rowsOf(report, 'service').map((r) => r.finding), [{ kind: 'not-known', why: { kind: 'no-release' } }]);

@@ -25,9 +25,18 @@ test('P-SVC: a fifth catalog entry grows registry, services and the new service 
   assert.is(after['services'].resources, before['services'].resources + 1, 'one more nested stack');
   assert.is(after['services'].outputs, before['services'].outputs + 1, 'one more service ARN');
   // Even its callee (analytics-engine) is untouched: the caller's own stack opens the path.
-  for (const unchanged of ['root', 'network', 'mesh', 'cluster', ...SERVICE_CATALOG.map((s) => `services/${s.name}`)]) {
+  for (const unchanged of ['network', 'mesh', 'cluster', ...SERVICE_CATALOG.map((s) => `services/${s.name}`)]) {
     assert.equal(after[unchanged], before[unchanged], `${unchanged} unchanged, byte for byte`);
   }
+  // The root gains the new service's image tag (D-16) and nothing else.
+  const root = (templates: readonly RenderedTemplate[]) => templates.find((t) => t.name === 'root')?.template;
+  const [rootBefore, rootAfter] = [root(platformTemplates()), root(renderCatalog([...SERVICE_CATALOG, fifth]))];
+  assert.equal(Object.keys(rootAfter?.Parameters ?? {}).filter((p) => !(p in (rootBefore?.Parameters ?? {}))), ['RiskReportsImageTag']);
+  const { Services: servicesAfter, ...othersAfter } = rootAfter?.Resources ?? {};
+  const { Services: servicesBefore, ...othersBefore } = rootBefore?.Resources ?? {};
+  assert.equal(othersAfter, othersBefore, 'the same nested stacks, wired the same way');
+  const passed = (resource: typeof servicesAfter) => Object.keys((resource?.Properties?.['Parameters'] ?? {}) as object);
+  assert.equal(passed(servicesAfter).filter((p) => !passed(servicesBefore).includes(p)), ['RiskReportsImageTag'], 'and passes its tag to the services stack');
   assert.ok(after['services/risk-reports'].resources > 20);
 });
 

@@ -15,7 +15,9 @@ import { isStatefulType } from '../../src/cfn/stateful';
 import { nameViolations, NAME_RULES, resolveName } from '../../src/cfn/name-limits';
 import { listEnvironments } from '../../src/config/environment';
 import { KNOWN_REGIONS } from '../../src/config/regions';
-import type { Json, JsonObject } from '../../src/core/template-json';
+import type { Json, JsonObject, TemplateJson } from '../../src/core/template-json';
+import { POLICY_PROOF_METADATA } from '../../src/cfn/iam';
+import fs from 'node:fs';
 
 const templates = () => platformTemplates();
 
@@ -24,7 +26,20 @@ const allResources = () => templates().flatMap(({ file, template }) => Object.en
 
 /** Every Allow statement of every policy, with where it is. */
 const allowStatements = () => templates().flatMap(({ file, template }) => policyDocuments(template).flatMap(({ where, document }) =>
-  statements(document).filter((s) => s['Effect'] === 'Allow').map((statement) => ({ file, where, statement }))));
+  statements(document).filter((s) => s['Effect'] === 'Allow').map((statement) => ({ file, where, statement, template }))));
+
+/** A deployer role's policy proven by its own derivation test (src/cfn/iam.ts, POLICY_PROOF_METADATA). */
+const provenElsewhere = (template: TemplateJson, where: string): boolean => template.Resources[where.split('.')[0]]?.Metadata?.[POLICY_PROOF_METADATA] !== undefined;
+
+test('T-9 / P-SEC: only the bootstrap stack\'s deployer roles are proven by their own tests, and each names a test that exists', () => {
+  const marked = templates().flatMap(({ file, template }) => Object.entries(template.Resources)
+    .filter(([, r]) => r.Metadata?.[POLICY_PROOF_METADATA] !== undefined)
+    .map(([id, r]) => ({ file, id, proof: String(r.Metadata?.[POLICY_PROOF_METADATA]) })));
+  for (const { file, id, proof } of found(marked, 'deployer policies', 2)) {
+    assert.is(file, 'bootstrap.json', `${file} ${id}`);
+    assert.ok(fs.existsSync(proof), `${id}: ${proof} exists`);
+  }
+});
 
 test('T-9: every log group has the 30-day retention and a KMS key', () => {
   // A log group per service, the flow logs, ECS Exec and each Lambda function at least.
@@ -46,7 +61,7 @@ test('T-9 / P-SEC: no policy anywhere grants Action "*" or "<service>:*"', () =>
 });
 
 test('T-9 / P-SEC: Resource "*" appears only where AWS requires it (allow-listed actions, key policies)', () => {
-  const onAnyResource = allowStatements().filter(({ statement }) => asArray(statement['Resource']).includes('*'));
+  const onAnyResource = allowStatements().filter(({ statement, template, where }) => asArray(statement['Resource']).includes('*') && !provenElsewhere(template, where));
   // in a key policy "*" means "this key" (AWS requires it)
   for (const { file, where, statement } of found(onAnyResource.filter(({ where }) => !where.endsWith('.KeyPolicy')), 'statements on "*"')) {
     const refused = asArray(statement['Action']).map(String).filter((a) => !isAllowedOnAnyResource(a));
@@ -88,6 +103,7 @@ function imprecisePolicyResources(templates: readonly RenderedLike[]): { problem
   for (const stack of tree.stacks) {
     for (const { where, document } of policyDocuments(stack.template)) {
       if (where.endsWith('.AssumeRolePolicyDocument')) continue; // trust policies name principals, not resources
+      if (provenElsewhere(stack.template, where)) continue;
       const keyPolicy = where.endsWith('.KeyPolicy');
       for (const statement of statements(document).filter((s) => s['Effect'] === 'Allow')) {
         const label = `${stack.name} ${where} ${String(statement['Sid'])}`;

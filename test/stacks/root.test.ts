@@ -11,8 +11,12 @@ import { SERVICE_CATALOG } from '../../src/catalog/services';
 import { AZ_COUNT } from '../../src/catalog/platform';
 import { TASK_SIZE_PROFILES } from '../../src/catalog/types';
 import type { Json, JsonObject, ResourceJson } from '../../src/core/template-json';
+import { imageTagParameter } from '../../src/stacks/releases';
 
 const root = () => templateNamed('root');
+
+/** Every catalog service's tag parameter set to `tag`. */
+const allReleased = (tag: string): Record<string, string> => Object.fromEntries(SERVICE_CATALOG.map((s) => [imageTagParameter(s), tag]));
 
 test('P-OUT: the root outputs the ALB URL, cluster name, service ARNs, repository URIs and namespace', () => {
   const outputs = root().Outputs ?? {};
@@ -36,11 +40,13 @@ test('P-OUT: each root output says who consumes it, and the P-OUT outputs name t
  * What the platform looks like for some root parameters (the rest as a dev-like environment):
  * resources that exist under their conditions, and evaluated values.
  */
+const deployedParameters: Record<string, string> = { Environment: 'dev', DataProtection: 'delete' };
+
 function deployedWith(overrides: Record<string, string>) {
   const tree = new StackTree(platformTemplates());
   const parameters: Record<string, string> = {
     Environment: 'dev', DataProtection: 'delete', NatGatewayMode: 'single', InterfaceEndpoints: 'disabled', CertificateArn: '',
-    ServiceConnectTls: 'disabled', ImageTag: '2026.1.0', TaskSizeProfile: 'small', AlarmEmail: 'team@example.com', ...overrides,
+    ServiceConnectTls: 'disabled', TaskSizeProfile: 'small', AlarmEmail: 'team@example.com', ...allReleased('2026.1.0'), ...overrides,
   };
   const existing = (type: string, where: (r: ResourceJson) => boolean = () => true) => tree.stacks.filter((s) => s.name !== 'bootstrap').flatMap((stack) =>
     Object.entries(stack.template.Resources)
@@ -93,11 +99,40 @@ test('T-4: environments differ only through root parameters, and each one change
   }
 });
 
-test('an empty ImageTag deploys the platform without services (their images must exist first)', () => {
+test('D-16: one image tag per service; the services stack exists once any tag is set, and a service stack once its own and its callees\' are', () => {
   const t = root();
-  assert.equal(t.Conditions?.['HasRelease'], { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ImageTag' }, ''] }] });
+  for (const service of SERVICE_CATALOG) assert.ok(t.Parameters?.[imageTagParameter(service)], `${imageTagParameter(service)} is a root parameter`);
+  assert.not.ok(t.Parameters?.['ImageTag'], 'no single tag for every service');
   assert.is(t.Resources['Services'].Condition, 'HasRelease');
   assert.is(t.Resources['Registry'].Condition, undefined);
+  const unreleased = Object.fromEntries(SERVICE_CATALOG.map((s) => [imageTagParameter(s), '']));
+  const stacksWith = (tags: Record<string, string>) => {
+    const { tree } = deployedWith({ ...unreleased, ...tags });
+    return tree.stacks.filter((stack) => stack.name.startsWith('services') && tree.exists(stack, undefined, { ...deployedParameters, ...unreleased, ...tags }) === true).map((s) => s.name).sort();
+  };
+  // No tag: no services stack at all (the first deploy creates the repositories the images go to).
+  assert.equal(stacksWith({}), []);
+  // A service that calls nothing exists on its own tag; the services stack comes with it.
+  assert.equal(stacksWith({ DataIngestionImageTag: '1.0' }), ['services', 'services/data-ingestion']);
+  // A caller needs its callees: api-gateway calls analytics-engine and data-ingestion.
+  assert.equal(stacksWith({ ApiGatewayImageTag: '1.0', DataIngestionImageTag: '1.0' }), ['services', 'services/data-ingestion']);
+  assert.equal(stacksWith({ ApiGatewayImageTag: '1.0', DataIngestionImageTag: '1.0', AnalyticsEngineImageTag: '1.0' }), ['services', 'services/analytics-engine', 'services/api-gateway', 'services/data-ingestion']);
+});
+
+test('D-16: a release changes one service stack\'s parameters; every other stack\'s evaluated parameters stay the same', () => {
+  const tree = new StackTree(platformTemplates());
+  const parameters = (tags: Record<string, string>) => ({ ...deployedParameters, ...allReleased('2026.1.0'), ...tags });
+  const passed = (stackName: string, tags: Record<string, string>) => {
+    const stack = tree.stack(stackName);
+    const declared = Object.keys(stack.template.Parameters ?? {});
+    return Object.fromEntries(declared.map((name) => [name, tree.evaluate(stack, { Ref: name }, parameters(tags))]));
+  };
+  const before = {};
+  const after = { ApiGatewayImageTag: '2026.1.1' };
+  const changed = tree.stacks.filter((s) => s.name !== 'bootstrap' && JSON.stringify(passed(s.name, before)) !== JSON.stringify(passed(s.name, after))).map((s) => s.name);
+  assert.equal(changed, ['root', 'services', 'services/api-gateway']);
+  assert.is(passed('services/api-gateway', after)['ImageTag'], '2026.1.1');
+  assert.is(passed('services/frontend', after)['ImageTag'], '2026.1.0');
 });
 
 test.run();

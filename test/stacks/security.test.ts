@@ -145,7 +145,7 @@ test('P-TRUTH (issue 11 #7): ECS infrastructure roles use the documented trust p
   for (const { file, template } of platformTemplates()) {
     for (const [id] of resourcesOfType(template, 'AWS::IAM::Role')) {
       const trust = statements(properties(template, id)['AssumeRolePolicyDocument'] as JsonObject);
-      if (!trust.some((s) => asArray((s['Principal'] as JsonObject)['Service']).includes('ecs.amazonaws.com'))) continue;
+      if (!trust.some((s) => asArray((s['Principal'] as JsonObject | undefined)?.['Service']).includes('ecs.amazonaws.com'))) continue;
       assert.equal(trust, [documented], `${file} ${id}`);
       roles += 1;
     }

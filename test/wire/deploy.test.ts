@@ -11,10 +11,9 @@ import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clie
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silenceSdkNodeNotice } from '../../src/aws/sdk';
-import { failLoudly } from '../helpers/fail-loudly';
-import { startMotoServer, type MotoServer } from '../helpers/moto-server';
+import type { MotoServer } from '../helpers/moto-server';
 import { startFaultProxy } from '../helpers/fault-proxy';
-import { BUCKET, total, WireWorkspace } from './moto-harness';
+import { BUCKET, motoClientOptions, onMoto, total, WireWorkspace } from './moto-harness';
 import { motoTemplates } from './moto-fixtures';
 
 // This suite builds SDK clients of its own to look at moto; the toolkit's are built by createSdkPort.
@@ -23,22 +22,7 @@ silenceSdkNodeNotice();
 interface Context { moto: MotoServer; s3: S3Client; cfn: CloudFormationClient }
 const wire = suite<Context>('wire');
 
-wire.before(failLoudly('wire', async (context: Context) => {
-  context.moto = await startMotoServer();
-  const common = { region: 'eu-west-1', endpoint: context.moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 };
-  context.s3 = new S3Client({ ...common, forcePathStyle: true });
-  context.cfn = new CloudFormationClient(common);
-}));
-const savedEnvironment = { ...process.env };
-wire.after(async ({ moto }) => {
-  await moto?.stop();
-  // WireWorkspace sets moto's credentials for the SDK's standard chain; give the process its own back.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-    if (savedEnvironment[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnvironment[key];
-  }
-});
-wire.before.each(async ({ moto }) => moto.reset());
+onMoto(wire, 'wire', (moto) => ({ s3: new S3Client({ ...motoClientOptions(moto), forcePathStyle: true }), cfn: new CloudFormationClient(motoClientOptions(moto)) }));
 
 const bootstrapped = async (w: WireWorkspace) => {
   const result = await w.run(['bootstrap', '--env', 'dev', '--yes']);
@@ -53,8 +37,8 @@ wire('D-12 / D-1: bootstrap creates the artifact bucket stack from the inline te
   await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
   const second = await w.run(['bootstrap', '--env', 'dev', '--yes']);
   assert.is(second.code, 0, second.stderr);
-  assert.match(second.stdout, /No changes/);
-  assert.is(second.calls.get('cfn.createChangeSet'), undefined);
+  assert.match(second.stdout, /No changes/, second.stdout);
+  assert.is(second.calls.get('cfn.createChangeSet'), undefined, second.stdout);
 });
 
 wire('D-12 / D-3 / D-4: deploy uploads to content-addressed keys, creates and executes the change set, and reads nested outputs', async ({ moto, s3 }) => {

@@ -19,7 +19,10 @@ import { systemClock } from '../../src/core/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
+import { imageTagParameter } from '../../src/stacks/releases';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMotoServer, type MotoServer } from '../helpers/moto-server';
+import { failLoudly } from '../helpers/fail-loudly';
+import type { Test } from 'uvu';
 
 
 export interface WireResult {
@@ -43,6 +46,7 @@ export class WireWorkspace {
     fs.writeFileSync(path.join(this.root, 'params', 'dev.json'), JSON.stringify({
       deployment: { accountId: MOTO_ACCOUNT_ID, region: 'eu-west-1', stackName: 'tap-dev', artifactBucket: BUCKET },
       parameters: { Environment: 'dev', DataProtection: 'delete' },
+      imageTags: {},
       tags: { 'cost-center': 'trading-analytics' },
     }));
     this.templates = templates;
@@ -51,6 +55,20 @@ export class WireWorkspace {
     process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
     delete process.env['AWS_PROFILE'];
     delete process.env['AWS_SESSION_TOKEN'];
+  }
+
+  /** Edits params/dev.json (a deploy role, image tags). */
+  editParams(edit: (document: { deployment: Record<string, unknown>; imageTags: Record<string, string> }) => void): void {
+    const file = path.join(this.root, 'params', 'dev.json');
+    const document = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(document);
+    fs.writeFileSync(file, JSON.stringify(document));
+  }
+
+  /** The root parameters of the image tags the root template declares (D-16). */
+  imageTagParameters(tags: Readonly<Record<string, string>>): Record<string, string> {
+    const declared = this.templates['root.json']?.Parameters ?? {};
+    return Object.fromEntries(Object.entries(tags).map(([service, tag]) => [imageTagParameter({ name: service }), tag]).filter(([name]) => name in declared));
   }
 
   private platform(): PlatformSource {
@@ -70,16 +88,22 @@ export class WireWorkspace {
         return {
           platform: workspace.platform(),
           environment: {
-            name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags,
-            stackParameters: { ...file.parameters, ArtifactBucket: file.deployment.artifactBucket },
+            name, file: `params/${name}.json`, deployment: file.deployment, tags: file.tags, imageTags: file.imageTags ?? {},
+            stackParameters: { ...file.parameters, ...workspace.imageTagParameters(file.imageTags ?? {}), ArtifactBucket: file.deployment.artifactBucket },
             computedParameters: ['ArtifactBucket'], subnets: { publicSubnets: [], privateSubnets: [] },
           },
         };
       },
-      async connect(region, env, onRetry) {
+      async connect(region, env, onRetry, credentials) {
         const endpoint = endpointFor(env, 'S3');
-        const session = sessionFromPort(await createSdkPort(region, env), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
-        calls.current = () => session.apiCalls();
+        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+        // A deploy role's session comes second (D-17): count the requests of both.
+        const earlier = calls.current;
+        calls.current = () => {
+          const merged = new Map(earlier?.() ?? []);
+          for (const [op, n] of session.apiCalls()) merged.set(op, (merged.get(op) ?? 0) + n);
+          return merged;
+        };
         return session;
       },
       interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
@@ -96,6 +120,30 @@ export class WireWorkspace {
     const code = await main(argv, { root: this.root, output, env, runtime: () => runtime, terminal: () => ({ interactive: false, prompt: async () => undefined }) });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }
+}
+
+/** The common client options of a test's own SDK clients against moto. */
+export const motoClientOptions = (moto: MotoServer) => ({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+
+/**
+ * A wire suite's moto lifecycle: one server for the suite (with the test's own clients), reset
+ * before every scenario, stopped after, and the process's credentials given back (WireWorkspace
+ * sets moto's for the SDK's standard chain).
+ */
+export function onMoto<C extends { moto: MotoServer }>(wire: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>): void {
+  const saved = { ...process.env };
+  wire.before(failLoudly(name, async (context: C) => {
+    const moto = await startMotoServer();
+    Object.assign(context, { moto, ...clients(moto) });
+  }));
+  wire.after(async ({ moto }) => {
+    await moto?.stop();
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+  wire.before.each(async ({ moto }) => moto.reset());
 }
 
 export const total = (calls: ReadonlyMap<string, number>): number => [...calls.values()].reduce((a, b) => a + b, 0);

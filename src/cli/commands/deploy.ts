@@ -54,7 +54,7 @@ export function createDeployCommand(hosts: Hosts): Command {
       const reviewFile = valueOf(args, 'review');
       return runOperation(context, hosts, {
         command: 'deploy',
-        prepare: { requireFresh: true, checkArguments: ({ packaged }) => checkDeployArguments(context, packaged, (artifact) => { review = artifact; }) },
+        prepare: { requireFresh: true, assumeDeployRole: true, checkArguments: ({ packaged }) => checkDeployArguments(context, packaged, (artifact) => { review = artifact; }) },
         preapproved: args.flags.has('yes'),
         yes: args.flags.has('yes'),
         ...(reviewFile ? { reviewFile } : {}),

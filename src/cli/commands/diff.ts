@@ -20,7 +20,7 @@ export function createDiffCommand(hosts: Hosts): Command {
     run: (context) =>
       runOperation(context, hosts, {
         command: 'diff',
-        prepare: { requireFresh: true },
+        prepare: { requireFresh: true, assumeDeployRole: true },
         preapproved: false,
         run: (c, io) => diff(c, io, { force: context.args.flags.has('force') }),
       }),

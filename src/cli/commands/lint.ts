@@ -1,4 +1,5 @@
 /** `tap lint [--env X]`: cfn-lint every template and the root per environment; checkov over all. */
+import { SERVICE_CATALOG } from '../../catalog/services';
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
@@ -28,7 +29,7 @@ export const lintCommand: Command = {
     }
     const names = selectEnvironments(root, valueOf(args, 'env'));
     const platform = renderFresh(root);
-    const environments = loadEnvironments(root, names, platform);
+    const environments = loadEnvironments(root, names, platform, SERVICE_CATALOG);
     const report = await runGates(root, platform, environments, { scanReasons: true, ...(gate ? { gates: [gate] } : {}) });
     for (const line of report.lines) writeLine(output.out, gateLine(style, line));
     if (report.failures.length > 0) throw new CheckFailedError(report.failures.join('; '));

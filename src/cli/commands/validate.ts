@@ -1,4 +1,5 @@
 /** `tap validate [--env X]`: validate params files (all, or one) without touching AWS. */
+import { SERVICE_CATALOG } from '../../catalog/services';
 import type { Command } from '../command';
 import { envOption } from '../command';
 import { EXIT } from '../exit-codes';
@@ -15,7 +16,7 @@ export const validateCommand: Command = {
   async run({ root, output, args }) {
     const style = styler(output.color);
     const names = selectEnvironments(root, valueOf(args, 'env'));
-    const environments = loadEnvironments(root, names, renderPlatform());
+    const environments = loadEnvironments(root, names, renderPlatform(), SERVICE_CATALOG);
     for (const env of environments) {
       writeLine(output.out, `${style('green', 'valid')} ${env.file}: ${Object.keys(env.stackParameters).length} root parameters for ${env.deployment.stackName} in ${env.deployment.accountId}/${env.deployment.region}`);
     }

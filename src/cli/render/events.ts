@@ -103,7 +103,7 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
   return (event) => {
     switch (event.type) {
       case 'connected':
-        return say.note(`${event.environment}: stack ${event.stackName} in account ${event.accountId}, ${event.region} (as ${event.caller})`);
+        return say.note(`${event.environment}: stack ${event.stackName} in account ${event.accountId}, ${event.region} (as ${event.caller}${event.deployRole ? ', the deploy role of deployment.deployRoleArn' : ''})`);
       case 'retry':
         return say.note(`${event.errorKind === 'throttled' ? 'throttled' : event.code} on ${event.operation}; retry ${event.attempt} in ${formatDuration(event.delayMs)}`);
       case 'watch-started': {
@@ -137,7 +137,7 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
       case 'uploaded':
         return say.line(`Packaged ${event.templates} templates and ${event.assets} assets: ${event.uploaded} uploaded, ${event.present} already in s3://${event.bucket}`);
       case 'change-set-creating':
-        return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''})…`);
+        return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''}${event.roleArn ? `; CloudFormation acts as ${event.roleArn}` : ''})…`);
       case 'change-set-empty':
         return say.ok(`No changes: CloudFormation found nothing to do (${event.reason}). The empty change set was deleted.`);
       case 'reviewed-change-set':
@@ -184,6 +184,22 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
       case 'verify-started':
         return say.line(`Verifying ${event.stackName} and its nested stacks, read-only: stacks, services, target groups, public paths, Cloud Map, secret rotation, alarms, logs…`);
+      case 'bootstrap-account': {
+        const state = (what: string, resource: 'present' | 'missing' | 'managed-here') =>
+          resource === 'present' ? `The account has the ${what}: not creating it` : resource === 'missing' ? `The account has no ${what} yet: this stack creates it` : `The ${what} was created by this stack before: kept`;
+        say.note(`${state('ECS service-linked role', event.ecsServiceLinkedRole)}.`);
+        if (event.githubOidcProvider) say.note(`${state(`GitHub OIDC provider (${event.githubOidcProviderArn})`, event.githubOidcProvider)}.`);
+        return;
+      }
+      case 'image-found':
+        return say.line(`Image ${event.repository}:${event.tag} is in ECR (${event.digest.slice(0, 19)}…${event.pushedAt ? `, pushed ${event.pushedAt.toISOString()}` : ''}).`);
+      case 'release-scope': {
+        say.line();
+        const resources = `${event.changed.length} resource${event.changed.length === 1 ? '' : 's'}`;
+        say.line(`Release of ${event.service}: only ${event.stackPath} changes (${resources}).`);
+        if (event.noise.length > 0) say.note(`${event.noise.join(', ')} ${event.noise.length === 1 ? 'is' : 'are'} listed because ${event.noise.length === 1 ? 'it reads' : 'they read'} ${event.service}'s outputs, known only after apply: probably no change.`);
+        return;
+      }
       default: {
         const unhandled: never = event;
         return unhandled;

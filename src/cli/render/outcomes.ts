@@ -10,6 +10,7 @@ import type { Outcome, PreconditionReason } from '../../operations/operation';
 import type { OutputsDocument } from '../../operations/outputs';
 import type { DriftReport } from '../../operations/drift';
 import type { StaleReason } from '../../operations/review/artifact';
+import type { ReleaseDifference } from '../../operations/release-scope';
 import { commandLine } from '../hints';
 import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, REVIEW_MARKDOWN, writeStateFile } from '../state-dir';
 import { table, writeLine, type Output, type Styler } from '../terminal';
@@ -20,7 +21,7 @@ import { shorten } from './review';
 import { renderVerifyReport } from './verify';
 
 /** The commands that run operations (their names are the make targets). */
-export type OperationCommand = 'deploy' | 'diff' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
+export type OperationCommand = 'deploy' | 'diff' | 'release' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
 
 export interface OutcomeContext {
   readonly command: OperationCommand;
@@ -96,9 +97,13 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
     case 'guard':
       say.fail('error', guardMessage(reason.failure));
       return say.detail('Nothing was changed in AWS.');
+    case 'assume-role-failed':
+      say.fail('error', `could not assume the deploy role ${reason.roleArn} (deployment.deployRoleArn in ${reason.file}) as ${reason.caller}: ${reason.error.code}: ${reason.error.message}`);
+      say.detail(`The role is created by ${commandLine('bootstrap', environment).make}; the caller's own policy must allow sts:AssumeRole on it (its trust policy admits the account's principals and the GitHub workflows the params file names).`);
+      return say.detail('Nothing was changed in AWS.');
     case 'stack-busy':
       if (command === 'destroy') return say.fail('error', `${reason.stackName} is ${reason.status}; destroy it after that operation ends (${deploy.make} follows it).`);
-      return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. Diff after it finishes (${deploy.make} follows it).`);
+      return say.fail('error', `${reason.stackName} is ${reason.status}: another operation is running. ${command === 'release' ? 'Release' : 'Diff'} after it finishes (${deploy.make} follows it).`);
     case 'failed-create': {
       const { stack } = reason;
       const replace = commandLine('deploy', environment, '--replace-failed-stack');
@@ -131,11 +136,39 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.detail(`Another operation may have started on ${reason.stackName} meanwhile; ${deploy.make} follows it.`);
     case 'not-deployed':
       if (command === 'drift' || command === 'verify') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
+      if (command === 'release') return say.fail('error', `${reason.stackName} is not deployed; a release changes a deployed environment. Deploy it first: ${deploy.make}`);
       return say.fail('error', `${reason.stackName} is not deployed${reason.awaitingReview ? ' (only a change set awaits review)' : ''}; nothing to show. Deploy it: ${deploy.make}`);
     case 'no-failed-rollback':
       return say.fail('error', `${reason.stackName} is ${reason.status ?? 'not deployed'}; there is no failed rollback to continue.`);
     case 'drift-unsupported':
       return say.fail('error', `this endpoint does not implement drift detection (${reason.error.code}: ${reason.error.message})`);
+    case 'image-missing': {
+      const where = `account ${reason.registryId}, ${reason.region}`;
+      if (!reason.repositoryExists) {
+        say.fail('error', `there is no repository ${reason.repository} in ${where}: the registry stack creates it. Deploy the environment first: ${deploy.make}`);
+        return say.detail('Nothing was changed in AWS.');
+      }
+      say.fail('error', `${reason.repository} (${where}) has no image tagged ${reason.tag}; ${reason.service} cannot be released with it.`);
+      say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
+    case 'release-drift': {
+      say.fail('error', `${reason.stackName} does not run what templates/ and the params file say, apart from ${reason.service}'s image tag:`);
+      for (const difference of reason.differences) say.detail(`- ${releaseDifferenceText(difference)}`);
+      say.detail(`A release changes one image tag and nothing else. Deploy the rest first (${deploy.make}), or release from the commit that was deployed.`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
+  }
+}
+
+function releaseDifferenceText(difference: ReleaseDifference): string {
+  switch (difference.kind) {
+    case 'templates':
+      return 'the templates differ from the deployed ones';
+    case 'parameters':
+      return `parameters differ: ${difference.names.join(', ')}`;
+    case 'tags':
+      return `stack tags differ: ${difference.keys.join(', ')}`;
   }
 }
 
@@ -211,6 +244,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
         return say.detail('If the environment really must go, add --force: termination protection and the load balancer\'s deletion protection are turned off, the stacks are deleted, and repositories, secrets, log groups, keys and buckets are kept (DeletionPolicy RetainExceptOnCreate).');
       }
       if (reason.kind === 'termination-protection') return say.fail('refused', `${reason.stackName} has termination protection on; add --force to turn it off and delete.`);
+      if (reason.kind === 'release-scope') {
+        say.fail('refused', `the change set changes more than ${reason.stackPath}, so it is not a release of ${reason.service} alone:`);
+        for (const address of reason.outside) say.detail(address);
+        say.detail(`The change set was ${reason.changeSetDeleted ? 'deleted' : 'kept'}; nothing was executed. Review and deploy such changes with ${commandLine('diff', environment).make} and ${commandLine('deploy', environment).make}.`);
+        return;
+      }
       if (reason.kind === 'deletion-protection') {
         say.fail('refused', `deletion protection is on for ${reason.loadBalancers.join(', ')}; CloudFormation cannot delete a load balancer while it is on.`);
         return say.detail(`Nothing was deleted. To turn it off and delete: ${commandLine('destroy', environment, '--force').make}`);
@@ -268,6 +307,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'rollback-failed':
     case 'delete-failed':
       return renderFailure(say, outcome.failure, outcome.operation === 'delete' ? 'destroy failed' : 'deployment failed', environment);
+    case 'released':
+      if (outcome.outputs) finishedWithOutputs(ctx, outcome.outputs);
+      say.ok(`Released ${outcome.service} ${outcome.tag} to ${outcome.stackName} (it ran ${outcome.previousTag === '' ? 'nothing: its first release' : outcome.previousTag}).`);
+      return say.line(`  The params file records it (imageTags.${outcome.service}), so the next deploy keeps it: commit the file if you have not.`);
+    case 'already-released':
+      return say.ok(`${outcome.service} already runs ${outcome.tag} in ${outcome.stackName}; nothing to release.`);
     case 'bootstrapped':
       if (outcome.outputs.length > 0) {
         say.line();

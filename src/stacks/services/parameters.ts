@@ -10,18 +10,17 @@ import { pascal } from '../../cfn/names';
 import type { SecretKind, ServiceDefinition } from '../../catalog/types';
 import { TASK_SIZE_PROFILES } from '../../catalog/types';
 import { dataProtectionParameter, environmentParameter, listParameter, stringParameter } from '../../cfn/parameters';
+import { Fn } from '../../cfn/fn';
+import { imageTagParameter, releasedImageTagSpec } from '../releases';
 
 const countParameter = (description: string, fallback: number): ParameterSpec =>
   ({ Type: 'Number', Description: description, Default: fallback, MinValue: 1, MaxValue: 100 });
 
-/** Parameters the root receives from params/<env>.json and passes down unchanged. */
+/**
+ * Parameters the root receives from params/<env>.json and passes down unchanged. The image tags,
+ * one per service, are in ../releases.ts: each reaches one service stack only.
+ */
 export const releaseParameters = {
-  ImageTag: {
-    Type: 'String',
-    Description: 'Image tag every service runs (immutable in ECR); empty deploys the platform without services',
-    AllowedPattern: '^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
-    ConstraintDescription: 'empty, or a Docker tag: letters, digits, _ . - (at most 128, not starting with . or -)',
-  },
   TaskSizeProfile: {
     Type: 'String',
     Description: 'CPU/memory profile; each catalog service defines its size per profile',
@@ -89,7 +88,6 @@ export const serviceBaseParameters = {
   EcsExec: ecsExecParameter,
   ExecKeyArn: stringParameter('KMS key of ECS Exec sessions'),
   ExecLogGroupArn: stringParameter('Log group of ECS Exec sessions'),
-  ImageTag: releaseParameters.ImageTag,
   TaskSizeProfile: releaseParameters.TaskSizeProfile,
   DesiredCount: releaseParameters.DesiredCount,
   MinCapacity: releaseParameters.MinCapacity,
@@ -144,6 +142,14 @@ function rotationGroup(kind: SecretKind, source: ServiceInputSource): ParameterG
   );
 }
 
+/**
+ * The service's own image tag: its stack's `ImageTag`, from the services stack's
+ * `<Service>ImageTag` (D-16). No other service stack takes it, so a release changes this stack only.
+ */
+function releaseGroup(service: ServiceDefinition): ParameterGroup<ParameterSpecs> {
+  return parameterGroup({ ImageTag: releasedImageTagSpec(service.name) }, { ImageTag: Fn.Ref(imageTagParameter(service)) });
+}
+
 /** The security group of one callee, read from the callee's stack. */
 function calleeGroup(callee: string, source: ServiceInputSource): ParameterGroup<ParameterSpecs> {
   const name = calleeSecurityGroupParameter(callee);
@@ -155,7 +161,7 @@ function calleeGroup(callee: string, source: ServiceInputSource): ParameterGroup
 
 /**
  * A service stack's parameter groups, each with what the services stack passes for it: the base
- * group for every service, the ALB group for public ones, the database group for services with
+ * group and the service's own image tag for every service, the ALB group for public ones, the database group for services with
  * database secrets, one rotation group per secret kind and one group per callee. Specs and inputs
  * come from the same group, so the two sides cannot drift apart.
  */
@@ -163,6 +169,7 @@ export function serviceParameterGroups(service: ServiceDefinition, source: Servi
   const kinds = secretKinds(service);
   return [
     parameterGroup(serviceBaseParameters, passThrough(serviceBaseParameters, source.parent)),
+    releaseGroup(service),
     ...(service.exposure.kind === 'public' ? [parameterGroup(publicServiceParameters, passThrough(publicServiceParameters, source.parent))] : []),
     ...(kinds.includes('database') ? [parameterGroup(databaseParameters, passThrough(databaseParameters, source.parent))] : []),
     ...kinds.map((kind) => rotationGroup(kind, source)),

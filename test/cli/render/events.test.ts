@@ -50,7 +50,13 @@ const KEY = retained('key', 'AWS::KMS::Key', 'Registry', 'RegistryKey', '1234abc
 const ALB = 'arn:aws:elasticloadbalancing:eu-west-1:7:loadbalancer/app/alb-tap-prod/50dc6c495c0c9188';
 
 const CASES: Record<OperationEvent['type'], Case> = {
-  connected: { events: [{ type: 'connected', environment: 'dev', stackName: 'tap-dev', accountId: '111122223333', region: 'eu-west-1', caller: 'arn:aws:sts::111122223333:assumed-role/ci' }], stdout: ['dev: stack tap-dev in account 111122223333, eu-west-1 (as arn:aws:sts::111122223333:assumed-role/ci)'] },
+  connected: {
+    events: [
+      { type: 'connected', environment: 'dev', stackName: 'tap-dev', accountId: '111122223333', region: 'eu-west-1', caller: 'arn:aws:sts::111122223333:assumed-role/ci' },
+      { type: 'connected', environment: 'dev', stackName: 'tap-dev', accountId: '111122223333', region: 'eu-west-1', caller: 'arn:aws:sts::111122223333:assumed-role/role-deploy-tap-dev/tap-dev-1', deployRole: 'arn:aws:iam::111122223333:role/role-deploy-tap-dev' },
+    ],
+    stdout: ['dev: stack tap-dev in account 111122223333, eu-west-1 (as arn:aws:sts::111122223333:assumed-role/ci)', '(as arn:aws:sts::111122223333:assumed-role/role-deploy-tap-dev/tap-dev-1, the deploy role of deployment.deployRoleArn)'],
+  },
   retry: { events: [{ type: 'retry', operation: 'cfn.createChangeSet', errorKind: 'throttled', code: 'Throttling', attempt: 1, delayMs: 250 }, { type: 'retry', operation: 'cfn.describeStackEvents', errorKind: 'transient', code: 'ECONNRESET', attempt: 3, delayMs: 1000 }],
     stdout: ['throttled on cfn.createChangeSet; retry 1 in 0.3s', 'ECONNRESET on cfn.describeStackEvents; retry 3 in 1s'] },
   'watch-started': { events: [{ type: 'watch-started', stackName: 'tap-dev', startedAt: 0 }], stdout: [] },
@@ -84,7 +90,13 @@ const CASES: Record<OperationEvent['type'], Case> = {
     stdout: ['Compared with the deployed stack: templates changed.', 'Compared with the deployed stack: NoEcho parameters (ApiToken) cannot be compared with the deployed stack.', 'the stack is UPDATE_ROLLBACK_COMPLETE.', 'parameters changed.', 'tags changed.'],
   },
   uploaded: { events: [{ type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' }], stdout: ['Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1'] },
-  'change-set-creating': { events: [{ type: 'change-set-creating', name: 'tap-dev-x', changeSetType: 'CREATE', nested: true }], stdout: ['Creating change set tap-dev-x (CREATE, nested stacks included)…'] },
+  'change-set-creating': {
+    events: [
+      { type: 'change-set-creating', name: 'tap-dev-x', changeSetType: 'CREATE', nested: true },
+      { type: 'change-set-creating', name: 'tap-dev-y', changeSetType: 'UPDATE', nested: true, roleArn: 'arn:aws:iam::111122223333:role/role-cfn-exec-tap-dev' },
+    ],
+    stdout: ['Creating change set tap-dev-x (CREATE, nested stacks included)…', 'Creating change set tap-dev-y (UPDATE, nested stacks included; CloudFormation acts as arn:aws:iam::111122223333:role/role-cfn-exec-tap-dev)…'],
+  },
   'change-set-empty': { events: [{ type: 'change-set-empty', reason: "The submitted information didn't contain changes. Submit different information to create a change set." }],
     stdout: ["✓ No changes: CloudFormation found nothing to do (The submitted information didn't contain changes. Submit different information to create a change set.). The empty change set was deleted."] },
   'reviewed-change-set': { events: [{ type: 'reviewed-change-set', name: 'tap-dev-x', createdAt: '2026-10-12T09:03:20.000Z' }], stdout: ['Executing the change set reviewed at 2026-10-12T09:03:20.000Z: tap-dev-x.'] },
@@ -154,6 +166,32 @@ const CASES: Record<OperationEvent['type'], Case> = {
   'skip-unknown': { events: [{ type: 'skip-unknown', address: 'Typo.Resource', candidates: ['Services.Frontend.LogGroup'] }], stdout: ['warning --skip Typo.Resource is not among the resources that failed to roll back (Services.Frontend.LogGroup); CloudFormation will decide.'] },
   'drift-detecting': { events: [{ type: 'drift-detecting', stackName: 'tap-dev' }], stdout: ['Detecting drift on tap-dev and its nested stacks…'] },
   'verify-started': { events: [{ type: 'verify-started', stackName: 'tap-dev' }], stdout: ['Verifying tap-dev and its nested stacks, read-only: stacks, services, target groups, public paths, Cloud Map, secret rotation, alarms, logs…'] },
+  'bootstrap-account': {
+    events: [
+      { type: 'bootstrap-account', ecsServiceLinkedRole: 'present', githubOidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+      { type: 'bootstrap-account', ecsServiceLinkedRole: 'missing', githubOidcProvider: 'managed-here', githubOidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+    ],
+    stdout: [
+      'The account has the ECS service-linked role: not creating it.',
+      'The account has no ECS service-linked role yet: this stack creates it.',
+      'The GitHub OIDC provider (arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com) was created by this stack before: kept.',
+    ],
+  },
+  'image-found': {
+    events: [{ type: 'image-found', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', digest: `sha256:${'ab'.repeat(32)}`, pushedAt: new Date(Date.UTC(2026, 10, 20, 8, 0, 0)) }],
+    stdout: ['Image ecr-api-gateway-dev:2026.11.4 is in ECR (sha256:abababababab…, pushed 2026-11-20T08:00:00.000Z).'],
+  },
+  'release-scope': {
+    events: [
+      { type: 'release-scope', service: 'api-gateway', stackPath: 'Services/ApiGateway', changed: ['Services/ApiGateway/TaskDefinition', 'Services/ApiGateway/Service'], noise: ['Services/Frontend'] },
+      { type: 'release-scope', service: 'data-ingestion', stackPath: 'Services/DataIngestion', changed: ['Services/DataIngestion/TaskDefinition'], noise: [] },
+    ],
+    stdout: [
+      'Release of api-gateway: only Services/ApiGateway changes (2 resources).',
+      "Services/Frontend is listed because it reads api-gateway's outputs, known only after apply: probably no change.",
+      'Release of data-ingestion: only Services/DataIngestion changes (1 resource).',
+    ],
+  },
 };
 
 function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean } = {}): { stdout: string; stderr: string; root: string } {

@@ -157,6 +157,38 @@ const ROWS: readonly Row[] = [
   { name: 'D-11: an endpoint without drift detection', command: 'drift', outcome: precondition({ kind: 'drift-unsupported', error: { code: 'InternalFailure', message: 'not yet implemented' } }),
     stderr: ['error this endpoint does not implement drift detection (InternalFailure: not yet implemented)'], code: 4 },
 
+  { name: 'D-17: a deploy role that cannot be assumed stops before anything changes, naming the role, the caller and the way to create it',
+    outcome: precondition({ kind: 'assume-role-failed', roleArn: 'arn:aws:iam::111122223333:role/role-deploy-tap-dev', caller: 'arn:aws:sts::111122223333:assumed-role/dev-sso/ana', error: { code: 'AccessDenied', message: 'User is not authorized to perform: sts:AssumeRole' }, file: 'params/dev.json' }),
+    stderr: ['error could not assume the deploy role arn:aws:iam::111122223333:role/role-deploy-tap-dev (deployment.deployRoleArn in params/dev.json) as arn:aws:sts::111122223333:assumed-role/dev-sso/ana: AccessDenied: User is not authorized to perform: sts:AssumeRole',
+      'The role is created by make bootstrap ENV=dev;', 'Nothing was changed in AWS.'], code: 4 },
+  // ── release (D-16) ─────────────────────────────────────────────────────────────────────────
+  { name: 'D-16: a release names the service, the tag and what ran before, prints the outputs, and says the params file keeps it',
+    outcome: { type: 'released', service: 'api-gateway', tag: '2026.11.4', previousTag: '2026.11.3', stackName: 'tap-dev', outputs: OUTPUTS }, command: 'release',
+    stdout: ['Outputs written to .tap/dev/outputs.json.', '✓ Released api-gateway 2026.11.4 to tap-dev (it ran 2026.11.3).', 'The params file records it (imageTags.api-gateway), so the next deploy keeps it: commit the file if you have not.'], code: 0 },
+  { name: 'D-16: a first release says the service ran nothing before',
+    outcome: { type: 'released', service: 'risk-engine', tag: '0.1.0', previousTag: '', stackName: 'tap-dev' }, command: 'release',
+    stdout: ['✓ Released risk-engine 0.1.0 to tap-dev (it ran nothing: its first release).'], code: 0 },
+  { name: 'D-16: a release of the tag that already runs changes nothing', outcome: { type: 'already-released', service: 'api-gateway', tag: '2026.11.4', stackName: 'tap-dev' }, command: 'release',
+    stdout: ['✓ api-gateway already runs 2026.11.4 in tap-dev; nothing to release.'], code: 0 },
+  { name: 'D-16: a release whose change set reaches beyond the service is refused, naming what else would change',
+    outcome: { type: 'refused', reason: { kind: 'release-scope', service: 'api-gateway', stackPath: 'Services/ApiGateway', outside: ['Network/Vpc'], changeSetDeleted: true } }, command: 'release',
+    stderr: ['refused the change set changes more than Services/ApiGateway, so it is not a release of api-gateway alone:', 'Network/Vpc', 'The change set was deleted; nothing was executed. Review and deploy such changes with make diff ENV=dev and make deploy ENV=dev.'], code: 10 },
+  { name: 'D-16: an image missing from the repository stops the release before any change set, with the push to run',
+    outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: true }), command: 'release',
+    stderr: ['error ecr-api-gateway-dev (account 111122223333, eu-west-1) has no image tagged 2026.11.4; api-gateway cannot be released with it.', 'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-api-gateway-dev:2026.11.4', 'Nothing was changed in AWS: no change set was created.'], code: 4 },
+  { name: 'D-16: no repository at all: the environment is not deployed yet',
+    outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: false }), command: 'release',
+    stderr: ['error there is no repository ecr-api-gateway-dev in account 111122223333, eu-west-1: the registry stack creates it. Deploy the environment first: make deploy ENV=dev', 'Nothing was changed in AWS.'], code: 4 },
+  { name: 'D-16: a release into an environment not deployed yet, or busy, says what to do first',
+    outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: false }), command: 'release',
+    stderr: ['error tap-dev is not deployed; a release changes a deployed environment. Deploy it first: make deploy ENV=dev'], code: 4 },
+  { name: 'D-16: a release while another operation runs waits for it',
+    outcome: precondition({ kind: 'stack-busy', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }), command: 'release',
+    stderr: ['error tap-dev is UPDATE_IN_PROGRESS: another operation is running. Release after it finishes (make deploy ENV=dev follows it).'], code: 4 },
+  { name: 'D-16: a stack that runs other templates or parameters than the workspace is not released into',
+    outcome: precondition({ kind: 'release-drift', stackName: 'tap-dev', service: 'api-gateway', differences: [{ kind: 'templates' }, { kind: 'parameters', names: ['DesiredCount'] }, { kind: 'tags', keys: ['owner'] }] }), command: 'release',
+    stderr: ["error tap-dev does not run what templates/ and the params file say, apart from api-gateway's image tag:", '- the templates differ from the deployed ones', '- parameters differ: DesiredCount', '- stack tags differ: owner', 'A release changes one image tag and nothing else. Deploy the rest first (make deploy ENV=dev), or release from the commit that was deployed.'], code: 4 },
+
   // ── following an operation ─────────────────────────────────────────────────────────────────
   { name: 'D-7: Ctrl-C stops watching; CloudFormation carries on', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS', elapsedMs: 65_000, operation: 'deploy' },
     stderr: ['interrupted stopped watching after 1m05s; nothing was cancelled.', '  CloudFormation carries on: tap-dev is UPDATE_IN_PROGRESS.', '  Re-attach with make deploy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
@@ -277,6 +309,7 @@ test('every outcome type and every precondition kind has a row here (a new one n
   const allKinds = {
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
+    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
 });
