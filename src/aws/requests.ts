@@ -1,0 +1,97 @@
+/**
+ * Port calls in AWS's own words, for people: `s3.putObject` with its arguments is the request
+ * "S3 PutObject" on `s3://bucket/key`. An error then names the request and the resource it was
+ * about (D-13, issue 13 #6), and an interrupted run can list what it had asked AWS to change.
+ *
+ * The tables are partial on purpose: a port method added later is still named (its method name,
+ * capitalised) and still read or write by its verb, so nothing here blocks a new operation.
+ */
+import { SERVICE_GROUPS, AwsError, type AwsPort } from './port';
+import { decoratePort } from './retry';
+
+type ServiceGroup = (typeof SERVICE_GROUPS)[number];
+
+/** How AWS names each service in its documentation. */
+const SERVICE_NAMES: Readonly<Record<ServiceGroup, string>> = { sts: 'STS', s3: 'S3', cfn: 'CloudFormation', ecs: 'ECS', secrets: 'Secrets Manager' };
+
+/** The `AWS_ENDPOINT_URL_<SERVICE>` key of each group (endpoint.ts). */
+export const ENDPOINT_KEYS: Readonly<Record<ServiceGroup, string>> = { sts: 'STS', s3: 'S3', cfn: 'CLOUDFORMATION', ecs: 'ECS', secrets: 'SECRETS_MANAGER' };
+
+/** Port methods whose AWS action has another name; the rest are their method name, capitalised. */
+const ACTION_NAMES: Readonly<Record<string, string>> = {
+  'sts.callerIdentity': 'GetCallerIdentity',
+  'sts.configuredRegion': 'configuration (local)',
+  'cfn.describeStack': 'DescribeStacks',
+  'ecs.describeService': 'DescribeServices',
+  'ecs.listStoppedTasks': 'ListTasks',
+  'secrets.forceDeleteSecret': 'DeleteSecret',
+};
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const field = (value: unknown, key: string): string | undefined => (typeof value === 'object' && value !== null ? text((value as Record<string, unknown>)[key]) : undefined);
+
+/** `arn:aws:cloudformation:…:stack/tap-dev/uuid` → `tap-dev`; a name stays as it is. */
+export function nameInArn(value: string): string {
+  const match = /^arn:[^:]+:cloudformation:[^:]*:[^:]*:(?:stack|changeSet)\/([^/]+)\//.exec(value);
+  return match ? match[1] : value;
+}
+
+const stack = (args: readonly unknown[]) => (text(args[0]) ? `stack ${nameInArn(text(args[0]) as string)}` : undefined);
+const changeSet = (args: readonly unknown[]) => (text(args[0]) ? `change set ${nameInArn(text(args[0]) as string)}` : undefined);
+const bucket = (args: readonly unknown[]) => (text(args[0]) ? `s3://${text(args[0])}` : undefined);
+
+/** The resource of each request, from its arguments. */
+const RESOURCES: Readonly<Record<string, (args: readonly unknown[]) => string | undefined>> = {
+  's3.headBucket': bucket,
+  's3.listObjectVersions': bucket,
+  's3.deleteObjects': bucket,
+  's3.headObject': (args) => (text(args[0]) ? `s3://${text(args[0])}/${text(args[1]) ?? ''}` : undefined),
+  's3.putObject': ([request]) => (field(request, 'bucket') ? `s3://${field(request, 'bucket')}/${field(request, 'key') ?? ''}` : undefined),
+  'cfn.createChangeSet': ([request]) => (field(request, 'stackName') ? `change set ${field(request, 'changeSetName') ?? '?'} on stack ${field(request, 'stackName')}` : undefined),
+  'cfn.describeChangeSet': changeSet,
+  'cfn.executeChangeSet': changeSet,
+  'cfn.deleteChangeSet': changeSet,
+  'cfn.describeStackDriftDetectionStatus': (args) => (text(args[0]) ? `drift detection ${text(args[0])}` : undefined),
+  'ecs.describeService': (args) => (text(args[1]) ? `service ${text(args[1])} in cluster ${text(args[0]) ?? '?'}` : undefined),
+  'ecs.listStoppedTasks': (args) => (text(args[1]) ? `service ${text(args[1])} in cluster ${text(args[0]) ?? '?'}` : undefined),
+  'ecs.describeTasks': (args) => (text(args[0]) ? `tasks in cluster ${text(args[0])}` : undefined),
+  'secrets.forceDeleteSecret': (args) => (text(args[0]) ? `secret ${text(args[0])}` : undefined),
+};
+
+export interface RequestDescription {
+  /** `S3 PutObject`, `CloudFormation DescribeStacks`. */
+  readonly api: string;
+  readonly resource?: string;
+}
+
+/** `s3.putObject` + arguments → { api: 'S3 PutObject', resource: 's3://bucket/key' }. */
+export function describeRequest(operation: string, args: readonly unknown[]): RequestDescription {
+  const [group, method = ''] = operation.split('.');
+  const service = SERVICE_NAMES[group as ServiceGroup] ?? group;
+  const action = ACTION_NAMES[operation] ?? `${method.charAt(0).toUpperCase()}${method.slice(1)}`;
+  // Every CloudFormation call not listed above takes a stack as its first argument.
+  const resource = (RESOURCES[operation] ?? (group === 'cfn' ? stack : () => undefined))(args);
+  return { api: `${service} ${action}`, ...(resource ? { resource } : {}) };
+}
+
+/** The API name of a port operation without its arguments. */
+export const apiName = (operation: string): string => describeRequest(operation, []).api;
+
+/** Reads change nothing in AWS; everything else (a write, or starting something) does. */
+export const isReadOperation = (operation: string): boolean => /^[a-z0-9]+\.(describe|get|list|head|callerIdentity|configuredRegion)/.test(operation);
+
+/** The `AWS_ENDPOINT_URL_<SERVICE>` key for an operation's service. */
+export const endpointKeyOf = (operation: string): string | undefined => ENDPOINT_KEYS[operation.split('.')[0] as ServiceGroup];
+
+/** Every AwsError thrown by `port` carries the resource its request was about. */
+export function withRequestContext(port: AwsPort): AwsPort {
+  return decoratePort(port, async (operation, call, args) => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof AwsError) || error.context.resource) throw error;
+      const { resource } = describeRequest(operation, args);
+      throw resource ? error.withContext({ resource }) : error;
+    }
+  });
+}
