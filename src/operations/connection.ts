@@ -72,10 +72,11 @@ export function prepareConnection(runtime: DeployRuntime, root: string, environm
 
 export type Opened = { readonly type: 'connected'; readonly connection: Connection } | Precondition;
 
-export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo): Promise<Opened> {
+/** `signal`: Ctrl-C (guarded-run.ts); the session's retries stop on it. */
+export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo, signal?: AbortSignal): Promise<Opened> {
   const { deployment } = prepared.env;
   const session = await prepared.runtime.connect(deployment.region, variables, (notice) =>
-    io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs }));
+    io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs }), signal);
   const guard = await checkGuard(session, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
   io.emit({

@@ -11,6 +11,7 @@ import type { DeployOutcome, OperationIo } from './operation';
 import { collectOutputs } from './outputs';
 import { ensureProtections, protectionPlan } from './protection';
 import type { ReviewArtifact } from './review/artifact';
+import type { RequireApproval } from './approval';
 
 export interface DeployOptions {
   /** Create a change set even when nothing seems to have changed. */
@@ -19,6 +20,8 @@ export interface DeployOptions {
   readonly review?: ReviewArtifact;
   readonly allowReplace: readonly string[];
   readonly replaceFailedStack: boolean;
+  /** Which fresh change sets --yes may not approve (approval.ts). */
+  readonly requireApproval?: RequireApproval;
 }
 
 export interface DiffOptions {

@@ -47,7 +47,8 @@ export interface DeployRuntime {
    * `requireFresh`: templates/ on disk must equal what the builders render (deploy, diff).
    */
   prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
-  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void): Promise<AwsSession>;
+  /** `signal`: Ctrl-C; the session does not retry after it. */
+  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void, signal?: AbortSignal): Promise<AwsSession>;
   /** Aborts on Ctrl-C until disposed. */
   interrupts(): Interrupt;
 }
@@ -60,9 +61,16 @@ export function readToolkitVersion(root: string): string {
   }
 }
 
-function processInterrupts(): Interrupt {
+/**
+ * The first Ctrl-C aborts (the operation stops at its next step and reports what it left); a
+ * second one, while that report is being read back from AWS, ends the process at once (130).
+ */
+export function processInterrupts(): Interrupt {
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
   process.on('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
@@ -89,11 +97,11 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
       }
       return { platform, environment: loaded };
     },
-    async connect(region, env, onRetry) {
+    async connect(region, env, onRetry, signal) {
       const { createSdkPort } = await import('../aws/sdk');
       const port = await createSdkPort(region, env);
       const endpoint = endpointFor(env, 'S3');
-      return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+      return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
     },
     interrupts: processInterrupts,
   };

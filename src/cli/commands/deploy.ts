@@ -11,12 +11,17 @@ import { deploy } from '../../operations/deploy';
 import type { PackagedPlatform } from '../../operations/package/package';
 import { allowReplaceProblems } from '../../operations/protection';
 import type { ReviewArtifact } from '../../operations/review/artifact';
-import { InputError, type Problem } from '../../core/problems';
+import { InputError, quote, type Problem } from '../../core/problems';
+import { isRequireApproval, REQUIRE_APPROVAL_LEVELS, type RequireApproval } from '../../operations/approval';
 import { runOperation, yesOption } from './aws-command';
 
 /** What can be wrong with deploy's own arguments, found before any AWS call; the review file read. */
 function checkDeployArguments(context: CommandContext, packaged: PackagedPlatform, read: (artifact: ReviewArtifact) => void): Problem[] {
   const problems = allowReplaceProblems(context.args.values.get('allow-replace') ?? [], packaged.stacks);
+  const level = valueOf(context.args, 'require-approval');
+  if (level !== undefined && !isRequireApproval(level)) {
+    problems.push({ file: 'command line', path: '--require-approval', message: `must be one of: ${REQUIRE_APPROVAL_LEVELS.join(', ')} (got ${quote(level)})` });
+  }
   const reviewFile = valueOf(context.args, 'review');
   if (reviewFile !== undefined) {
     try {
@@ -28,6 +33,9 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
   }
   return problems;
 }
+
+/** Checked before connecting (checkDeployArguments); absent is `never`. */
+const requireApprovalOf = (value: string | undefined): RequireApproval => (value !== undefined && isRequireApproval(value) ? value : 'never');
 
 export function createDeployCommand(hosts: Hosts): Command {
   return {
@@ -41,8 +49,13 @@ export function createDeployCommand(hosts: Hosts): Command {
         force: { kind: 'flag', description: 'create a change set even when the deployed templates, parameters and tags are identical' },
         'allow-replace': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of a stateful resource this deploy may replace or delete (prod guardrail)' },
         'replace-failed-stack': { kind: 'flag', description: 'delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it' },
+        'require-approval': {
+          kind: 'value',
+          placeholder: 'level',
+          description: 'which change sets --yes may not approve (a person must): never (default), broadening (security broadened, or not known), any-change',
+        },
       },
-      conflicts: [['review', 'force'], ['review', 'replace-failed-stack']],
+      conflicts: [['review', 'force'], ['review', 'replace-failed-stack'], ['review', 'require-approval']],
     },
     run: (context) => {
       const { args } = context;
@@ -59,6 +72,7 @@ export function createDeployCommand(hosts: Hosts): Command {
           ...(review ? { review } : {}),
           allowReplace: args.values.get('allow-replace') ?? [],
           replaceFailedStack: args.flags.has('replace-failed-stack'),
+          requireApproval: requireApprovalOf(valueOf(args, 'require-approval')),
         }),
       });
     },
