@@ -11,10 +11,9 @@ import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clie
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silenceSdkNodeNotice } from '../../src/aws/sdk';
-import { failLoudly } from '../helpers/fail-loudly';
-import { startMotoServer, type MotoServer } from '../helpers/moto-server';
+import type { MotoServer } from '../helpers/moto-server';
 import { startFaultProxy } from '../helpers/fault-proxy';
-import { BUCKET, total, WireWorkspace } from './moto-harness';
+import { BUCKET, total, useMoto, WireWorkspace } from './moto-harness';
 import { motoTemplates } from './moto-fixtures';
 
 // This suite builds SDK clients of its own to look at moto; the toolkit's are built by createSdkPort.
@@ -23,22 +22,11 @@ silenceSdkNodeNotice();
 interface Context { moto: MotoServer; s3: S3Client; cfn: CloudFormationClient }
 const wire = suite<Context>('wire');
 
-wire.before(failLoudly('wire', async (context: Context) => {
-  context.moto = await startMotoServer();
+useMoto(wire, 'wire', (context) => {
   const common = { region: 'eu-west-1', endpoint: context.moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 };
   context.s3 = new S3Client({ ...common, forcePathStyle: true });
   context.cfn = new CloudFormationClient(common);
-}));
-const savedEnvironment = { ...process.env };
-wire.after(async ({ moto }) => {
-  await moto?.stop();
-  // WireWorkspace sets moto's credentials for the SDK's standard chain; give the process its own back.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-    if (savedEnvironment[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnvironment[key];
-  }
 });
-wire.before.each(async ({ moto }) => moto.reset());
 
 const bootstrapped = async (w: WireWorkspace) => {
   const result = await w.run(['bootstrap', '--env', 'dev', '--yes']);

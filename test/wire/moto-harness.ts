@@ -19,7 +19,9 @@ import { systemClock } from '../../src/core/clock';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMotoServer, type MotoServer } from '../helpers/moto-server';
+import { failLoudly } from '../helpers/fail-loudly';
+import type { Test } from 'uvu';
 
 
 export interface WireResult {
@@ -100,3 +102,24 @@ export class WireWorkspace {
 }
 
 export const total = (calls: ReadonlyMap<string, number>): number => [...calls.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * A wire suite's moto: started before the suite (`ready` then sets up the rest of the context),
+ * reset before each scenario, stopped after; the process's own AWS variables are given back
+ * (WireWorkspace sets moto's credentials for the SDK's standard chain).
+ */
+export function useMoto<C extends { moto: MotoServer }>(wire: Test<C>, name: string, ready: (context: C) => void = () => {}): void {
+  wire.before(failLoudly(name, async (context: C) => {
+    context.moto = await startMotoServer();
+    ready(context);
+  }));
+  const savedEnvironment = { ...process.env };
+  wire.after(async ({ moto }) => {
+    await moto?.stop();
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
+      if (savedEnvironment[key] === undefined) delete process.env[key];
+      else process.env[key] = savedEnvironment[key];
+    }
+  });
+  wire.before.each(async ({ moto }) => moto.reset());
+}

@@ -15,9 +15,8 @@ import fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silenceSdkNodeNotice } from '../../src/aws/sdk';
-import { failLoudly } from '../helpers/fail-loudly';
-import { startMotoServer, type MotoServer } from '../helpers/moto-server';
-import { WireWorkspace } from './moto-harness';
+import type { MotoServer } from '../helpers/moto-server';
+import { useMoto, WireWorkspace } from './moto-harness';
 import { motoTemplates } from './moto-fixtures';
 
 silenceSdkNodeNotice();
@@ -25,18 +24,7 @@ silenceSdkNodeNotice();
 interface Context { moto: MotoServer }
 const wire = suite<Context>('operator safety over moto');
 
-wire.before(failLoudly('operator safety over moto', async (context: Context) => {
-  context.moto = await startMotoServer();
-}));
-const savedEnvironment = { ...process.env };
-wire.after(async ({ moto }) => {
-  await moto?.stop();
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-    if (savedEnvironment[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnvironment[key];
-  }
-});
-wire.before.each(async ({ moto }) => moto.reset());
+useMoto(wire, 'operator safety over moto');
 
 wire('D-12: AWS_ENDPOINT_URL=http://127.0.0.1:<port>: bootstrap and deploy work (path-style S3, TemplateURLs on localhost)', async ({ moto }) => {
   const w = new WireWorkspace(moto, motoTemplates());
