@@ -23,6 +23,10 @@
  * add its outcome types to `Outcome` and its events to `OperationEvent`, then let tsc point at
  * what is left: the exit-code table is a Record over every outcome type, and the renderers switch
  * exhaustively over outcomes and events.
+ *
+ * Every operation runs guarded (guarded-run.ts, D-13): Ctrl-C stops it at its next step and AWS
+ * errors it does not handle end it as a `RunFailure`, both saying what it had sent; it holds the
+ * environment's lock unless its command says `readOnly` (src/cli/commands/aws-command.ts).
  */
 import type { AwsErrorKind, ChangeSetStatus, ExecutionStatus, StackOutput, StackStatus } from '../aws/port';
 import type { DriftReport } from './drift';
