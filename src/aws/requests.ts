@@ -6,16 +6,29 @@
  * The tables are partial on purpose: a port method added later is still named (its method name,
  * capitalised) and still read or write by its verb, so nothing here blocks a new operation.
  */
-import { SERVICE_GROUPS, AwsError, type AwsPort } from './port';
+import { AwsError, type AwsPort } from './port';
 import { decoratePort } from './retry';
 
-type ServiceGroup = (typeof SERVICE_GROUPS)[number];
+/**
+ * How AWS names each service in its documentation, and its `AWS_ENDPOINT_URL_<SERVICE>` key
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). A group without a
+ * row (not an AWS service, or added later) is named by its key and has no endpoint variable.
+ */
+const SERVICES = {
+  sts: { name: 'STS', endpointKey: 'STS' },
+  s3: { name: 'S3', endpointKey: 'S3' },
+  cfn: { name: 'CloudFormation', endpointKey: 'CLOUDFORMATION' },
+  ecs: { name: 'ECS', endpointKey: 'ECS' },
+  secrets: { name: 'Secrets Manager', endpointKey: 'SECRETS_MANAGER' },
+  elbv2: { name: 'Elastic Load Balancing', endpointKey: 'ELASTIC_LOAD_BALANCING_V2' },
+  ecr: { name: 'ECR', endpointKey: 'ECR' },
+  logs: { name: 'CloudWatch Logs', endpointKey: 'CLOUDWATCH_LOGS' },
+  kms: { name: 'KMS', endpointKey: 'KMS' },
+  discovery: { name: 'Cloud Map', endpointKey: 'SERVICEDISCOVERY' },
+  cloudwatch: { name: 'CloudWatch', endpointKey: 'CLOUDWATCH' },
+} as const satisfies Readonly<Record<string, { readonly name: string; readonly endpointKey: string }>>;
 
-/** How AWS names each service in its documentation. */
-const SERVICE_NAMES: Readonly<Record<ServiceGroup, string>> = { sts: 'STS', s3: 'S3', cfn: 'CloudFormation', ecs: 'ECS', secrets: 'Secrets Manager' };
-
-/** The `AWS_ENDPOINT_URL_<SERVICE>` key of each group (endpoint.ts). */
-export const ENDPOINT_KEYS: Readonly<Record<ServiceGroup, string>> = { sts: 'STS', s3: 'S3', cfn: 'CLOUDFORMATION', ecs: 'ECS', secrets: 'SECRETS_MANAGER' };
+const serviceOf = (group: string): { readonly name: string; readonly endpointKey: string } | undefined => (SERVICES as Readonly<Record<string, { name: string; endpointKey: string }>>)[group];
 
 /** Port methods whose AWS action has another name; the rest are their method name, capitalised. */
 const ACTION_NAMES: Readonly<Record<string, string>> = {
@@ -67,7 +80,7 @@ export interface RequestDescription {
 /** `s3.putObject` + arguments → { api: 'S3 PutObject', resource: 's3://bucket/key' }. */
 export function describeRequest(operation: string, args: readonly unknown[]): RequestDescription {
   const [group, method = ''] = operation.split('.');
-  const service = SERVICE_NAMES[group as ServiceGroup] ?? group;
+  const service = serviceOf(group)?.name ?? group;
   const action = ACTION_NAMES[operation] ?? `${method.charAt(0).toUpperCase()}${method.slice(1)}`;
   // Every CloudFormation call not listed above takes a stack as its first argument.
   const resource = (RESOURCES[operation] ?? (group === 'cfn' ? stack : () => undefined))(args);
@@ -81,7 +94,7 @@ export const apiName = (operation: string): string => describeRequest(operation,
 export const isReadOperation = (operation: string): boolean => /^[a-z0-9]+\.(describe|get|list|head|callerIdentity|configuredRegion)/.test(operation);
 
 /** The `AWS_ENDPOINT_URL_<SERVICE>` key for an operation's service. */
-export const endpointKeyOf = (operation: string): string | undefined => ENDPOINT_KEYS[operation.split('.')[0] as ServiceGroup];
+export const endpointKeyOf = (operation: string): string | undefined => serviceOf(operation.split('.')[0])?.endpointKey;
 
 /** Every AwsError thrown by `port` carries the resource its request was about. */
 export function withRequestContext(port: AwsPort): AwsPort {
