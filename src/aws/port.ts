@@ -332,18 +332,11 @@ export interface ResourceDrift {
   readonly differences: readonly PropertyDifference[];
 }
 
+
 /** One root change set of a stack as ListChangeSets answers it (API reference: ChangeSetSummary). */
-export interface ChangeSetSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly stackId: string;
-  readonly stackName: string;
-  readonly status: ChangeSetStatus;
-  readonly statusReason?: string;
-  readonly executionStatus: ExecutionStatus;
-  readonly creationTime: Date;
+export type ChangeSetSummary = Pick<ChangeSetPage, 'id' | 'name' | 'stackId' | 'stackName' | 'status' | 'statusReason' | 'executionStatus' | 'creationTime'> & {
   readonly description?: string;
-}
+};
 
 export interface CloudFormationPort {
   /** `undefined` when no such stack (by name: not deleted; by ARN: deleted ones answer too). */
