@@ -4,8 +4,9 @@
  * - Region: always the params file's (the guard has already refused a disagreeing configuration).
  * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance),
  *   or the temporary credentials of an assumed role (the deploy role, D-17) when given.
- * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; with a custom endpoint S3
- *   is path-style, because emulators such as moto resolve `localhost` hosts only.
+ * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; S3 is path-style on an
+ *   endpoint that is not AWS's own (an IP address, localhost, an emulator's host name), where a
+ *   bucket name cannot be a host name (endpoint.ts).
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
  *   never be repeated by the SDK after an ambiguous 500.
  * - Every SDK error is classified into `AwsError`.
@@ -62,7 +63,7 @@ import {
   type TemporaryCredentials,
   type Unrecognized,
 } from './port';
-import { endpointFor, type EnvironmentVariables } from './endpoint';
+import { endpointFor, usesPathStyle, type EnvironmentVariables } from './endpoint';
 import { createDestroyGroups } from './sdk-destroy';
 import { httpProbe } from './http-probe';
 
@@ -91,7 +92,7 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; requestId?: string };
   $retryable?: { throttling?: boolean };
   $response?: { statusCode?: number };
 }
@@ -101,7 +102,8 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
   const code = shape.name && shape.name !== 'Error' ? shape.name : shape.code ?? 'Error';
   const status = shape.$metadata?.httpStatusCode ?? shape.$response?.statusCode;
-  const message = (shape.message ?? String(error)).split('\n')[0];
+  const fullText = (shape.message ?? String(error)).trim();
+  const message = fullText.split('\n')[0];
   const kind: AwsErrorKind = ((): AwsErrorKind => {
     if (THROTTLING.has(code) || shape.$retryable?.throttling || status === 429) return 'throttled';
     if (CREDENTIALS.has(code)) return 'credentials';
@@ -115,7 +117,11 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
     if (code === 'ValidationError' || status === 400) return 'validation';
     return 'other';
   })();
-  return new AwsError(kind, code, message, operation, status);
+  const requestId = shape.$metadata?.requestId;
+  return new AwsError(kind, code, message, operation, status, {
+    ...(requestId ? { requestId } : {}),
+    ...(fullText !== message ? { fullText } : {}),
+  });
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -190,7 +196,7 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
   const s3Endpoint = endpointFor(env, 'S3');
   const clients: SdkClients = {
     cfn: new cfnSdk.CloudFormationClient(common('CLOUDFORMATION')),
-    s3: new s3Sdk.S3Client({ ...common('S3'), ...(s3Endpoint ? { forcePathStyle: true } : {}) }),
+    s3: new s3Sdk.S3Client({ ...common('S3'), ...(usesPathStyle(s3Endpoint) ? { forcePathStyle: true } : {}) }),
     sts: new stsSdk.STSClient(common('STS')),
     ecs: new ecsSdk.ECSClient(common('ECS')),
     secrets: new smSdk.SecretsManagerClient(common('SECRETS_MANAGER')),
@@ -428,6 +434,33 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
         const classified = classifySdkError(error, 'cfn.describeChangeSet');
         // moto answers an unknown change set ARN with ValidationError "… does not exist".
         if (classified.code === 'ChangeSetNotFoundException' || classified.code === 'ChangeSetNotFound' || notFoundStack(classified)) return undefined;
+        throw classified;
+      }
+    },
+    async listChangeSets(stack, nextToken) {
+      try {
+        const answer = await clients.cfn.send(new cfnSdk.ListChangeSetsCommand({ StackName: stack, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const stackName = stack.startsWith('arn:') ? undefined : stack;
+        return {
+          changeSets: (answer.Summaries ?? [])
+            // moto ignores StackName and lists the region's change sets; keep this stack's.
+            .filter((c) => (stackName ? c.StackName === stackName : c.StackId === stack))
+            .map((c) => ({
+              id: c.ChangeSetId ?? '',
+              name: c.ChangeSetName ?? '',
+              stackId: c.StackId ?? '',
+              stackName: c.StackName ?? '',
+              status: recognize(CHANGE_SET_STATUSES, c.Status),
+              ...(c.StatusReason ? { statusReason: c.StatusReason } : {}),
+              executionStatus: c.ExecutionStatus === undefined ? 'UNAVAILABLE' : recognize(EXECUTION_STATUSES, c.ExecutionStatus),
+              creationTime: c.CreationTime ?? new Date(0),
+              ...(c.Description ? { description: c.Description } : {}),
+            })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      } catch (error) {
+        const classified = classifySdkError(error, 'cfn.listChangeSets');
+        if (notFoundStack(classified)) return { changeSets: [] };
         throw classified;
       }
     },

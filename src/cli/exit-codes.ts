@@ -13,7 +13,7 @@ export const EXIT = {
   invalidInput: 2,
   /** A check failed: lint, security scan, stale templates, limits, a live check of `tap verify`. */
   checkFailed: 3,
-  /** Precondition on AWS failed: credentials, account/region mismatch, missing bootstrap, stuck stack; `tap verify` could not compute a check. */
+  /** AWS cannot be used or is not ready: network, endpoint, credentials, permissions, account/region mismatch, missing bootstrap, stuck or busy stack, environment locked; `tap verify` could not compute a check. */
   precondition: 4,
   /** Change set created and left for review (no terminal and no --yes). */
   leftForReview: 5,
@@ -31,6 +31,8 @@ export const EXIT = {
   drifted: 11,
   /** `tap destroy` ended in DELETE_FAILED: resources are left; the message names them and the next step. */
   destroyFailed: 12,
+  /** AWS refused a request the toolkit does not otherwise handle; the message names the request and resource. */
+  awsRequestFailed: 13,
   /** Interrupted (Ctrl-C); CloudFormation continues on its own. */
   interrupted: 130,
 } as const;
@@ -40,10 +42,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** What each code means, for people (docs/cli.md, the README's table). */
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success',
-  1: 'unexpected error (a bug, or an AWS error the toolkit does not classify)',
+  1: 'unexpected error (a bug in the toolkit)',
   2: 'invalid input: params file, command-line argument, unknown ENV, service catalog; nothing was changed',
   3: 'a check failed: lint or scan findings, stale `templates/` or diagram, a stack over a CloudFormation quota, a change set CloudFormation could not create, a live check of `make verify`',
-  4: 'AWS precondition: no credentials, account or region mismatch, missing artifact bucket, stuck or busy stack, a release whose image is not in ECR or whose stack runs more than the workspace; `make verify` could not compute a check (not known) and none failed',
+  4: 'AWS cannot be used or is not ready: network or endpoint unreachable, throttled, no or expired credentials, access denied, account or region mismatch, missing artifact bucket, stuck or busy stack, another run holds the environment, a release whose image is not in ECR or whose stack runs more than the workspace; `make verify` could not compute a check (not known) and none failed',
   5: 'change set left for review (no terminal, no `--yes`); the message says how to execute it',
   6: 'declined; the change set (and an empty new stack) was deleted',
   7: 'deployment failed and was rolled back (the root cause is printed)',
@@ -52,7 +54,8 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   10: 'refused by a guardrail: prod data loss without `--allow-replace`, an ECS-managed listener rule update without `--allow-update`, a prod or protected destroy without `--force`, a release whose change set reaches beyond its service',
   11: '`make drift` found drift the platform does not make on purpose',
   12: 'destroy ended in DELETE_FAILED; the message names what is left',
-  130: 'interrupted; CloudFormation continues, and the next deploy attaches to it',
+  13: 'AWS refused a request: the message names the request and its resource; the full text is in `.tap/<env>/aws-errors.log`',
+  130: 'interrupted (Ctrl-C) in any phase: nothing more was sent to AWS; the message says what was left (a change set, a stack operation CloudFormation carries on) and the next command',
 };
 
 /**
@@ -74,8 +77,9 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<Outcome['type'], ExitCode>> = {
   verified: EXIT.ok,
   'verify-failed': EXIT.checkFailed,
   'verify-incomplete': EXIT.precondition,
-  'execute-failed': EXIT.internal,
-  'lost-contact': EXIT.internal,
+  // Both are network failures: the class of an unreachable AWS.
+  'execute-failed': EXIT.precondition,
+  'lost-contact': EXIT.precondition,
   'drift-incomplete': EXIT.internal,
   unconfirmed: EXIT.invalidInput,
   'change-set-failed': EXIT.checkFailed,
@@ -90,6 +94,9 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<Outcome['type'], ExitCode>> = {
   drifted: EXIT.drifted,
   'delete-failed': EXIT.destroyFailed,
   interrupted: EXIT.interrupted,
+  stopped: EXIT.interrupted,
+  'aws-unavailable': EXIT.precondition,
+  'aws-request-failed': EXIT.awsRequestFailed,
 };
 
 export const exitCodeOf = (outcome: Outcome): ExitCode => OUTCOME_EXIT_CODES[outcome.type];

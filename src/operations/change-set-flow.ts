@@ -19,6 +19,8 @@ import { CAPABILITIES, changeSetIdentity, createChangeSet, discardChangeSet } fr
 import { clientToken } from './client-token';
 import type { Connection } from './connection';
 import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo, type ReviewGateRefusal } from './operation';
+import { approvalRequirement, type RequireApproval } from './approval';
+import { checkOtherChangeSets, executeConflict } from './in-progress';
 import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
@@ -68,6 +70,8 @@ export interface FlowOptions {
    * only one service's stack changes). A refusal deletes the change set.
    */
   readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
+  /** Which fresh change sets --yes may not approve (approval.ts); default `never`. */
+  readonly requireApproval?: RequireApproval;
 }
 
 export type FlowEnd =
@@ -128,6 +132,12 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
       return options.mode === 'deploy' ? { type: 'applied', stack: action.stack, changed: false } : { type: 'no-changes' };
     }
     io.emit({ type: 'compared', reason: decision.reason });
+  }
+
+  // Another run creating a change set on this stack (D-13); a brand-new stack has none.
+  if (action.type === 'update' || action.existing) {
+    const busy = await checkOtherChangeSets(cfn, io, stackName, c.env.name);
+    if (busy) return busy;
   }
 
   // Upload.
@@ -298,6 +308,8 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
     return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted: !changeSet.fromReviewFile } };
   }
 
+  // A reviewed file is itself the approval; a fresh change set may need a person (--require-approval).
+  const approvalRequired = changeSet.fromReviewFile ? undefined : approvalRequirement(options.requireApproval ?? 'never', review);
   const answer = await io.ask({
     kind: 'execute-change-set',
     changeSetName: review.changeSetName,
@@ -305,8 +317,9 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
     environment: c.env.name,
     dataLoss: review.findings.dataLoss.length,
     whenUnattended: changeSet.fromReviewFile ? 'yes' : 'unanswered',
+    ...(approvalRequired ? { approvalRequired } : {}),
   });
-  if (answer === 'unanswered') return { type: 'left-for-review', changeSetName: review.changeSetName, reviewSaved: target.template === 'url' };
+  if (answer === 'unanswered') return { type: 'left-for-review', changeSetName: review.changeSetName, reviewSaved: target.template === 'url', ...(approvalRequired ? { approvalRequired } : {}) };
   if (answer === 'no') {
     const discarded = await discard();
     return { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: discarded.emptyStackDeleted } };
@@ -319,7 +332,7 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   try {
     const baseline = await latestEventId(cfn, changeSet.stackId);
     const started = await executeOnce(c, io, changeSet.id);
-    if (started.type === 'conflict') return { type: 'precondition', reason: { kind: 'execute-conflict', stackName: target.stackName, error: started.error } };
+    if (started.type === 'conflict') return { type: 'precondition', reason: await executeConflict(cfn, { stackName: target.stackName, stackId: changeSet.stackId, changeSetId: changeSet.id }, started.error) };
     if (started.type === 'failed') return { type: 'execute-failed', failure: started.failure };
     io.emit({ type: 'executing', changeSetName: review.changeSetName });
     const end = await followOperation(c, io, { stackId: changeSet.stackId, stackName: target.stackName }, { kind: 'after-event', eventId: baseline }, 'deploy');

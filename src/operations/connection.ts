@@ -82,14 +82,15 @@ export function prepareConnection(runtime: DeployRuntime, root: string, environm
 
 export type Opened = { readonly type: 'connected'; readonly connection: Connection } | Precondition;
 
-export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo): Promise<Opened> {
+/** `signal`: Ctrl-C (guarded-run.ts); the session's retries stop on it. */
+export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo, signal?: AbortSignal): Promise<Opened> {
   const { deployment } = prepared.env;
   const onRetry = (notice: RetryNotice) =>
     io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs });
-  const base = await prepared.runtime.connect(deployment.region, variables, onRetry);
+  const base = await prepared.runtime.connect(deployment.region, variables, onRetry, signal ? { signal } : {});
   const guard = await checkGuard(base, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
-  const assumed = prepared.deployRole ? await assumeDeployRole(prepared, prepared.deployRole, base, guard.identity, variables, onRetry) : undefined;
+  const assumed = prepared.deployRole ? await assumeDeployRole(prepared, prepared.deployRole, base, guard.identity, variables, onRetry, signal) : undefined;
   if (assumed?.type === 'precondition') return assumed;
   const session = assumed?.session ?? base;
   const identity = assumed?.identity ?? guard.identity;
@@ -124,6 +125,7 @@ async function assumeDeployRole(
   caller: CallerIdentity,
   variables: EnvironmentVariables,
   onRetry: (notice: RetryNotice) => void,
+  signal: AbortSignal | undefined,
 ): Promise<{ readonly type: 'assumed'; readonly session: AwsSession; readonly identity: CallerIdentity } | Precondition> {
   if (isSessionOf(caller.arn, roleArn)) return { type: 'assumed', session: base, identity: caller };
   const { deployment } = prepared.env;
@@ -134,7 +136,7 @@ async function assumeDeployRole(
     if (!(error instanceof AwsError)) throw error;
     return { type: 'precondition', reason: { kind: 'assume-role-failed', roleArn, caller: caller.arn || caller.account, error: errorInfo(error), file: prepared.env.file } };
   }
-  const session = await prepared.runtime.connect(deployment.region, variables, onRetry, credentials);
+  const session = await prepared.runtime.connect(deployment.region, variables, onRetry, { credentials, ...(signal ? { signal } : {}) });
   const guard = await checkGuard(session, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
   return { type: 'assumed', session, identity: guard.identity };

@@ -23,8 +23,12 @@
  * add its outcome types to `Outcome` and its events to `OperationEvent`, then let tsc point at
  * what is left: the exit-code table is a Record over every outcome type, and the renderers switch
  * exhaustively over outcomes and events.
+ *
+ * Every operation runs guarded (guarded-run.ts, D-13): Ctrl-C stops it at its next step and AWS
+ * errors it does not handle end it as a `RunFailure`, both saying what it had sent; it holds the
+ * environment's lock unless its command says `readOnly` (src/cli/commands/aws-command.ts).
  */
-import type { AwsErrorKind, StackOutput, StackStatus } from '../aws/port';
+import type { AwsErrorKind, ChangeSetStatus, ExecutionStatus, StackOutput, StackStatus } from '../aws/port';
 import type { DriftReport } from './drift';
 import type { OutputsDocument } from './outputs';
 import type { EcsDiagnosis, FailedResource } from './progress/failure';
@@ -37,6 +41,9 @@ import type { CleanupResult, RetainedResource } from './retained';
 import type { GuardFailure } from './guard';
 import type { VerifyReport } from './verify';
 import type { ReleaseDifference } from './release-scope';
+import type { SentRequest } from './interrupt';
+import type { LockHolder } from './lock';
+import type { ApprovalRequirement } from './approval';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -62,6 +69,8 @@ export type Question =
       readonly dataLoss: number;
       /** What to answer when nobody can be asked: naming a reviewed file is itself the approval. */
       readonly whenUnattended: 'yes' | 'unanswered';
+      /** --require-approval: a person must answer; --yes does not (approval.ts). */
+      readonly approvalRequired?: ApprovalRequirement;
     }
   | { readonly kind: 'continue-rollback'; readonly stackName: string; readonly skip: readonly string[]; readonly whenUnattended: 'unanswered' }
   | { readonly kind: 'confirm-destroy'; readonly stackName: string; readonly whenUnattended: 'unanswered' };
@@ -87,6 +96,34 @@ export interface StackRef {
  * lacks it (`missing`: the stack creates it), or the stack created it before (`managed-here`).
  */
 export type AccountResource = 'present' | 'missing' | 'managed-here';
+/** A root change set of tap's on a stack (in-progress.ts). */
+export interface PendingChangeSet {
+  readonly id: string;
+  readonly name: string;
+  readonly status: ChangeSetStatus;
+  readonly executionStatus: ExecutionStatus;
+  /** ISO time. */
+  readonly createdAt: string;
+  readonly description?: string;
+}
+
+/** An AWS error that ended an operation, as data: the request, its resource, and the whole text. */
+export interface AwsFailure {
+  readonly kind: AwsErrorKind;
+  readonly code: string;
+  /** The message's first line. */
+  readonly message: string;
+  /** The whole message when it is longer than its first line. */
+  readonly fullText?: string;
+  /** `s3.putObject`, and as AWS names it: `S3 PutObject`. */
+  readonly operation: string;
+  readonly api: string;
+  readonly resource?: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+  /** The AWS_ENDPOINT_URL(_<SERVICE>) the request went to, when one is set. */
+  readonly endpoint?: string;
+}
 
 /** Which stack operation was followed: a deploy started here, one attached to, a delete, a continued rollback. */
 export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
@@ -156,6 +193,9 @@ export type OperationEvent =
   | { readonly type: 'protections'; readonly report: ProtectionReport }
   // bootstrap (D-17): what the account already has
   | { readonly type: 'bootstrap-account'; readonly ecsServiceLinkedRole: AccountResource; readonly githubOidcProvider?: AccountResource; readonly githubOidcProviderArn: string }
+  // D-13: the environment's lock, other runs' change sets
+  | { readonly type: 'stale-lock-removed'; readonly file: string; readonly holder: LockHolder }
+  | { readonly type: 'other-change-sets'; readonly stackName: string; readonly changeSets: readonly PendingChangeSet[] }
   // destroy
   | {
       readonly type: 'destroy-plan';
@@ -219,8 +259,21 @@ export type PreconditionReason =
   | { readonly kind: 'bucket-unmanaged'; readonly bucket: string; readonly accountId: string; readonly stackName: string; readonly file: string }
   /** bootstrap: the name is taken in another account (bucket names are global). */
   | { readonly kind: 'bucket-in-other-account'; readonly bucket: string; readonly file: string }
-  /** ExecuteChangeSet refused: another operation probably started meanwhile. */
-  | { readonly kind: 'execute-conflict'; readonly stackName: string; readonly error: ErrorInfo }
+  /**
+   * ExecuteChangeSet refused. Read back right after: the stack's status and the change set's (or
+   * `gone`), so the words say why only when it is known.
+   */
+  | {
+      readonly kind: 'execute-conflict';
+      readonly stackName: string;
+      readonly error: ErrorInfo;
+      readonly stackNow?: StackStatus;
+      readonly changeSetNow?: { readonly status: ChangeSetStatus; readonly executionStatus: ExecutionStatus } | 'gone';
+    }
+  /** Another tap command holds the environment's lock on this machine (lock.ts). */
+  | { readonly kind: 'locked'; readonly file: string; readonly holder?: LockHolder; readonly sameHost: boolean }
+  /** CloudFormation is computing another run's change set on the stack (in-progress.ts). */
+  | { readonly kind: 'change-set-in-progress'; readonly stackName: string; readonly changeSet: PendingChangeSet }
   | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
   | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
   | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
@@ -288,7 +341,8 @@ export type DeployOutcome =
   | { readonly type: 'no-changes'; readonly outputs?: OutputsDocument }
   /** diff: the change set waits for `deploy --review`. */
   | { readonly type: 'reviewed'; readonly changeSetName: string }
-  | { readonly type: 'left-for-review'; readonly changeSetName: string; readonly reviewSaved: boolean }
+  /** `approvalRequired`: --yes was given, but --require-approval wants a person for this change set. */
+  | { readonly type: 'left-for-review'; readonly changeSetName: string; readonly reviewSaved: boolean; readonly approvalRequired?: ApprovalRequirement }
   | Declined
   | Refused
   | { readonly type: 'stale-review'; readonly reasons: readonly StaleReason[] }
@@ -360,7 +414,37 @@ export type VerifyOutcome =
   | { readonly type: 'verify-incomplete'; readonly stackName: string; readonly report: VerifyReport }
   | Precondition;
 
+/** What a run left in AWS, read back after Ctrl-C (guarded-run.ts). */
+export interface LeftBehind {
+  readonly stackName: string;
+  /** The stack now (absent: it does not exist). */
+  readonly stack?: StackRef;
+  /** tap's root change sets on it now. */
+  readonly changeSets: readonly PendingChangeSet[];
+  /** Reading it back failed. */
+  readonly unreadable?: ErrorInfo;
+}
+
+/**
+ * How any operation can end outside its own outcomes (guarded-run.ts, D-13): Ctrl-C between
+ * its steps (following a stack operation ends as WatchFailure `interrupted`), or an AWS error.
+ * Each carries what the run had asked AWS to change.
+ */
+export type RunFailure =
+  | {
+      readonly type: 'stopped';
+      readonly sent: readonly SentRequest[];
+      /** The question being asked when Ctrl-C came (the approval prompt). */
+      readonly question?: Question['kind'];
+      /** Absent when nothing had been sent: there is nothing to read back. */
+      readonly left?: LeftBehind;
+    }
+  /** AWS could not be used: network, endpoint, throttling, credentials, permissions. */
+  | { readonly type: 'aws-unavailable'; readonly failure: AwsFailure; readonly sent: readonly SentRequest[] }
+  /** AWS answered and refused a request the toolkit does not otherwise handle. */
+  | { readonly type: 'aws-request-failed'; readonly failure: AwsFailure; readonly sent: readonly SentRequest[] };
+
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome;
+export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome | RunFailure;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

@@ -165,6 +165,14 @@ const BAD_INPUTS: readonly BadInput[] = [
     changes: { prepare: (root) => fs.writeFileSync(path.join(root, 'review.json'), '{\n  "schema": tap-review\n}\n') },
     expect: ['review.json: /: is not valid JSON: line 2, column 13: expected a value (object, array, string, number, true, false or null), found "tap-review"'] },
 
+  // ── deploy safety options (D-13, issue 13 #7) ────────────────────────────────────────────────
+  { id: 'D-6', mistake: 'a --require-approval level that does not exist', argv: ['deploy', '--env', 'dev', '--yes', '--require-approval', 'sometimes'],
+    expect: ['command line: --require-approval: must be one of: never, broadening, any-change (got "sometimes")'] },
+  { id: 'D-6', mistake: '--require-approval with a reviewed file (naming the file is itself the approval)', argv: ['deploy', '--env', 'dev', '--review', '.tap/dev/review.json', '--require-approval', 'broadening'],
+    expect: ['command line: --review --require-approval: cannot be used together'] },
+  { id: 'D-6', mistake: '--require-approval given twice', argv: ['deploy', '--env', 'dev', '--yes', '--require-approval', 'never', '--require-approval', 'broadening'],
+    expect: ['command line: --require-approval: given twice ("never" and "broadening")'] },
+
   // ── catalog entries a builder cannot use ─────────────────────────────────────────────────────
   { id: 'P-SVC', mistake: 'an exposure kind that does not exist (would silently become internal)', argv: DEPLOY_DEV, catalog: withService(worker({ exposure: { kind: 'private' } })),
     expect: ['src/catalog/services.ts: service "risk-engine": exposure.kind must be one of: "public", "internal" (got "private")'] },

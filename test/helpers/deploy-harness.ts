@@ -182,7 +182,7 @@ export class Scenario {
           },
         };
       },
-      async connect(region, _env, onRetry, credentials) {
+      async connect(region, _env, onRetry, { credentials } = {}) {
         // An assumed role's session: every call is checked against the role's policies (D-17).
         return sessionFromPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port, {
           region,

@@ -94,9 +94,9 @@ export class WireWorkspace {
           },
         };
       },
-      async connect(region, env, onRetry, credentials) {
+      async connect(region, env, onRetry, { credentials, signal } = {}) {
         const endpoint = endpointFor(env, 'S3');
-        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
         // A deploy role's session comes second (D-17): count the requests of both.
         const earlier = calls.current;
         calls.current = () => {
@@ -110,13 +110,14 @@ export class WireWorkspace {
     };
   }
 
-  async run(argv: readonly string[], options: { endpoint?: string } = {}): Promise<WireResult> {
+  /** `env`: more variables for the CLI (e.g. AWS_ENDPOINT_URL_CLOUDFORMATION). */
+  async run(argv: readonly string[], options: { endpoint?: string; env?: Readonly<Record<string, string>> } = {}): Promise<WireResult> {
     const out = new Capture();
     const err = new Capture();
     const output: Output = { out, err, color: false };
     const calls: { current?: () => ReadonlyMap<string, number> } = {};
     const runtime = this.runtime(calls);
-    const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' };
+    const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1', ...options.env };
     const code = await main(argv, { root: this.root, output, env, runtime: () => runtime, terminal: () => ({ interactive: false, prompt: async () => undefined }) });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }

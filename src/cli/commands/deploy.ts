@@ -11,7 +11,8 @@ import { deploy } from '../../operations/deploy';
 import type { PackagedPlatform } from '../../operations/package/package';
 import { releaseProblems } from '../../operations/protection';
 import type { ReviewArtifact } from '../../operations/review/artifact';
-import { InputError, type Problem } from '../../core/problems';
+import { InputError, quote, type Problem } from '../../core/problems';
+import { isRequireApproval, REQUIRE_APPROVAL_LEVELS, type RequireApproval } from '../../operations/approval';
 import { runOperation, yesOption } from './aws-command';
 
 /** What can be wrong with deploy's own arguments, found before any AWS call; the review file read. */
@@ -20,6 +21,10 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
     ...releaseProblems('allow-replace', context.args.values.get('allow-replace') ?? [], packaged.stacks),
     ...releaseProblems('allow-update', context.args.values.get('allow-update') ?? [], packaged.stacks),
   ];
+  const level = valueOf(context.args, 'require-approval');
+  if (level !== undefined && !isRequireApproval(level)) {
+    problems.push({ file: 'command line', path: '--require-approval', message: `must be one of: ${REQUIRE_APPROVAL_LEVELS.join(', ')} (got ${quote(level)})` });
+  }
   const reviewFile = valueOf(context.args, 'review');
   if (reviewFile !== undefined) {
     try {
@@ -31,6 +36,9 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
   }
   return problems;
 }
+
+/** Checked before connecting (checkDeployArguments); absent is `never`. */
+const requireApprovalOf = (value: string | undefined): RequireApproval => (value !== undefined && isRequireApproval(value) ? value : 'never');
 
 export function createDeployCommand(hosts: Hosts): Command {
   return {
@@ -45,8 +53,13 @@ export function createDeployCommand(hosts: Hosts): Command {
         'allow-replace': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of a stateful resource this deploy may replace or delete (prod guardrail)' },
         'allow-update': { kind: 'value', placeholder: 'Path/LogicalId', repeatable: true, description: 'Path/LogicalId of an ECS-managed listener rule this deploy may update or remove, resetting its blue/green weights (every environment)' },
         'replace-failed-stack': { kind: 'flag', description: 'delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it' },
+        'require-approval': {
+          kind: 'value',
+          placeholder: 'level',
+          description: 'which change sets --yes may not approve (a person must): never (default), broadening (security broadened, or not known), any-change',
+        },
       },
-      conflicts: [['review', 'force'], ['review', 'replace-failed-stack']],
+      conflicts: [['review', 'force'], ['review', 'replace-failed-stack'], ['review', 'require-approval']],
     },
     run: (context) => {
       const { args } = context;
@@ -64,6 +77,7 @@ export function createDeployCommand(hosts: Hosts): Command {
           allowReplace: args.values.get('allow-replace') ?? [],
           allowUpdate: args.values.get('allow-update') ?? [],
           replaceFailedStack: args.flags.has('replace-failed-stack'),
+          requireApproval: requireApprovalOf(valueOf(args, 'require-approval')),
         }),
       });
     },

@@ -3,13 +3,13 @@
  * followed stack operation (live on a terminal, one line per event in CI), and the review. The
  * review files are written here too, when the review is ready.
  */
+import path from 'node:path';
 import { formatDuration } from '../../core/clock';
 import type { OperationEvent } from '../../operations/operation';
 import { KMS_MINIMUM_PENDING_DAYS, type CleanupResult, type RetainedKind, type RetainedResource } from '../../operations/retained';
 import type { ProtectionReport } from '../../operations/protection';
 import type { SkipReason } from '../../operations/skip';
 import { saveReview } from '../review-file';
-import { displayPath, REVIEW_FILE, REVIEW_MARKDOWN } from '../state-dir';
 import type { Output, Styler } from '../terminal';
 import type { Say } from '../ui';
 import type { SecretMasker } from '../../operations/mask';
@@ -26,6 +26,8 @@ export interface EventContext {
   readonly root: string;
   /** --yes: a reviewed change set executed from a file shows its summary only (unless it loses data). */
   readonly yes: boolean;
+  /** `diff`: its review is also saved as the latest (`review.json`, `review.md`). */
+  readonly latestReview?: boolean;
 }
 
 function skipReasonText(reason: SkipReason): string {
@@ -149,10 +151,11 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         }
         say.line();
         return say.line(renderReview(event.review, style));
-      case 'review-artifact':
-        saveReview(ctx.root, event.artifact, masker);
+      case 'review-artifact': {
+        const saved = saveReview(ctx.root, event.artifact, masker, { latest: ctx.latestReview ?? false });
         say.line();
-        return say.note(`Review saved to ${displayPath(event.artifact.environment, REVIEW_FILE)} and ${displayPath(event.artifact.environment, REVIEW_MARKDOWN)}.`);
+        return say.note(`Review saved to ${saved.json} and ${saved.markdown}${saved.latest ? ` (and, as the latest diff, ${saved.latest.json} and ${saved.latest.markdown})` : ''}.`);
+      }
       case 'release-unused':
         return say.warn(`--${event.option} ${event.address} matches no ${event.option === 'allow-replace' ? 'data-loss finding' : 'ECS-managed listener rule change'} of this change set; ignored.`);
       case 'policy-relaxed':
@@ -180,6 +183,15 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return renderLastOperation(say, event.last, event.stackName);
       case 'skip-unknown':
         return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
+      case 'stale-lock-removed': {
+        const { holder } = event;
+        return say.note(`Took over ${path.relative(ctx.root, event.file)} from \`${holder.command}\` (pid ${holder.pid}, since ${holder.startedAt}), which has ended without releasing it.`);
+      }
+      case 'other-change-sets': {
+        const names = event.changeSets.map((c) => `${c.name} (${c.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`).join(', ');
+        const n = event.changeSets.length;
+        return say.note(`${n === 1 ? 'Another change set waits' : `${n} other change sets wait`} on ${event.stackName}, not executed: ${names}. Executing a change set makes CloudFormation delete the stack's others.`);
+      }
       case 'drift-detecting':
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
       case 'verify-started':

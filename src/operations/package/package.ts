@@ -13,6 +13,7 @@ import type { TemplateJson } from '../../core/template-json';
 import { toPlainJson } from '../../core/template-json';
 import { assetKey, type BuiltAsset } from '../../assets/code-assets';
 import type { S3Port } from '../../aws/port';
+import { templateEndpoint } from '../../aws/endpoint';
 import { zipFiles } from './zip';
 
 /** CloudFormation's quota for a template read from S3. */
@@ -21,7 +22,7 @@ export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
 export interface ArtifactLocation {
   readonly bucket: string;
   readonly region: string;
-  /** A custom endpoint (AWS_ENDPOINT_URL): URLs become path-style on its host. */
+  /** A custom endpoint (AWS_ENDPOINT_URL): URLs become path-style on its host (a loopback address as `localhost`). */
   readonly endpoint?: string;
 }
 
@@ -55,7 +56,7 @@ export interface PackagedPlatform {
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 export function templateUrl(location: ArtifactLocation, key: string): string {
-  if (location.endpoint) return `${location.endpoint.replace(/\/+$/, '')}/${location.bucket}/${key}`;
+  if (location.endpoint) return `${templateEndpoint(location.endpoint).replace(/\/+$/, '')}/${location.bucket}/${key}`;
   return `https://${location.bucket}.s3.${location.region}.amazonaws.com/${key}`;
 }
 
