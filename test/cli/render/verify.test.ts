@@ -55,7 +55,7 @@ const FINDINGS: { readonly [K in Finding['kind']]: readonly [CheckKind, CheckSta
 
 const UNKNOWABLE: { readonly [K in Unknowable['kind']]: readonly [Extract<Unknowable, { kind: K }>, RegExp, RegExp] } = {
   error: [{ kind: 'error', operation: 'elbv2.describeRules', errorKind: 'access-denied', error }, /elbv2\.describeRules denied \(AccessDeniedException\)/, /allow elasticloadbalancing:DescribeRules/],
-  'no-release': [{ kind: 'no-release' }, /no release yet \(ImageTag is empty\)/, /set "ImageTag" in params\/dev\.json.*make deploy ENV=dev/],
+  'no-release': [{ kind: 'no-release' }, /no release yet \(every imageTags entry is ""\)/, /imageTags of params\/dev\.json, make release ENV=dev SERVICE=<service> TAG=<tag>/],
   'no-rollout-state': [{ kind: 'no-rollout-state' }, /no rollout state/, /aws ecs describe-services/],
   'schedule-not-computable': [{ kind: 'schedule-not-computable', expression: 'cron(0 8 1 * ? *)' }, /cron\(0 8 1 \* \? \*\) has no fixed interval/, /describe-secret/],
   'depends-on': [{ kind: 'depends-on', what: 'listener-rule' }, /production listener rule/, /target group rows/],
