@@ -1,7 +1,7 @@
 /**
  * Exit codes of `tap` (`npx tap`; `make` turns every failure into 2), and the ONE table that maps
- * how an operation ended to its code. Documented in docs/cli.md (generated from this file) and the
- * README.
+ * how an operation ended to its code. Documented in docs/cli.md (generated from this file), which
+ * docs/operations.md links to.
  */
 import type { Outcome } from '../operations/operation';
 
@@ -39,7 +39,7 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** What each code means, for people (docs/cli.md, the README's table). */
+/** What each code means, for people (docs/cli.md's table). */
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success',
   1: 'unexpected error (a bug in the toolkit)',
