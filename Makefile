@@ -11,8 +11,8 @@ ENV ?= dev
 # its own name (exporting would make make expand it). A recipe passes
 # it as one argument bound to its option, "--env=$$TAP_ENV", which the shell never re-reads. ARGS,
 # the one way to pass options, is split at spaces, with globbing off (set -f), and nothing in it
-# runs. A new variable (SERVICE, TAG, FROM, TO) is one more name here and one $(call tap-option,…).
-TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS SERVICE TAG
+# runs. A new variable is one more name here and one $(call tap-option,…).
+TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS SERVICE TAG FROM TO
 $(foreach name,$(TAP_VARIABLES),$(eval override export TAP_$(name) := $$(value $(name))))
 unexport $(TAP_VARIABLES)
 # $(call tap-option,option,VARIABLE): --option=<value> when VARIABLE is set, else nothing.
@@ -24,7 +24,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy release outputs drift verify destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy release promote outputs drift verify destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -79,6 +79,9 @@ deploy: install .build/tap.js ## Deploy ENV: package, nested change set, review,
 
 release: install .build/tap.js ## Release one service: SERVICE=<name> TAG=<tag> (params/ENV.json must give it that tag); checks ECR, reviews, executes
 	@$(call tap,release,$(call tap-option,service,SERVICE) $(call tap-option,tag,TAG)) $$TAP_ARGS
+
+promote: install .build/tap.js ## Promote what FROM runs into TO, by content hash (TO's params name FROM as promotedFrom): copy, review, execute (REVIEW=file runs a saved promotion review)
+	@set -f; $(TAP) promote $(call tap-option,from,FROM) $(call tap-option,to,TO) $(call tap-option,review,REVIEW) $$TAP_ARGS
 
 outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/outputs.json
 	@$(call tap,outputs) $$TAP_ARGS
