@@ -9,11 +9,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MUTATING, type RecordedCall } from '../fakes/aws';
 import { fixturePlatform, props } from '../fakes/platform-fixture';
-import { eventsOf, expectOutcome, ops } from '../helpers/deploy-harness';
+import { deploying, eventsOf, expectOutcome, ops } from '../helpers/deploy-harness';
 import { bucketOf, PromotionScenario } from '../helpers/promote-harness';
 import { sha256 } from '../../src/operations/package/package';
 import { assetKeys } from '../../src/operations/promote-artifacts';
 import type { TemplateJson } from '../../src/core/template-json';
+import { bootstrap } from '../../src/operations/bootstrap';
+import { renderPlatform } from '../../src/synth/render';
+import { SERVICE_CATALOG } from '../../src/catalog/services';
+import { testAssets } from '../helpers/platform';
 
 const changes = (calls: readonly RecordedCall[]) => calls.filter((c) => MUTATING.has(c.op));
 const gets = (calls: readonly RecordedCall[]) => calls.filter((c) => c.op === 's3.getObject').map((c) => String(c.args[1]));
@@ -185,6 +189,29 @@ test('D-18: the code keys a promotion copies are the ones the templates read fro
   const templates = fixturePlatform().templates.map((t) => t.template);
   assert.equal(assetKeys(templates), [...new Set(templates.flatMap((t) => JSON.stringify(t).match(/assets\/[a-z-]+-[0-9a-f]{16}\.zip/g) ?? []))].sort());
   assert.ok(assetKeys(templates).length > 0);
+});
+
+let realPlatform: ReturnType<typeof renderPlatform> | undefined;
+
+test('D-18 / D-17: a promotion as each environment\'s deploy role needs no other permission: staging\'s role reads staging\'s stack and bucket, prod\'s role writes prod\'s bucket and runs its change set', async () => {
+  realPlatform ??= renderPlatform(SERVICE_CATALOG, testAssets());
+  const s = new PromotionScenario({ platform: realPlatform, bootstrapped: false });
+  for (const name of ['staging', 'prod'] as const) {
+    expectOutcome((await s.operateOn(name, bootstrap, { answers: ['yes'] })).outcome, 'bootstrapped');
+    s.editParams(name, (d) => { d.deployment['deployRoleArn'] = `arn:aws:iam::${s.fake(name).account}:role/role-deploy-tap-${name}`; });
+  }
+  const asRole = { prepare: { assumeDeployRole: true } } as const;
+  expectOutcome((await s.operateOn('staging', deploying(), { ...asRole, answers: ['yes'] })).outcome, 'deployed');
+
+  const { outcome, stagingCalls, prodCalls } = await s.promote({ ...asRole, source: { assumeDeployRole: true }, answers: ['yes'] });
+  expectOutcome(outcome, 'promoted');
+  assert.equal([...s.staging.denials, ...s.prod.denials], [], 'no call was denied');
+  const afterAssume = (calls: readonly RecordedCall[]) => calls.slice(calls.findIndex((c) => c.op === 'sts.assumeRole') + 1);
+  assert.equal([...new Set(afterAssume(stagingCalls).map((c) => c.role))], ['role-deploy-tap-staging'], 'staging is read as its deploy role');
+  assert.equal([...new Set(afterAssume(prodCalls).map((c) => c.role))], ['role-deploy-tap-prod'], 'prod is written as its deploy role');
+  for (const op of ['cfn.getTemplate', 's3.getObject', 's3.headObject']) assert.ok(stagingCalls.some((c) => c.op === op), op);
+  for (const op of ['s3.putObject', 'cfn.createChangeSet', 'cfn.executeChangeSet']) assert.ok(prodCalls.some((c) => c.op === op), op);
+  assert.equal(changes(stagingCalls), []);
 });
 
 test.run();
