@@ -215,8 +215,8 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
   const refusal = options.reviewGate?.(review);
   if (refusal) {
-    await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
-    return { type: 'refused', reason: { ...refusal, changeSetDeleted: true } };
+    const discarded = await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
+    return { type: 'refused', reason: { ...refusal, changeSetDeleted: discarded.changeSetDeleted } };
   }
   return approveAndExecute(c, io, target, review, { id: result.id, stackId: result.stackId, createdStack: action.type === 'create', fromReviewFile: false, cleanupToken }, options);
 }
@@ -318,9 +318,9 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   const discard = () => discardChangeSet(cfn, changeSet.id, changeSet.createdStack ? target.stackName : undefined, changeSet.cleanupToken);
   if (isRefused(verdict)) {
     // A reviewed change set stays for its reviewer to execute naming each one; a fresh one goes.
-    if (!changeSet.fromReviewFile) await discard();
+    const changeSetDeleted = changeSet.fromReviewFile ? false : (await discard()).changeSetDeleted;
     const { dataLoss, listenerRules } = verdict.refused;
-    return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted: !changeSet.fromReviewFile } };
+    return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted } };
   }
 
   // A reviewed file is itself the approval; a fresh change set may need a person (--require-approval).
