@@ -433,7 +433,7 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'drift-incomplete': {
       renderDrift(ctx, outcome.report, outcome.stackName);
       const failed = outcome.report.stacks.filter((s) => s.detection === 'failed');
-      return say.fail('error', `drift detection failed on ${failed.map((s) => s.path || outcome.stackName).join(', ')}; the result is incomplete.`);
+      return say.fail('not known', `drift detection failed on ${failed.map((s) => s.path || outcome.stackName).join(', ')}, and found no drift elsewhere; the result is incomplete. The reason per stack is above; run make drift again, or look at that stack's drift in the console.`);
     }
     case 'outputs-read': {
       const file = writeOutputs(ctx, outcome.outputs);

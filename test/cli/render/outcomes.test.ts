@@ -381,7 +381,7 @@ const ROWS: readonly Row[] = [
     stdout: [/MODIFIED \(expected\)/, 'Services/Frontend/Service: expected: Application Auto Scaling sets the desired count', '✓ No unexpected drift in 1 stacks.'], code: 0 },
   { name: 'D-11: a failed detection is an incomplete result', command: 'drift',
     outcome: { type: 'drift-incomplete', stackName: 'tap-dev', report: { stacks: [{ path: '', stackId: 'r', status: 'UNKNOWN', detection: 'failed', reason: 'timeout' }, { path: 'Network', stackId: 'n', status: 'UNKNOWN', detection: 'failed' }], drifted: [] } },
-    stdout: [/tap-dev\s+UNKNOWN\s+failed: timeout/], stderr: ['error drift detection failed on tap-dev, Network; the result is incomplete.'], code: 1 },
+    stdout: [/tap-dev\s+UNKNOWN\s+failed: timeout/], stderr: ['not known drift detection failed on tap-dev, Network, and found no drift elsewhere; the result is incomplete. The reason per stack is above; run make drift again, or look at that stack\'s drift in the console.'], code: 4 },
   { name: 'D-9: outputs as tables, saved with the stack state', command: 'outputs', outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
     stdout: [/Outputs of tap-dev\noutput\s+value/, 'Written to .tap/dev/outputs.json (UPDATE_COMPLETE, last changed 2026-10-12T09:03:53.000Z).'], code: 0 },
   { name: 'D-9: outputs as JSON', command: 'outputs', json: true, outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
