@@ -78,6 +78,12 @@ export interface FlowOptions {
   readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
   /** Which fresh change sets --yes may not approve (approval.ts); default `never`. */
   readonly requireApproval?: RequireApproval;
+  /**
+   * What must hold before anything is uploaded or created, given the stack as it is (undefined:
+   * not created yet): deploy and diff check the images they would start (images.ts). Runs after
+   * the identical-stack skip, so a no-op deploy pays nothing for it.
+   */
+  readonly preflight?: (current: StackDescription | undefined) => Promise<Extract<FlowEnd, { readonly type: 'precondition' }> | undefined>;
 }
 
 export type FlowEnd =
@@ -145,6 +151,9 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     const busy = await checkOtherChangeSets(cfn, io, stackName, c.env.name);
     if (busy) return busy;
   }
+
+  const unmet = await options.preflight?.(action.type === 'update' ? action.stack : undefined);
+  if (unmet) return unmet;
 
   // Upload.
   const { deployment } = c.env;

@@ -148,7 +148,7 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
     this.environment = environment;
     this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
@@ -161,6 +161,15 @@ export class Scenario {
     if (options.bucket !== false) {
       this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
       this.aws.accountRoles.add(`role-cfn-exec-tap-${environment}`);
+    }
+    // The images of the tags the params files give, as CI would have pushed them: deploy looks up
+    // the images it would start (src/operations/images.ts). Only a root that takes image tags (the
+    // real one) starts images; `images: false` leaves ECR empty.
+    const declared = this.platform.templates[0].template.Parameters ?? {};
+    if (options.images !== false) {
+      for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
+        if (imageTagParameter({ name: service }) in declared) this.aws.pushImage(`ecr-${service}-${environment}`, tag);
+      }
     }
   }
 

@@ -192,6 +192,17 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
+    case 'images-missing': {
+      const where = `account ${reason.registryId}, ${reason.region}`;
+      for (const image of reason.missing) {
+        say.fail('error', image.repositoryExists
+          ? `${image.repository} (${where}) has no image tagged ${image.tag}: ${image.service} would fail to start with it (imageTags.${image.service} in params/${environment}.json).`
+          : `there is no repository ${image.repository} in ${where} yet: deploy with imageTags.${image.service} "" first (the registry stack creates it), then push and release ${image.service}.`);
+      }
+      const pushes = reason.missing.filter((image) => image.repositoryExists);
+      for (const image of pushes) say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${image.repository}:${image.tag}`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
     case 'promotion-artifacts':
       return renderArtifactProblem(reason.environment, reason.problem, ctx);
     case 'promotion-parameters':

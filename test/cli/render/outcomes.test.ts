@@ -207,6 +207,17 @@ const ROWS: readonly Row[] = [
   { name: 'D-16: an image missing from the repository stops the release before any change set, with the push to run',
     outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: true }), command: 'release',
     stderr: ['error ecr-api-gateway-dev (account 111122223333, eu-west-1) has no image tagged 2026.11.4; api-gateway cannot be released with it.', 'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-api-gateway-dev:2026.11.4', 'Nothing was changed in AWS: no change set was created.'], code: 4 },
+  { name: 'D-16: a deploy that would start images their repositories lack stops before any change set, naming each',
+    outcome: precondition({ kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [
+      { service: 'frontend', repository: 'ecr-frontend-dev', tag: '2026.12.1', repositoryExists: true },
+      { service: 'risk-engine', repository: 'ecr-risk-engine-dev', tag: '1.0.0', repositoryExists: false },
+    ] }), command: 'deploy',
+    stderr: [
+      'error ecr-frontend-dev (account 111122223333, eu-west-1) has no image tagged 2026.12.1: frontend would fail to start with it (imageTags.frontend in params/dev.json).',
+      'error there is no repository ecr-risk-engine-dev in account 111122223333, eu-west-1 yet: deploy with imageTags.risk-engine "" first (the registry stack creates it), then push and release risk-engine.',
+      'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-frontend-dev:2026.12.1',
+      'Nothing was changed in AWS: no change set was created.',
+    ], code: 4 },
   { name: 'D-16: no repository at all: the environment is not deployed yet',
     outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: false }), command: 'release',
     stderr: ['error there is no repository ecr-api-gateway-dev in account 111122223333, eu-west-1: the registry stack creates it. Deploy the environment first: make deploy ENV=dev', 'Nothing was changed in AWS.'], code: 4 },
@@ -475,7 +486,7 @@ test('every outcome type and every precondition kind has a row here (a new one n
   const allKinds = {
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
-    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
+    'image-missing': 0, 'images-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
     'promotion-artifacts': 0, 'promotion-parameters': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
