@@ -47,7 +47,7 @@ export class FakeEcr {
   readonly providers: Readonly<Record<string, ResourceProvider>> = {
     'AWS::ECR::Repository': {
       physicalId: ({ logicalId, suffix, properties }) => (typeof properties?.['RepositoryName'] === 'string' ? properties['RepositoryName'] : `${logicalId.toLowerCase()}-${suffix}`),
-      attribute: (resource, attribute) => (attribute === 'RepositoryUri' ? `111122223333.dkr.ecr.eu-west-1.amazonaws.com/${resource.physicalId}` : undefined),
+      attribute: (resource, attribute) => (attribute === 'RepositoryUri' ? `${this.core.account}.dkr.ecr.${this.core.region}.amazonaws.com/${resource.physicalId}` : undefined),
       apply: (physicalId) => {
         this.repositories.add(physicalId);
       },

@@ -37,7 +37,7 @@ export class FakeElbv2 {
       attribute: (resource, attribute) => {
         if (attribute !== 'DNSName') return undefined;
         const alb = /:loadbalancer\/app\/([^/]+)\/([^/]+)$/.exec(resource.physicalId);
-        return `${alb ? `${alb[1]}-${alb[2]}` : resource.physicalId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-') + '.eu-west-1.elb.amazonaws.com';
+        return `${alb ? `${alb[1]}-${alb[2]}` : resource.physicalId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-') + `.${this.core.region}.elb.amazonaws.com`;
       },
       apply: (physicalId, properties) => {
         const attributes = (properties['LoadBalancerAttributes'] ?? []) as JsonObject[];
