@@ -6,6 +6,8 @@
  * Time is virtual (FakeClock): an operation is a script of steps, one every `stepMs`, released as
  * the clock passes them (`Script`).
  */
+import type { AwsError } from '../../../src/aws/port';
+import { classifySdkError } from '../../../src/aws/sdk';
 import type { FakeClock } from '../clock';
 
 interface Scheduled {
@@ -73,3 +75,12 @@ export class Script {
 
 /** Runs one port call: records it, applies faults and the permission model, answers. */
 export type Call = <T>(op: string, args: unknown[], run: () => T) => Promise<T>;
+
+/**
+ * An error as AWS answers it (service error code, message, HTTP status), classified as the SDK
+ * adapter classifies that answer (src/aws/sdk.ts `classifySdkError`), so the fake and production
+ * give a caller the same kind of error for the same answer.
+ */
+export function awsError(code: string, message: string, op: string, httpStatus: number): AwsError {
+  return classifySdkError({ name: code, message, $metadata: { httpStatusCode: httpStatus } }, op);
+}

@@ -15,10 +15,10 @@
  *   `<name>-<id>.<region>.elb.amazonaws.com`
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html).
  */
-import { AwsError, type Elbv2Port } from '../../../src/aws/port';
+import type { Elbv2Port } from '../../../src/aws/port';
 import type { JsonObject } from '../../../src/core/template-json';
 import { handlerMessage, type ResourceProvider } from './cloudformation/resources';
-import type { Call, FakeCore } from './core';
+import { awsError, type Call, type FakeCore } from './core';
 import type { FakeLive } from './live';
 
 export class FakeElbv2 {
@@ -69,7 +69,7 @@ export class FakeElbv2 {
       setDeletionProtection: (arn, enabled) =>
         call('elbv2.setDeletionProtection', [arn, enabled], () => {
           const balancer = this.loadBalancers.get(arn);
-          if (!balancer) throw new AwsError('validation', 'LoadBalancerNotFoundException', `Load balancer '${arn}' not found`, 'elbv2.setDeletionProtection', 400);
+          if (!balancer) throw awsError('LoadBalancerNotFoundException', `Load balancer '${arn}' not found`, 'elbv2.setDeletionProtection', 400);
           balancer.deletionProtection = enabled;
         }),
       describeTargetHealth: (arn) => call('elbv2.describeTargetHealth', [arn], () => live.describeTargetHealth(arn)),

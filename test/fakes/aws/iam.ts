@@ -20,13 +20,13 @@
  * - A role's identity-based policies are its inline policies and the managed policies attached to
  *   it (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
  */
-import { AwsError, type CallerIdentity, type IamPort, type TemporaryCredentials } from '../../../src/aws/port';
+import type { CallerIdentity, IamPort, TemporaryCredentials } from '../../../src/aws/port';
 import type { Json, JsonObject } from '../../../src/core/template-json';
 import { trusts } from '../iam-policy';
 import { handlerMessage, type ResourceProvider } from './cloudformation/resources';
 import type { FakeStack, ResourceState, StackStore } from './cloudformation/stacks';
 import { evaluate } from './cloudformation/template';
-import type { Call, FakeCore } from './core';
+import { awsError, type Call, type FakeCore } from './core';
 
 /** An assumed-role session of the fake STS. */
 export interface FakeSession {
@@ -87,7 +87,7 @@ export class FakeIam {
 
   /** AssumeRole by `caller` (what GetCallerIdentity says it is). */
   assumeRole(roleArn: string, sessionName: string, caller: CallerIdentity): TemporaryCredentials {
-    const refuse = () => new AwsError('access-denied', 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 'sts.assumeRole', 403);
+    const refuse = () => awsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 'sts.assumeRole', 403);
     const role = this.roleByArn(roleArn);
     if (!role?.stack || !role.state) throw refuse();
     const trust = evaluate(((role.state.definition?.['Properties'] ?? {}) as JsonObject)['AssumeRolePolicyDocument'], this.stacks.deployedScope(role.stack)) as JsonObject;

@@ -208,6 +208,11 @@ export class FakeAws {
     this.cfn.protections.setDrift(stackPath, drifts);
   }
 
+  /** A secret deleted with DeleteSecret's default recovery window: scheduled for deletion, its name still taken. */
+  deleteSecret(arn: string): void {
+    this.secretsManager.scheduleDeletion(arn);
+  }
+
   /** A pushed image: the repository need not be a stack's (a test may push before deploying). */
   pushImage(repository: string, tag: string): string {
     return this.ecr.pushImage(repository, tag);

@@ -10,9 +10,9 @@
  *   deletion is KMSInvalidStateException; an unknown key is NotFoundException
  *   (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html).
  */
-import { AwsError, type KeysPort, type KeyState } from '../../../src/aws/port';
+import type { KeysPort, KeyState } from '../../../src/aws/port';
 import type { ResourceProvider } from './cloudformation/resources';
-import type { Call, FakeCore } from './core';
+import { awsError, type Call, type FakeCore } from './core';
 
 export class FakeKms {
   /** KMS keys by key id, with their KeyState and, once scheduled, the deletion date. */
@@ -39,9 +39,9 @@ export class FakeKms {
       scheduleKeyDeletion: (id, days) =>
         call('kms.scheduleKeyDeletion', [id, days], () => {
           const key = this.kmsKeys.get(id);
-          if (!key) throw new AwsError('validation', 'NotFoundException', `Key '${id}' does not exist`, 'kms.scheduleKeyDeletion', 400);
-          if (days < 7 || days > 30) throw new AwsError('validation', 'ValidationException', `PendingWindowInDays must be between 7 and 30, got ${days}`, 'kms.scheduleKeyDeletion', 400);
-          if (key.state === 'PendingDeletion') throw new AwsError('other', 'KMSInvalidStateException', `${id} is pending deletion.`, 'kms.scheduleKeyDeletion', 400);
+          if (!key) throw awsError('NotFoundException', `Key '${id}' does not exist`, 'kms.scheduleKeyDeletion', 400);
+          if (days < 7 || days > 30) throw awsError('ValidationException', `PendingWindowInDays must be between 7 and 30, got ${days}`, 'kms.scheduleKeyDeletion', 400);
+          if (key.state === 'PendingDeletion') throw awsError('KMSInvalidStateException', `${id} is pending deletion.`, 'kms.scheduleKeyDeletion', 400);
           key.state = 'PendingDeletion';
           key.pendingWindowInDays = days;
           key.deletionDate = new Date(this.core.clock.now() + days * 86_400_000);

@@ -48,7 +48,7 @@ import type { Json, JsonObject } from '../../../src/core/template-json';
 import type { ResourceProvider } from './cloudformation/resources';
 import type { FakeStack, ResourceState, StackStore } from './cloudformation/stacks';
 import { evaluate } from './cloudformation/template';
-import type { Call, FakeCore } from './core';
+import { awsError, type Call, type FakeCore } from './core';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -131,7 +131,7 @@ export class FakeLive {
 
   describeRules(arns: readonly string[], op: string): { rules: ListenerRuleRoute[] } {
     const rules = arns.map((arn) => this.rules.get(arn));
-    if (rules.some((r) => r === undefined)) throw new AwsError('validation', 'RuleNotFound', 'One or more rules not found', op, 400);
+    if (rules.some((r) => r === undefined)) throw awsError('RuleNotFound', 'One or more rules not found', op, 400);
     return { rules: (rules as LiveRule[]).map((r) => ({ ruleArn: r.ruleArn, pathPatterns: [...r.pathPatterns], forwards: r.forwards.map((f) => ({ ...f })) })) };
   }
 
@@ -141,7 +141,7 @@ export class FakeLive {
 
   listInstances(serviceId: string): { instanceIds: string[] } {
     const service = [...this.namespaces.values()].flatMap((n) => [...n.values()]).find((s) => s.id === serviceId);
-    if (!service) throw new AwsError('validation', 'ServiceNotFound', `Service not found: ${serviceId}`, 'discovery.listInstances', 400);
+    if (!service) throw awsError('ServiceNotFound', `Service not found: ${serviceId}`, 'discovery.listInstances', 400);
     return { instanceIds: [...service.instances] };
   }
 

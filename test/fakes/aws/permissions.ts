@@ -14,10 +14,10 @@
  *   cloudformation.amazonaws.com (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
  * - GetCallerIdentity needs no permission (STS API reference).
  */
-import { AwsError, type CreateChangeSetRequest } from '../../../src/aws/port';
+import type { CreateChangeSetRequest } from '../../../src/aws/port';
 import { decide, type PolicyRequest } from '../iam-policy';
 import type { FakeCloudFormation } from './cloudformation';
-import type { FakeCore } from './core';
+import { awsError, type FakeCore } from './core';
 import type { FakeIam, FakeSession } from './iam';
 import type { FakeS3 } from './s3';
 
@@ -107,7 +107,7 @@ export class PermissionModel {
     for (const request of this.requests(op, args)) {
       if (decide(documents, request) === 'allowed') continue;
       this.denials.push({ op, role: session.roleName, action: request.action, resource: request.resource });
-      throw new AwsError('access-denied', 'AccessDenied', `User: ${this.iam.sessionArn(session)} is not authorized to perform: ${request.action} on resource: ${request.resource} because no identity-based policy allows the ${request.action} action`, op, 403);
+      throw awsError('AccessDenied', `User: ${this.iam.sessionArn(session)} is not authorized to perform: ${request.action} on resource: ${request.resource} because no identity-based policy allows the ${request.action} action`, op, 403);
     }
   }
 }

@@ -20,11 +20,11 @@
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html), or, against an
  *   emulator, the custom endpoint's path-style URL.
  */
-import { AwsError, type S3Port } from '../../../src/aws/port';
+import type { S3Port } from '../../../src/aws/port';
 import type { TemplateJson } from '../../../src/core/template-json';
 import type { ResourceProvider } from './cloudformation/resources';
 import { handlerMessage } from './cloudformation/resources';
-import type { Call, FakeCore } from './core';
+import { awsError, type Call, type FakeCore } from './core';
 
 export interface Bucket {
   readonly owner: string;
@@ -62,7 +62,7 @@ export class FakeS3 {
   readTemplate(url: string, op: string): { template: TemplateJson; body: string } {
     const { bucket, key } = this.parseUrl(url) ?? {};
     const object = bucket && key ? this.buckets.get(bucket)?.objects.get(key) : undefined;
-    if (!object) throw new AwsError('validation', 'ValidationError', `TemplateURL must reference a valid S3 object to which you have access. (${url})`, op, 400);
+    if (!object) throw awsError('ValidationError', `TemplateURL must reference a valid S3 object to which you have access. (${url})`, op, 400);
     const body = Buffer.from(object.body).toString('utf8');
     return { template: JSON.parse(body) as TemplateJson, body };
   }
@@ -76,8 +76,8 @@ export class FakeS3 {
 
   private bucketFor(name: string, owner: string, op: string): Bucket {
     const bucket = this.buckets.get(name);
-    if (!bucket) throw new AwsError('validation', 'NoSuchBucket', `The specified bucket does not exist: ${name}`, op, 404);
-    if (bucket.owner !== owner) throw new AwsError('access-denied', 'AccessDenied', 'Access Denied', op, 403);
+    if (!bucket) throw awsError('NoSuchBucket', `The specified bucket does not exist: ${name}`, op, 404);
+    if (bucket.owner !== owner) throw awsError('AccessDenied', 'Access Denied', op, 403);
     return bucket;
   }
 
@@ -121,8 +121,8 @@ export class FakeS3 {
         call('s3.deleteBucket', [name], () => {
           const bucket = this.buckets.get(name);
           if (!bucket) return false;
-          if (bucket.owner !== owner) throw new AwsError('access-denied', 'AccessDenied', 'Access Denied', 's3.deleteBucket', 403);
-          if (bucket.objects.size > 0) throw new AwsError('conflict', 'BucketNotEmpty', 'The bucket you tried to delete is not empty', 's3.deleteBucket', 409);
+          if (bucket.owner !== owner) throw awsError('AccessDenied', 'Access Denied', 's3.deleteBucket', 403);
+          if (bucket.objects.size > 0) throw awsError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 's3.deleteBucket', 409);
           this.buckets.delete(name);
           return true;
         }),

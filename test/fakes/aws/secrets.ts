@@ -13,18 +13,26 @@
  *   (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html).
  * - A secret's ARN ends in its name, a hyphen and six random characters
  *   (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources).
- * - DescribeSecret (verify) answers the live rotation state (live.ts).
+ * - DeleteSecret without ForceDeleteWithoutRecovery uses a 30-day recovery window by default;
+ *   DescribeSecret then answers the date it is scheduled for deletion (DeletedDate)
+ *   (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html,
+ *   https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html).
+ * - DescribeSecret answers the live rotation state (live.ts) of a secret the deployed stacks
+ *   rotate; any other secret as a new one is: no rotation, one version labelled AWSCURRENT.
  * Worst case for secrets hygiene: what a `{{resolve:secretsmanager:…}}` reference resolves to is
  * echoed wherever CloudFormation shows a property value (`resolvedSecrets`), so a test proves the
  * toolkit never prints it.
  */
-import type { SecretsPort } from '../../../src/aws/port';
+import type { SecretDescription, SecretsPort } from '../../../src/aws/port';
 import type { ResourceProvider } from './cloudformation/resources';
 import type { Call, FakeCore } from './core';
 import type { FakeLive } from './live';
 
+/** DeleteSecret's default recovery window (RecoveryWindowInDays: "If you don't use either, then by default Secrets Manager uses a 30 day recovery window"). */
+const RECOVERY_WINDOW_DAYS = 30;
+
 export class FakeSecrets {
-  readonly secrets = new Map<string, { name: string; state: 'active' | 'scheduled-for-deletion' }>();
+  readonly secrets = new Map<string, { name: string; state: 'active' | 'scheduled-for-deletion'; deletedDate?: Date }>();
   /** Secrets as resolved values (what a `{{resolve:…}}` reference would become): worst-case echo. */
   readonly resolvedSecrets = new Map<string, string>();
 
@@ -38,6 +46,30 @@ export class FakeSecrets {
     return resolved;
   }
 
+  /** Deletion with DeleteSecret's default recovery window (the window CloudFormation's deletion uses is not documented). */
+  scheduleDeletion(arn: string): void {
+    const secret = this.secrets.get(arn);
+    if (!secret) return;
+    secret.state = 'scheduled-for-deletion';
+    secret.deletedDate = new Date(this.core.clock.now() + RECOVERY_WINDOW_DAYS * 86_400_000);
+  }
+
+  /**
+   * DescribeSecret of a secret that has no live rotation state (live.ts): its name, no rotation,
+   * one version labelled AWSCURRENT (what a new secret has), and the deletion date once scheduled.
+   */
+  private describeStored(arn: string): SecretDescription | undefined {
+    const secret = this.secrets.get(arn);
+    if (!secret) return undefined;
+    return {
+      arn,
+      name: secret.name.replace(/-[A-Za-z0-9]{6}$/, ''),
+      rotationEnabled: false,
+      ...(secret.deletedDate ? { deletedDate: secret.deletedDate } : {}),
+      versionStages: { [`${arn.slice(-6)}-v1`]: ['AWSCURRENT'] },
+    };
+  }
+
   readonly providers: Readonly<Record<string, ResourceProvider>> = {
     'AWS::SecretsManager::Secret': {
       physicalId: ({ logicalId, suffix, properties }) => {
@@ -47,10 +79,7 @@ export class FakeSecrets {
       apply: (physicalId) => {
         this.secrets.set(physicalId, { name: physicalId.split(':').pop() ?? physicalId, state: 'active' });
       },
-      delete: (physicalId) => {
-        const secret = this.secrets.get(physicalId);
-        if (secret) secret.state = 'scheduled-for-deletion';
-      },
+      delete: (physicalId) => this.scheduleDeletion(physicalId),
     },
   };
 
@@ -63,7 +92,7 @@ export class FakeSecrets {
           return true;
         }),
       secretExists: (id) => call('secrets.secretExists', [id], () => this.secrets.has(id)),
-      describeSecret: (id) => call('secrets.describeSecret', [id], () => live.describeSecret(id)),
+      describeSecret: (id) => call('secrets.describeSecret', [id], () => live.describeSecret(id) ?? this.describeStored(id)),
     };
   }
 }

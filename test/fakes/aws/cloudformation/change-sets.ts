@@ -42,7 +42,6 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
-  AwsError,
   type ChangeDetail,
   type ChangeSetPage,
   type ChangeSetStatus,
@@ -53,7 +52,7 @@ import {
   type ResourceChangeEntry,
 } from '../../../../src/aws/port';
 import type { Json, JsonObject, TemplateJson } from '../../../../src/core/template-json';
-import type { Call, FakeCore } from '../core';
+import { awsError, type Call, type FakeCore } from '../core';
 import type { FakeStack, StackStore } from './stacks';
 import {
   activeResources,
@@ -217,25 +216,25 @@ export class ChangeSets {
   private create(request: CreateChangeSetRequest, op: string): { id: string; stackId: string } {
     const existing = this.stacks.find(request.stackName);
     if (request.changeSetType === 'UPDATE' && (!existing || existing.status === 'REVIEW_IN_PROGRESS')) {
-      throw new AwsError('validation', 'ValidationError', `Stack [${request.stackName}] does not exist`, op, 400);
+      throw awsError('ValidationError', `Stack [${request.stackName}] does not exist`, op, 400);
     }
     if (request.changeSetType === 'CREATE' && existing && existing.status !== 'REVIEW_IN_PROGRESS') {
-      throw new AwsError('conflict', 'AlreadyExistsException', `Stack [${request.stackName}] already exists and cannot be created again with the changeSet [${request.changeSetName}].`, op, 400);
+      throw awsError('AlreadyExistsException', `Stack [${request.stackName}] already exists and cannot be created again with the changeSet [${request.changeSetName}].`, op, 400);
     }
     for (const capability of ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']) {
-      if (!request.capabilities.includes(capability)) throw new AwsError('validation', 'InsufficientCapabilitiesException', `Requires capabilities : [${capability}]`, op, 400);
+      if (!request.capabilities.includes(capability)) throw awsError('InsufficientCapabilitiesException', `Requires capabilities : [${capability}]`, op, 400);
     }
     const same = [...this.all.values()].find((c) => !c.deleted && !c.parentId && c.stackName === request.stackName && c.name === request.changeSetName);
     if (same && same.clientToken === request.clientToken) return { id: same.id, stackId: same.stackId };
-    if (same) throw new AwsError('conflict', 'AlreadyExistsException', `ChangeSet [${request.changeSetName}] already exists`, op, 400);
+    if (same) throw awsError('AlreadyExistsException', `ChangeSet [${request.changeSetName}] already exists`, op, 400);
     const source = 'url' in request.template ? this.services.readTemplate(request.template.url, op) : { template: JSON.parse(request.template.body) as TemplateJson, body: request.template.body };
     const declared = source.template.Parameters ?? {};
     const unknown = Object.keys(request.parameters).filter((k) => !(k in declared));
-    if (unknown.length > 0) throw new AwsError('validation', 'ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`, op, 400);
+    if (unknown.length > 0) throw awsError('ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`, op, 400);
     const missing = Object.entries(declared).filter(([k, p]) => p.Default === undefined && request.parameters[k] === undefined).map(([k]) => k);
-    if (missing.length > 0) throw new AwsError('validation', 'ValidationError', `Parameters: [${missing.join(', ')}] must have values`, op, 400);
+    if (missing.length > 0) throw awsError('ValidationError', `Parameters: [${missing.join(', ')}] must have values`, op, 400);
     if (request.roleArn !== undefined && !this.services.roleExists(request.roleArn)) {
-      throw new AwsError('validation', 'ValidationError', `Role ${request.roleArn} is invalid or cannot be assumed`, op, 400);
+      throw awsError('ValidationError', `Role ${request.roleArn} is invalid or cannot be assumed`, op, 400);
     }
     const stack = existing ?? this.stacks.create(request.stackName, '');
     const changeSet = this.createTree(
@@ -421,8 +420,8 @@ export class ChangeSets {
       deleteChangeSet: (id) =>
         call('cfn.deleteChangeSet', [id], () => {
           const cs = this.all.get(id);
-          if (!cs || cs.deleted) throw new AwsError('validation', 'ChangeSetNotFoundException', `ChangeSet [${id}] does not exist`, 'cfn.deleteChangeSet', 404);
-          if (cs.parentId) throw new AwsError('validation', 'ValidationError', 'Cannot delete a nested change set; delete the root change set', 'cfn.deleteChangeSet', 400);
+          if (!cs || cs.deleted) throw awsError('ChangeSetNotFoundException', `ChangeSet [${id}] does not exist`, 'cfn.deleteChangeSet', 404);
+          if (cs.parentId) throw awsError('ValidationError', 'Cannot delete a nested change set; delete the root change set', 'cfn.deleteChangeSet', 400);
           this.deleteTree(cs);
         }),
     };

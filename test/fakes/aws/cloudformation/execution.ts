@@ -35,9 +35,9 @@
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
  *   DeleteStack of a REVIEW_IN_PROGRESS stack removes it at once; termination protection refuses.
  */
-import { AwsError, type CloudFormationPort, type ExecutionStatus, type StackOutput } from '../../../../src/aws/port';
+import type { CloudFormationPort, ExecutionStatus, StackOutput } from '../../../../src/aws/port';
 import type { JsonObject, TemplateJson } from '../../../../src/core/template-json';
-import { Script, type Call, type FakeCore } from '../core';
+import { awsError, Script, type Call, type FakeCore } from '../core';
 import type { ChangeSets, FakeChangeSet, PlannedChange } from './change-sets';
 import { policyDenies } from './policies';
 import type { ResourceProviders } from './resources';
@@ -474,16 +474,16 @@ export class Execution {
         call('cfn.executeChangeSet', [id], () => {
           const op = 'cfn.executeChangeSet';
           const cs = this.changeSets.all.get(id);
-          if (!cs || cs.deleted) throw new AwsError('validation', 'ChangeSetNotFoundException', `ChangeSet [${id}] does not exist`, op, 404);
-          if (cs.parentId) throw new AwsError('conflict', 'InvalidChangeSetStatus', 'Cannot execute a nested change set; execute the root change set', op, 400);
+          if (!cs || cs.deleted) throw awsError('ChangeSetNotFoundException', `ChangeSet [${id}] does not exist`, op, 404);
+          if (cs.parentId) throw awsError('InvalidChangeSetStatus', 'Cannot execute a nested change set; execute the root change set', op, 400);
           const status = this.changeSets.status(cs);
           if (status.status !== 'CREATE_COMPLETE' || status.execution !== 'AVAILABLE') {
-            throw new AwsError('conflict', 'InvalidChangeSetStatus', `ChangeSet [${id}] cannot be executed in its current status of [${status.status}]`, op, 400);
+            throw awsError('InvalidChangeSetStatus', `ChangeSet [${id}] cannot be executed in its current status of [${status.status}]`, op, 400);
           }
           const stack = this.stacks.stacks.get(cs.stackId);
           if (!stack) throw new Error('fake: change set without stack');
           if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') {
-            throw new AwsError('validation', 'ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`, op, 400);
+            throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`, op, 400);
           }
           cs.executed = true;
           cs.executionStatus = 'EXECUTE_IN_PROGRESS';
@@ -496,7 +496,7 @@ export class Execution {
         call('cfn.deleteStack', [name], () => {
           const stack = this.stacks.find(name);
           if (!stack || stack.deleted) return;
-          if (stack.terminationProtection) throw new AwsError('validation', 'ValidationError', `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`, 'cfn.deleteStack', 400);
+          if (stack.terminationProtection) throw awsError('ValidationError', `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`, 'cfn.deleteStack', 400);
           if (stack.status === 'REVIEW_IN_PROGRESS') {
             stack.deleted = true;
             this.stacks.stackEvent(stack, 'DELETE_COMPLETE');
@@ -516,8 +516,8 @@ export class Execution {
       continueUpdateRollback: (name, skip) =>
         call('cfn.continueUpdateRollback', [name, [...skip]], () => {
           const stack = this.stacks.require(name, 'cfn.continueUpdateRollback');
-          if (stack.parentId) throw new AwsError('validation', 'ValidationError', 'Use ContinueUpdateRollback on the root stack', 'cfn.continueUpdateRollback', 400);
-          if (stack.status !== 'UPDATE_ROLLBACK_FAILED') throw new AwsError('validation', 'ValidationError', `Stack ${name} is in ${stack.status} state and can not continue rollback`, 'cfn.continueUpdateRollback', 400);
+          if (stack.parentId) throw awsError('ValidationError', 'Use ContinueUpdateRollback on the root stack', 'cfn.continueUpdateRollback', 400);
+          if (stack.status !== 'UPDATE_ROLLBACK_FAILED') throw awsError('ValidationError', `Stack ${name} is in ${stack.status} state and can not continue rollback`, 'cfn.continueUpdateRollback', 400);
           this.continueRollback(this.script(), stack, skip, true);
         }),
     };

@@ -15,8 +15,8 @@
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DetectStackDrift.html);
  *   what drifted is set by the scenario (`setDrift`).
  */
-import { AwsError, type CloudFormationPort, type ResourceDrift } from '../../../../src/aws/port';
-import type { Call, FakeCore } from '../core';
+import type { CloudFormationPort, ResourceDrift } from '../../../../src/aws/port';
+import { awsError, type Call, type FakeCore } from '../core';
 import type { FakeStack, StackStore } from './stacks';
 
 export type PolicyAction = 'Update:Modify' | 'Update:Replace' | 'Update:Delete';
@@ -65,7 +65,7 @@ export class Protections {
       updateTerminationProtection: (name, enabled) =>
         call('cfn.updateTerminationProtection', [name, enabled], () => {
           const stack = this.stacks.require(name, 'cfn.updateTerminationProtection');
-          if (stack.parentId) throw new AwsError('validation', 'ValidationError', 'Termination protection cannot be set on a nested stack', 'cfn.updateTerminationProtection', 400);
+          if (stack.parentId) throw awsError('ValidationError', 'Termination protection cannot be set on a nested stack', 'cfn.updateTerminationProtection', 400);
           stack.terminationProtection = enabled;
         }),
       detectStackDrift: (name) =>
@@ -78,7 +78,7 @@ export class Protections {
       describeStackDriftDetectionStatus: (id) =>
         call('cfn.describeStackDriftDetectionStatus', [id], () => {
           const detection = this.driftDetections.get(id);
-          if (!detection) throw new AwsError('validation', 'ValidationError', `no drift detection ${id}`, 'cfn.describeStackDriftDetectionStatus', 400);
+          if (!detection) throw awsError('ValidationError', `no drift detection ${id}`, 'cfn.describeStackDriftDetectionStatus', 400);
           detection.polls += 1;
           if (detection.polls < 2) return { status: 'DETECTION_IN_PROGRESS' };
           const stack = this.stacks.stacks.get(detection.stackId);

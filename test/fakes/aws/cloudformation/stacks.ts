@@ -16,7 +16,6 @@
  * - Pseudo parameters: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html
  */
 import {
-  AwsError,
   type CloudFormationPort,
   type EventStatus,
   type ResourceDrift,
@@ -28,7 +27,7 @@ import {
   type StackStatus,
 } from '../../../../src/aws/port';
 import type { Json, JsonObject, TemplateJson } from '../../../../src/core/template-json';
-import type { Call, FakeCore } from '../core';
+import { awsError, type Call, type FakeCore } from '../core';
 import type { ResourceProviders } from './resources';
 import { condition, defaults, evaluate, stringify, type Scope } from './template';
 
@@ -89,7 +88,7 @@ export class StackStore {
 
   require(nameOrId: string, op: string): FakeStack {
     const stack = this.find(nameOrId);
-    if (!stack) throw new AwsError('validation', 'ValidationError', `Stack with id ${nameOrId} does not exist`, op, 400);
+    if (!stack) throw awsError('ValidationError', `Stack with id ${nameOrId} does not exist`, op, 400);
     return stack;
   }
 
@@ -210,7 +209,7 @@ export class StackStore {
       getTemplate: (name) =>
         call('cfn.getTemplate', [name], () => {
           const stack = this.require(name, 'cfn.getTemplate');
-          if (!stack.templateBody) throw new AwsError('validation', 'ValidationError', `Stack ${name} has no template yet`, 'cfn.getTemplate', 400);
+          if (!stack.templateBody) throw awsError('ValidationError', `Stack ${name} has no template yet`, 'cfn.getTemplate', 400);
           return stack.templateBody;
         }),
       listStackResources: (name) =>
