@@ -51,12 +51,22 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
   throw new Error(`moto_server did not answer within 20 s:\n${output()}`);
 }
 
-export async function startMotoServer(): Promise<MotoServer> {
+export interface MotoOptions {
+  /**
+   * D-18: the account of each request is the one its credentials belong to (keys AssumeRole issued
+   * for a role in account X act in X; others in moto's default, 123456789012), instead of
+   * MOTO_ACCOUNT_ID for every request (moto/core/responses.py get_current_account).
+   */
+  readonly accountsByCredentials?: boolean;
+}
+
+export async function startMotoServer(options: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://localhost:${port}`;
+  const { MOTO_ACCOUNT_ID: _inherited, ...inherited } = process.env;
   const child = spawn(path.resolve('.venv/bin/moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_ACCOUNT_ID },
+    env: options.accountsByCredentials ? inherited : { ...process.env, MOTO_ACCOUNT_ID },
   });
   // A test run that is killed or crashes must not leave moto servers behind.
   const killChild = () => child.kill('SIGTERM');
@@ -85,21 +95,22 @@ export async function startMotoServer(): Promise<MotoServer> {
 /** The common client options of a test's own SDK clients against moto. */
 export const motoClientOptions = (moto: MotoServer) => ({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { ...MOTO_CREDENTIALS }, maxAttempts: 1 });
 
-const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'];
+/** What a suite may set for the SDK's standard chain (D-18's per-side profiles set the files and regions too). */
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
 
 /**
  * A suite's moto lifecycle: one server for the suite (with the test's own clients), reset before
  * every scenario, stopped after. The SDK's standard credential chain reads the process
  * environment: moto's credentials are set there for the suite, and the process's given back after.
  */
-export function onMoto<C extends { moto: MotoServer }>(suite: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>): void {
+export function onMoto<C extends { moto: MotoServer }>(suite: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>, options: MotoOptions = {}): void {
   const saved = Object.fromEntries(CREDENTIAL_VARIABLES.map((key) => [key, process.env[key]]));
   suite.before(failLoudly(name, async (context: C) => {
     process.env['AWS_ACCESS_KEY_ID'] = MOTO_CREDENTIALS.accessKeyId;
     process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
     delete process.env['AWS_PROFILE'];
     delete process.env['AWS_SESSION_TOKEN'];
-    const moto = await startMotoServer();
+    const moto = await startMotoServer(options);
     Object.assign(context, { moto, ...clients(moto) });
   }));
   suite.after(async ({ moto }) => {

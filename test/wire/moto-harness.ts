@@ -92,9 +92,9 @@ export class WireWorkspace {
           },
         };
       },
-      async connect(region, env, onRetry, { credentials, signal } = {}) {
+      async connect(region, env, onRetry, { credentials, profile, signal } = {}) {
         const endpoint = endpointFor(env, 'S3');
-        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
+        const session = sessionFromPort(await createSdkPort(region, env, credentials, profile), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
         // A deploy role's session comes second (D-17): count the requests of both.
         const earlier = calls.current;
         calls.current = () => {

@@ -45,6 +45,7 @@ export class PermissionModel {
       case 's3.headBucket':
         return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(args[0])}` }];
       case 's3.headObject':
+      case 's3.getObject': // D-18 promotion. HeadObject needs s3:GetObject too: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
         return [{ action: 's3:GetObject', resource: object(args[0], args[1]) }];
       case 's3.putObject':
         return [{ action: 's3:PutObject', resource: object(args[0], args[1]) }];

@@ -8,7 +8,8 @@
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html).
  * - HeadBucket of a missing bucket is 404; HeadObject of a missing key is 404 (the port answers
  *   `absent` / false) (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html,
- *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html); GetObject of a missing
+ *   key is NoSuchKey (the port answers undefined) (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
  * - DeleteBucket of a bucket with objects is 409 BucketNotEmpty; CloudFormation's deletion of such a
  *   bucket fails ("The bucket you tried to delete is not empty")
  *   (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html).
@@ -106,6 +107,8 @@ export class FakeS3 {
           return bucket.owner === owner ? ('present' as const) : ('foreign' as const);
         }),
       headObject: (name, key, owner) => call('s3.headObject', [name, key, owner], () => this.bucketFor(name, owner, 's3.headObject').objects.has(key)),
+      // D-18 promotion: GetObject answers the bytes, or NoSuchKey (undefined here); a missing or foreign bucket as HeadObject.
+      getObject: (name, key, owner) => call('s3.getObject', [name, key, owner], () => this.bucketFor(name, owner, 's3.getObject').objects.get(key)?.body),
       putObject: (request) =>
         call('s3.putObject', [request.bucket, request.key, request.expectedOwner], () => {
           this.bucketFor(request.bucket, request.expectedOwner, 's3.putObject').objects.set(request.key, { body: request.body, contentType: request.contentType });
