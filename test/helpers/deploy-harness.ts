@@ -18,7 +18,7 @@ import { openConnection, prepareConnection, type Connection, type PrepareOptions
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
 import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
 import { sessionFromPort } from '../../src/aws/session';
-import { FakeAws, type RecordedCall } from '../fakes/aws';
+import { FakeAws, type AccountProfile, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
@@ -148,9 +148,9 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string; accountProfile?: AccountProfile } = {}) {
     this.environment = environment;
-    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
+    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}), ...(options.accountProfile ? { accountProfile: options.accountProfile } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
     fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-test' }));

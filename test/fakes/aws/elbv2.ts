@@ -11,6 +11,8 @@
  *   the message as CloudFormation shows it: https://github.com/aws-cloudformation/rain/issues/187).
  * - ModifyLoadBalancerAttributes of an unknown load balancer is LoadBalancerNotFound
  *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyLoadBalancerAttributes.html).
+ * - Updating a listener rule re-applies its actions: the weights ECS set during blue/green go back
+ *   to the template's (aws/aws-cdk#36649, open; live.ts).
  * - `Ref` of a load balancer, target group or listener rule is its ARN; an ALB's `DNSName` is
  *   `<name>-<id>.<region>.elb.amazonaws.com`
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html).
@@ -19,13 +21,13 @@ import type { Elbv2Port } from '../../../src/aws/port';
 import type { JsonObject } from '../../../src/core/template-json';
 import { handlerMessage, type ResourceProvider } from './cloudformation/resources';
 import { awsError, type Call, type FakeCore } from './core';
-import type { FakeLive } from './live';
+import { forwardsOf, type FakeLive } from './live';
 
 export class FakeElbv2 {
   /** Load balancers by ARN, with `deletion_protection.enabled`. */
   readonly loadBalancers = new Map<string, { deletionProtection: boolean }>();
 
-  constructor(private readonly core: FakeCore) {}
+  constructor(private readonly core: FakeCore, private readonly live: FakeLive) {}
 
   private arn(kind: string, path: string): string {
     return `arn:aws:elasticloadbalancing:${this.core.region}:${this.core.account}:${kind}/${path}`;
@@ -60,10 +62,12 @@ export class FakeElbv2 {
     },
     'AWS::ElasticLoadBalancingV2::ListenerRule': {
       physicalId: ({ logicalId, suffix }) => this.arn('listener-rule', `app/alb/${logicalId.toLowerCase()}/${suffix.toLowerCase()}`),
+      // An update re-applies the template's forward action, resetting the weights ECS set (live.ts).
+      apply: (physicalId, properties) => this.live.ruleApplied(physicalId, forwardsOf(properties)),
     },
   };
 
-  port(call: Call, live: FakeLive): Elbv2Port {
+  port(call: Call): Elbv2Port {
     return {
       deletionProtection: (arn) => call('elbv2.deletionProtection', [arn], () => this.loadBalancers.get(arn)?.deletionProtection),
       setDeletionProtection: (arn, enabled) =>
@@ -72,8 +76,8 @@ export class FakeElbv2 {
           if (!balancer) throw awsError('LoadBalancerNotFoundException', `Load balancer '${arn}' not found`, 'elbv2.setDeletionProtection', 400);
           balancer.deletionProtection = enabled;
         }),
-      describeTargetHealth: (arn) => call('elbv2.describeTargetHealth', [arn], () => live.describeTargetHealth(arn)),
-      describeRules: (arns, marker) => call('elbv2.describeRules', [arns, marker], () => live.describeRules(arns, 'elbv2.describeRules')),
+      describeTargetHealth: (arn) => call('elbv2.describeTargetHealth', [arn], () => this.live.describeTargetHealth(arn)),
+      describeRules: (arns, marker) => call('elbv2.describeRules', [arns, marker], () => this.live.describeRules(arns, 'elbv2.describeRules')),
     };
   }
 }

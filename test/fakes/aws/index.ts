@@ -7,12 +7,15 @@
  *   s3.ts             S3: buckets, objects, ExpectedBucketOwner; TemplateURLs
  *   cloudformation/   CloudFormation: stacks.ts (stacks, outputs, resources), change-sets.ts,
  *                     execution.ts (executions, rollbacks, deletions, events), policies.ts (stack
- *                     policies, termination protection, drift), template.ts (intrinsic functions),
- *                     resources.ts (the resource providers each service registers)
- *   ecs.ts, secrets.ts, elbv2.ts, ecr.ts, logs.ts, kms.ts
+ *                     policies, termination protection, drift), placeholders.ts (placeholder
+ *                     parameters in nested change sets and what they break), template.ts
+ *                     (intrinsic functions), resources.ts (the resource providers each service
+ *                     registers)
+ *   ecs.ts, secrets.ts, elbv2.ts, ecr.ts, logs.ts, kms.ts, lambda.ts
  *   iam.ts            IAM roles, OIDC providers, sessions; permissions.ts: what an assumed role may do
  *   live.ts           what runs behind the stacks (make verify): ECS, targets, Cloud Map, secrets'
  *                     rotation, alarms, log events, the ALB's answers
+ *   account.ts        what differs between accounts: a new account's quotas and roles
  *
  * This file is the composition root and the recording machinery: every port call is recorded
  * (`calls`, `onCall`), can be made to fail before it is applied (`inject`, `throttle`,
@@ -26,12 +29,14 @@ import { FakeCloudFormation } from './cloudformation';
 import type { InjectedFailure } from './cloudformation/execution';
 import type { FakeChangeSet } from './cloudformation/change-sets';
 import type { FakeStack } from './cloudformation/stacks';
+import { ESTABLISHED_ACCOUNT, type AccountProfile } from './account';
 import { FakeCore, type Call } from './core';
 import { FakeEcr } from './ecr';
 import { FakeEcs } from './ecs';
 import { FakeElbv2 } from './elbv2';
-import { FakeIam, type FakeSession } from './iam';
+import { FakeIam, serviceLinkedRoleName, type FakeSession } from './iam';
 import { FakeKms } from './kms';
+import { FakeLambda } from './lambda';
 import { bringToLife, cloudWatchProviders, FakeLive, livePorts } from './live';
 import { FakeLogs } from './logs';
 import { PermissionModel } from './permissions';
@@ -43,6 +48,7 @@ export { KNOWN_AFTER_APPLY } from './cloudformation/template';
 export { CREATE_ONLY, NO_CHANGES_REASON } from './cloudformation/change-sets';
 export type { InjectedFailure } from './cloudformation/execution';
 export { serviceLinkedRoleName } from './iam';
+export { ESTABLISHED_ACCOUNT, NEW_ACCOUNT, type AccountProfile } from './account';
 export { FakeLive, type LiveRule, type LiveService } from './live';
 
 /** Requests that change something in the account (verify asserts it sends none). */
@@ -74,6 +80,8 @@ export interface FakeAwsOptions {
   readonly changeSetPageSize?: number;
   /** AWS_ENDPOINT_URL the toolkit uses (path-style TemplateURLs on it are accepted). */
   readonly endpoint?: string;
+  /** A new account's quotas and roles (NEW_ACCOUNT), or an established one's (the default). */
+  readonly accountProfile?: AccountProfile;
 }
 
 export class FakeAws {
@@ -97,6 +105,7 @@ export class FakeAws {
   private readonly ecr: FakeEcr;
   private readonly logs: FakeLogs;
   private readonly kms: FakeKms;
+  private readonly lambda: FakeLambda;
   private readonly elbv2: FakeElbv2;
   private readonly cfn: FakeCloudFormation;
   private readonly iam: FakeIam;
@@ -115,11 +124,13 @@ export class FakeAws {
     this.core = new FakeCore(this.clock, this.account, this.region, options.endpoint);
     this.s3 = new FakeS3(this.core);
     this.secretsManager = new FakeSecrets(this.core);
-    this.ecs = new FakeEcs(this.core);
+    const profile = options.accountProfile ?? ESTABLISHED_ACCOUNT;
+    this.ecs = new FakeEcs(this.core, { onDemand: profile.ecsServiceLinkedRoleOnDemand, exists: () => this.iam.roleByName(serviceLinkedRoleName('ecs.amazonaws.com')) !== undefined });
     this.ecr = new FakeEcr(this.core);
     this.logs = new FakeLogs();
     this.kms = new FakeKms(this.core);
-    this.elbv2 = new FakeElbv2(this.core);
+    this.elbv2 = new FakeElbv2(this.core, this.live);
+    this.lambda = new FakeLambda(profile.lambdaConcurrency);
     this.cfn = new FakeCloudFormation(this.core, {
       readTemplate: (url, op) => this.s3.readTemplate(url, op),
       roleExists: (arn) => this.iam.roleByArn(arn) !== undefined,
@@ -131,7 +142,7 @@ export class FakeAws {
       changeSetPageSize: options.changeSetPageSize ?? 4,
     });
     this.iam = new FakeIam(this.core, this.cfn.stacks);
-    for (const service of [this.s3, this.secretsManager, this.ecs, this.ecr, this.logs, this.kms, this.elbv2, this.iam]) this.cfn.register(service.providers);
+    for (const service of [this.s3, this.secretsManager, this.ecs, this.ecr, this.logs, this.kms, this.elbv2, this.lambda, this.iam]) this.cfn.register(service.providers);
     this.cfn.register(cloudWatchProviders);
     this.permissions = new PermissionModel(this.core, this.cfn, this.s3, this.iam);
     this.clock.onAdvance = () => this.core.release();
@@ -270,6 +281,12 @@ export class FakeAws {
     return this.cfn.changeSets.pending();
   }
 
+  /** Every change set created so far, root and nested, deleted or not (in creation order). */
+  allChangeSets(): FakeChangeSet[] {
+    this.core.release();
+    return [...this.cfn.changeSets.all.values()];
+  }
+
   allStackNames(): string[] {
     return this.cfn.stacks.live().map((s) => `${s.stackName}:${s.status}`);
   }
@@ -335,7 +352,7 @@ export class FakeAws {
       ecs: this.ecs.port(call, this.live),
       iam: this.iam.port(call),
       secrets: this.secretsManager.port(call, this.live),
-      elbv2: this.elbv2.port(call, this.live),
+      elbv2: this.elbv2.port(call),
       ecr: this.ecr.port(call),
       logs: this.logs.port(call, this.live),
       kms: this.kms.port(call),

@@ -28,6 +28,11 @@
  *   those targets, regardless of their health status" (fail open,
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html),
  *   which here answer 502; a path no rule matches gets the listener's default (404 in dev).
+ * - ECS owns the weights of a blue/green service's production rule and swings them on every
+ *   deployment (`completeBlueGreenDeployment`); a CloudFormation update of the rule resets them to
+ *   the template's (`ruleApplied`, from the ListenerRule provider in elbv2.ts), which can send
+ *   production traffic to a target group with no tasks (aws/aws-cdk#36649, open;
+ *   aws/containers-roadmap#2853 asks ECS to check live weights first).
  * - `Ref` of a CloudWatch alarm is its name
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html).
  */
@@ -60,6 +65,16 @@ export interface LiveRule extends Omit<ListenerRuleRoute, 'forwards'> {
   readonly priority: number;
   readonly listener: string;
   forwards: { targetGroupArn: string; weight?: number }[];
+}
+
+/** The target groups (and weights) a listener rule's forward actions name, as its properties say. */
+export function forwardsOf(properties: JsonObject): { targetGroupArn: string; weight?: number }[] {
+  const actions = (properties['Actions'] ?? []) as JsonObject[];
+  return actions.filter((a) => a['Type'] === 'forward').flatMap((a) => {
+    const groups = ((a['ForwardConfig'] as JsonObject | undefined)?.['TargetGroups'] ?? []) as JsonObject[];
+    if (groups.length > 0) return groups.map((g) => ({ targetGroupArn: String(g['TargetGroupArn']), ...(g['Weight'] !== undefined ? { weight: Number(g['Weight']) } : {}) }));
+    return a['TargetGroupArn'] ? [{ targetGroupArn: String(a['TargetGroupArn']) }] : [];
+  });
 }
 
 const globRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -109,6 +124,34 @@ export class FakeLive {
     return this.productionRules()
       .sort((a, b) => a.priority - b.priority)
       .find((r) => r.pathPatterns.some((p) => globRegExp(p).test(path)));
+  }
+
+  /**
+   * ECS finishes a blue/green deployment of the service behind this production rule: its new
+   * tasks run in the standby target group, which now takes all the traffic (weight 100), and the
+   * old one is drained (weight 0, no targets). ECS owns these weights: it rewrites the rule's
+   * forward action on every deployment (observed: green=100/blue=0 after the first deployment,
+   * go-to-k/cdk-real-drift#1730;
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html).
+   */
+  completeBlueGreenDeployment(ruleArn: string): void {
+    const rule = this.rules.get(ruleArn);
+    const serving = rule?.forwards.filter((f) => f.weight !== 0) ?? [];
+    const standby = rule?.forwards.filter((f) => f.weight === 0) ?? [];
+    if (!rule || serving.length !== 1 || standby.length !== 1) throw new Error(`fake: ${ruleArn} is not a blue/green production rule (one target group serving, one on standby)`);
+    this.targets.set(standby[0].targetGroupArn, this.targets.get(serving[0].targetGroupArn) ?? []);
+    this.targets.set(serving[0].targetGroupArn, []);
+    rule.forwards = rule.forwards.map((f) => ({ ...f, weight: f.weight === 0 ? 100 : 0 }));
+  }
+
+  /**
+   * CloudFormation updated the listener rule: its forward action is the template's again, whatever
+   * ECS had set ("any stack update that re-applies the rule's Actions resets the weights to the
+   * template's": https://github.com/aws/aws-cdk/issues/36649, open).
+   */
+  ruleApplied(ruleArn: string, forwards: { targetGroupArn: string; weight?: number }[]): void {
+    const rule = this.rules.get(ruleArn);
+    if (rule) rule.forwards = forwards;
   }
 
   reset(): void {
@@ -213,17 +256,12 @@ export function bringToLife(live: FakeLive, stacks: StackStore, core: FakeCore):
       }
       case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
         const conditions = (properties['Conditions'] ?? []) as JsonObject[];
-        const actions = (properties['Actions'] ?? []) as JsonObject[];
         live.rules.set(resource.physicalId, {
           ruleArn: resource.physicalId,
           priority: Number(properties['Priority'] ?? 0),
           listener: String(properties['ListenerArn'] ?? ''),
           pathPatterns: conditions.filter((c) => c['Field'] === 'path-pattern').flatMap((c) => ((c['PathPatternConfig'] as JsonObject | undefined)?.['Values'] ?? c['Values'] ?? []) as string[]),
-          forwards: actions.filter((a) => a['Type'] === 'forward').flatMap((a) => {
-            const groups = ((a['ForwardConfig'] as JsonObject | undefined)?.['TargetGroups'] ?? []) as JsonObject[];
-            if (groups.length > 0) return groups.map((g) => ({ targetGroupArn: String(g['TargetGroupArn']), ...(g['Weight'] !== undefined ? { weight: Number(g['Weight']) } : {}) }));
-            return a['TargetGroupArn'] ? [{ targetGroupArn: String(a['TargetGroupArn']) }] : [];
-          }),
+          forwards: forwardsOf(properties),
         });
         break;
       }

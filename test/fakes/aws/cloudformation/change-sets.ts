@@ -27,7 +27,8 @@
  * - Parameters that come from a sibling's outputs (`Fn::GetAtt [Sibling, Outputs.X]`) of a sibling
  *   that changes are `{{changeSet:KNOWN_AFTER_APPLY}}`: the nested stack is Modify with Dynamic
  *   details, and its resources that use them are Dynamic Modify, Replacement Conditional when the
- *   property is create-only (cloudformation-coverage-roadmap #759, #2113).
+ *   property is create-only (cloudformation-coverage-roadmap #759, #2113). What such placeholders
+ *   break (Fn::Select, the LanguageExtensions transform, conditions): placeholders.ts.
  * - Replacement: True when a create-only property (CREATE_ONLY below) changes statically.
  * - DescribeChangeSet pages changes (`changeSetPageSize`) and gives property values only with
  *   IncludePropertyValues (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html).
@@ -53,6 +54,7 @@ import {
 } from '../../../../src/aws/port';
 import type { Json, JsonObject, TemplateJson } from '../../../../src/core/template-json';
 import { awsError, type Call, type FakeCore } from '../core';
+import { placeholderFailure, placeholderFor, type Placeholders } from './placeholders';
 import type { FakeStack, StackStore } from './stacks';
 import {
   activeResources,
@@ -113,6 +115,8 @@ export interface FakeChangeSet {
   deleted: boolean;
   executed: boolean;
   roleArn?: string;
+  /** A nested change set's parameters that reached it as placeholders (placeholders.ts). */
+  readonly placeholders?: Placeholders;
 }
 
 interface ChangeSetRequest {
@@ -122,6 +126,8 @@ interface ChangeSetRequest {
   readonly body: string;
   readonly parameters: Record<string, string>;
   readonly tags: Record<string, string>;
+  /** A nested change set's parameters that are placeholders (placeholders.ts). */
+  readonly placeholders?: Placeholders;
 }
 
 export interface ChangeSetServices {
@@ -266,6 +272,7 @@ export class ChangeSets {
       parameters: request.parameters,
       tags: request.tags,
       changes,
+      ...(request.placeholders?.size ? { placeholders: request.placeholders } : {}),
       executionStatus: 'UNAVAILABLE',
       deleted: false,
       executed: false,
@@ -276,6 +283,7 @@ export class ChangeSets {
       changeSet.failReason = this.injectedFailures[injected].reason;
       this.injectedFailures.splice(injected, 1);
     }
+    if (request.placeholders) changeSet.failReason ??= placeholderFailure(request.template, request.placeholders);
     const scope = this.planScope(stack, request.parameters, request.template);
     for (const change of changes) {
       if (change.type !== 'AWS::CloudFormation::Stack' || change.action === 'Remove') continue;
@@ -283,10 +291,12 @@ export class ChangeSets {
       const properties = (definition.Properties ?? {}) as JsonObject;
       const child = this.services.readTemplate(String(properties['TemplateURL']), op);
       const childParameters: Record<string, string> = {};
+      const placeholders = new Map<string, string>();
       for (const [key, value] of Object.entries((properties['Parameters'] ?? {}) as JsonObject)) {
         const anyChanged = new Set(changes.filter((c) => c.action !== 'Remove').map((c) => c.logicalId));
         const evaluated = evaluate(value, { ...scope, getAtt: (rid, attr) => (anyChanged.has(rid) ? undefined : scope.getAtt(rid, attr)), ref: (rid) => scope.ref(rid) });
         childParameters[key] = stringify(evaluated) ?? '';
+        if (containsUnknown(evaluated)) placeholders.set(key, placeholderFor(value, anyChanged, stack.stackName, request.placeholders ?? new Map()));
       }
       const childPath = stack.path ? `${stack.path}/${change.logicalId}` : change.logicalId;
       let childStack: FakeStack;
@@ -298,7 +308,7 @@ export class ChangeSets {
         childStack = existing;
       }
       const nested = this.createTree(
-        { name: `${request.name}-${change.logicalId}`.slice(0, 120), type: change.action === 'Add' ? 'CREATE' : 'UPDATE', template: child.template, body: child.body, parameters: childParameters, tags: request.tags },
+        { name: `${request.name}-${change.logicalId}`.slice(0, 120), type: change.action === 'Add' ? 'CREATE' : 'UPDATE', template: child.template, body: child.body, parameters: childParameters, tags: request.tags, placeholders },
         childStack,
         changeSet,
         op,

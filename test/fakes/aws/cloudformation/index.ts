@@ -1,6 +1,7 @@
 /**
  * The fake CloudFormation: stacks (stacks.ts), change sets (change-sets.ts), their execution and
- * events (execution.ts), stack policies, termination protection and drift (policies.ts), over the
+ * events (execution.ts), stack policies, termination protection and drift (policies.ts),
+ * placeholder parameters in nested change sets and what they break (placeholders.ts), over the
  * resource providers the other services register (resources.ts) and the template evaluation
  * (template.ts). Each file's header lists the documented behaviour it follows, with its source.
  */
