@@ -10,10 +10,15 @@
  *   very low (50) when an account is first created", awslabs/amazon-neptune-tools#324). Not
  *   documented as a number by AWS.
  * - ECS creates AWSServiceRoleForECS itself ("you don't need to manually create a service-linked
- *   role": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html),
- *   but the first cluster of a new account fails while it does ("Unable to assume the service
- *   linked role. Please verify that the ECS service linked role exists": cloudformation-coverage-
- *   roadmap#818, aws/containers-roadmap#2614, open: a race between creating and assuming it).
+ *   role": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html);
+ *   CreateCluster "attempts to create" it, and "if the user that makes the call doesn't have
+ *   permissions to create the service-linked role, it isn't created"
+ *   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html). Not
+ *   documented: that the first cluster of a new account fails even when it may create it ("Unable
+ *   to assume the service linked role. Please verify that the ECS service linked role exists",
+ *   https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/818, closed and
+ *   moved to https://github.com/aws/containers-roadmap/issues/2614, open: a race between creating
+ *   the role and assuming it). The fake's new account always fails, which is the case to design for.
  */
 export interface AccountProfile {
   /** Lambda's concurrent executions quota in the Region. */
