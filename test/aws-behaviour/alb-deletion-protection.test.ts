@@ -14,7 +14,6 @@ import * as assert from 'uvu/assert';
 import { destroy } from '../../src/operations/destroy';
 import { deploying, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 import { renderedPlatform } from '../helpers/platform';
-import { BEHAVIOURS, titleOf } from './behaviours';
 
 async function prodDeployed(): Promise<Scenario> {
   const s = new Scenario('prod', { platform: renderedPlatform() });
@@ -24,7 +23,7 @@ async function prodDeployed(): Promise<Scenario> {
   return s;
 }
 
-test(titleOf(BEHAVIOURS.albDeletionProtection), async () => {
+test(`P-TRUTH: AWS behaviour: an ALB with deletion protection on ends a stack deletion in DELETE_FAILED`, async () => {
   const console = await prodDeployed();
   const root = console.aws.rootStack('tap-prod');
   if (!root) throw new Error('no root stack');

@@ -1,7 +1,7 @@
 /**
  * The AWS behaviours the deploy path can meet (issue 11, "Model it, so it cannot come back"), each
  * modelled in the fake AWS (test/fakes/aws/) after its source, and each with one test in this
- * folder (P-TRUTH). A test shows two things: (a) the fake behaves as AWS does for a template with
+ * folder (P-TRUTH) titled `titleOf(behaviour)`. A test shows two things: (a) the fake behaves as AWS does for a template with
  * the trap (a hand-written fixture, test/fakes/platform-fixture.ts), and (b) the real platform
  * (rendered from src/stacks) goes through the same deploy path without meeting it.
  *
@@ -72,5 +72,5 @@ export const BEHAVIOURS = {
   },
 } as const satisfies Record<string, AwsBehaviour>;
 
-/** A test's title: the behaviour, under P-TRUTH. */
+/** A test's title: the behaviour, under P-TRUTH (each test writes it out; behaviours.test.ts checks they agree). */
 export const titleOf = (behaviour: AwsBehaviour): string => `P-TRUTH: AWS behaviour: ${behaviour.title}`;

@@ -15,7 +15,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deploying, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 import { editedPlatform, renderedPlatform } from '../helpers/platform';
-import { BEHAVIOURS, titleOf } from './behaviours';
 
 const RULE = 'Services/Frontend/ProductionListenerRule';
 
@@ -42,7 +41,7 @@ const movedRule = () => editedPlatform(renderedPlatform(), 'services/frontend', 
   (t.Resources['ProductionListenerRule'].Properties as { Priority: number }).Priority = 210;
 });
 
-test(titleOf(BEHAVIOURS.listenerRuleWeightsReset), async () => {
+test(`P-TRUTH: AWS behaviour: a CloudFormation update of a blue/green listener rule resets the weights ECS set`, async () => {
   // (a) The rule updated by CloudFormation: the template's weights again, production on the empty group.
   const released = await afterBlueGreenDeployment();
   released.s.platform = movedRule();

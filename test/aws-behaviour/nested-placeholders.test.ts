@@ -15,7 +15,6 @@ import type { ChangeSetFailure } from '../../src/operations/operation';
 import { deploying, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
 import { renderedPlatform } from '../helpers/platform';
 import { fixturePlatform, type Templates } from '../fakes/platform-fixture';
-import { BEHAVIOURS, titleOf } from './behaviours';
 
 /** The fixture's Services stack, given the registry's repository list (a sibling's output) as the real one once was. */
 function withRepositoryList(templates: Templates): void {
@@ -52,7 +51,7 @@ async function realPlatformDeployed(): Promise<void> {
   assert.equal(nested.filter((cs) => cs.failReason).map((cs) => [cs.name, cs.failReason]), []);
 }
 
-test(titleOf(BEHAVIOURS.selectOverPlaceholder), async () => {
+test(`P-TRUTH: AWS behaviour: Fn::Select (index 1 or more) over a sibling stack's output fails the nested change set's creation`, async () => {
   const selecting = await firstDeploy(fixturePlatform((t) => {
     withRepositoryList(t);
     t['services.json'].Resources['ApiImage'] = { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Select': [1, { 'Fn::Split': [',', { Ref: 'RepositoryUris' }] }] } } };
@@ -70,7 +69,7 @@ test(titleOf(BEHAVIOURS.selectOverPlaceholder), async () => {
   await realPlatformDeployed();
 });
 
-test(titleOf(BEHAVIOURS.transformRejectsPlaceholder), async () => {
+test(`P-TRUTH: AWS behaviour: the AWS::LanguageExtensions transform rejects a sibling stack's output in a nested change set`, async () => {
   const transformed = await firstDeploy(fixturePlatform((t) => {
     t['services.json'].Transform = 'AWS::LanguageExtensions';
   }));
@@ -84,7 +83,7 @@ test(titleOf(BEHAVIOURS.transformRejectsPlaceholder), async () => {
   await realPlatformDeployed();
 });
 
-test(titleOf(BEHAVIOURS.conditionOverPlaceholder), async () => {
+test(`P-TRUTH: AWS behaviour: a condition over a sibling stack's output has no value when the nested change set is created`, async () => {
   const conditional = await firstDeploy(fixturePlatform((t) => {
     t['services.json'].Conditions = { HasVpc: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'VpcId' }, ''] }] } };
   }));

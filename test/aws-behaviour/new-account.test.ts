@@ -11,7 +11,6 @@ import { deploying, expectOutcome, Scenario } from '../helpers/deploy-harness';
 import { renderedPlatform } from '../helpers/platform';
 import { ESTABLISHED_ACCOUNT, NEW_ACCOUNT, serviceLinkedRoleName, type AccountProfile } from '../fakes/aws';
 import { fixturePlatform, props } from '../fakes/platform-fixture';
-import { BEHAVIOURS, titleOf } from './behaviours';
 
 const ECS_ROLE = serviceLinkedRoleName('ecs.amazonaws.com');
 
@@ -46,7 +45,7 @@ async function realPlatformInNewAccount(): Promise<Scenario> {
 const deployedOfType = (s: Scenario, type: string) =>
   s.aws.stackSnapshots().flatMap(({ path }) => [...(s.aws.stack(path)?.resources.values() ?? [])]).filter((r) => r.type === type);
 
-test(titleOf(BEHAVIOURS.reservedConcurrencyFloor), async () => {
+test(`P-TRUTH: AWS behaviour: Lambda refuses reserved concurrency that leaves the account less unreserved than its floor (a new account: none)`, async () => {
   const reserving = fixturePlatform((t) => {
     props(t, 'services/frontend.json', 'RotationFunction')['ReservedConcurrentExecutions'] = 1;
   });
@@ -65,7 +64,7 @@ test(titleOf(BEHAVIOURS.reservedConcurrencyFloor), async () => {
   assert.equal(functions.filter((f) => JSON.stringify(f.definition ?? {}).includes('ReservedConcurrentExecutions')).map((f) => f.logicalId), []);
 });
 
-test(titleOf(BEHAVIOURS.ecsServiceLinkedRole), async () => {
+test(`P-TRUTH: AWS behaviour: ECS cannot create a cluster in a new account until its service-linked role exists`, async () => {
   // The real platform deployed into a new account that nobody bootstrapped (its bucket and execution role made by hand).
   const unbootstrapped = await firstDeploy(NEW_ACCOUNT, renderedPlatform());
   const cause = rootCause(unbootstrapped.outcome);
