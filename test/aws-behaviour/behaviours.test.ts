@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { BEHAVIOURS, titleOf, type AwsBehaviour } from './behaviours';
 
 const FOLDER = 'test/aws-behaviour';
-const SOURCE = /^https:\/\/(docs\.aws\.amazon\.com\/\S+|github\.com\/[\w.-]+\/[\w.-]+\/issues\/\d+)$/;
+const SOURCE = /^https:\/\/(docs\.aws\.amazon\.com\/\S+|github\.com\/[\w.-]+\/[\w.-]+\/(issues|pull)\/\d+)$/;
 
 const testSources = fs.readdirSync(FOLDER).filter((f) => f.endsWith('.test.ts')).map((f) => fs.readFileSync(path.join(FOLDER, f), 'utf8'));
 const entries = Object.entries(BEHAVIOURS) as [string, AwsBehaviour][];

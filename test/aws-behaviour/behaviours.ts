@@ -11,7 +11,7 @@
 export interface AwsBehaviour {
   /** What AWS does, as a test title says it. */
   readonly title: string;
-  /** AWS documentation pages or GitHub issues, first the one that states the behaviour. */
+  /** AWS documentation pages or GitHub issues (or a pull request showing the message), first the one that states the behaviour. */
   readonly sources: readonly string[];
   readonly documented: boolean;
   /** The fake's module that models it. */
@@ -62,6 +62,13 @@ export const BEHAVIOURS = {
     documented: false,
     modelledIn: 'test/fakes/aws/live.ts, test/fakes/aws/elbv2.ts',
     origin: 'issue 11 item 6; platform-facts §2.4',
+  },
+  albAccessLogsPrincipal: {
+    title: 'ELB refuses to create an ALB with access logs on until its bucket policy lets the Region\'s log-delivery principal write',
+    sources: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html', 'https://github.com/aws/copilot-cli/pull/4169'],
+    documented: true,
+    modelledIn: 'test/fakes/aws/elbv2.ts, test/fakes/aws/s3.ts',
+    origin: 'issue 11 item 11 (the ELB log-delivery account of a Region); platform-facts gotcha 17',
   },
   albDeletionProtection: {
     title: 'an ALB with deletion protection on ends a stack deletion in DELETE_FAILED',

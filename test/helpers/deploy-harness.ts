@@ -13,6 +13,7 @@ import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../src/config/regions';
 import type { DeployRuntime, PlatformSource, Workspace } from '../../src/operations/runtime';
 import { openConnection, prepareConnection, type Connection, type PrepareOptions } from '../../src/operations/connection';
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
@@ -132,8 +133,15 @@ export function fakeWorkspace(root: string, name: string, platform: PlatformSour
       deployment: file.deployment,
       tags: file.tags ?? {},
       imageTags: file.imageTags ?? {},
-      stackParameters: rootParameters(platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
-      computedParameters: ['ArtifactBucket'],
+      stackParameters: rootParameters(platform, {
+        ...file.parameters,
+        ...REAL_PLATFORM_VALUES,
+        ...imageTagParameters(file.imageTags),
+        ArtifactBucket: file.deployment.artifactBucket,
+        // As the loader sets it (src/config/environment.ts): the ALB's access logs need the Region's principal.
+        ElbLogDeliveryAccount: ELB_LOG_DELIVERY_ACCOUNTS[file.deployment.region] ?? '',
+      }),
+      computedParameters: ['ArtifactBucket', 'ElbLogDeliveryAccount'].filter((key) => platform.templates[0].template.Parameters?.[key]),
       subnets: { publicSubnets: [], privateSubnets: [] },
     },
   };

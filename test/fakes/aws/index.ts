@@ -129,7 +129,7 @@ export class FakeAws {
     this.ecr = new FakeEcr(this.core);
     this.logs = new FakeLogs();
     this.kms = new FakeKms(this.core);
-    this.elbv2 = new FakeElbv2(this.core, this.live);
+    this.elbv2 = new FakeElbv2(this.core, this.live, (bucket) => this.s3.buckets.get(bucket)?.policy);
     this.lambda = new FakeLambda(profile.lambdaConcurrency);
     this.cfn = new FakeCloudFormation(this.core, {
       readTemplate: (url, op) => this.s3.readTemplate(url, op),

@@ -17,12 +17,18 @@
  *   and no marker (the toolkit deletes a page and lists again from the start).
  * - A bucket's ARN is `arn:aws:s3:::<name>`; a bucket without BucketName is named from the stack
  *   and logical id, lower case (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html).
+ * - A bucket policy (`AWS::S3::BucketPolicy`) grants other principals access. The fake keeps it
+ *   for one question, whether it lets a principal PutObject a key (ALB access logs, elbv2.ts): an
+ *   Allow statement whose Principal, Action and Resource match
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html). Deny statements
+ *   and conditions are not evaluated.
  * - CloudFormation reads a TemplateURL from S3 as an https virtual-hosted or path-style URL
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html), or, against an
  *   emulator, the custom endpoint's path-style URL.
  */
 import type { S3Port } from '../../../src/aws/port';
-import type { TemplateJson } from '../../../src/core/template-json';
+import type { JsonObject, TemplateJson } from '../../../src/core/template-json';
+import { globMatches } from '../iam-policy';
 import type { ResourceProvider } from './cloudformation/resources';
 import { handlerMessage } from './cloudformation/resources';
 import { awsError, type Call, type FakeCore } from './core';
@@ -30,10 +36,34 @@ import { awsError, type Call, type FakeCore } from './core';
 export interface Bucket {
   readonly owner: string;
   readonly objects: Map<string, { body: Uint8Array; contentType: string }>;
+  /** Its bucket policy document, once a stack set one. */
+  policy?: JsonObject;
+}
+
+/** Whom a bucket policy grants: an AWS account (its id) or a service principal. */
+export type PolicyPrincipal = { readonly account: string } | { readonly service: string };
+
+const asList = (value: unknown): string[] => (value === undefined ? [] : [value].flat().map(String));
+
+/** Whether a bucket policy lets `principal` PutObject `key` of `bucket` (an Allow statement naming all three). */
+export function policyAllowsPut(policy: JsonObject | undefined, bucket: string, principal: PolicyPrincipal, key: string): boolean {
+  const statements = [policy?.['Statement'] ?? []].flat() as JsonObject[];
+  return statements.some((statement) => {
+    if (statement['Effect'] !== 'Allow') return false;
+    const named = (statement['Principal'] ?? {}) as JsonObject;
+    const grantee = 'account' in principal
+      ? asList(named['AWS']).some((p) => p === principal.account || p === `arn:aws:iam::${principal.account}:root`)
+      : asList(named['Service']).includes(principal.service);
+    return grantee
+      && asList(statement['Action']).some((a) => globMatches(a, 's3:PutObject', true))
+      && asList(statement['Resource']).some((r) => globMatches(r, `arn:aws:s3:::${bucket}/${key}`));
+  });
 }
 
 export class FakeS3 {
   readonly buckets = new Map<string, Bucket>();
+  /** Bucket policy (physical id) → the bucket it is set on. */
+  private readonly policyBuckets = new Map<string, string>();
 
   constructor(private readonly core: FakeCore) {}
 
@@ -94,6 +124,19 @@ export class FakeS3 {
       },
       delete: (physicalId) => {
         this.buckets.delete(physicalId);
+      },
+    },
+    'AWS::S3::BucketPolicy': {
+      apply: (physicalId, properties) => {
+        const name = String(properties['Bucket']);
+        this.policyBuckets.set(physicalId, name);
+        const bucket = this.buckets.get(name);
+        if (bucket) bucket.policy = properties['PolicyDocument'] as JsonObject;
+      },
+      delete: (physicalId) => {
+        const bucket = this.buckets.get(this.policyBuckets.get(physicalId) ?? '');
+        if (bucket) delete bucket.policy;
+        this.policyBuckets.delete(physicalId);
       },
     },
   };

@@ -22,6 +22,9 @@
  *   and a sibling stack that had completed is not rolled back.
  * - A resource a stack policy denies fails with the policy's reason (policies.ts); a resource whose
  *   service refuses its creation fails with the service's reason (its provider's `createFails`).
+ *   The fake decides that when it plans the execution, before anything is created: `createFails`
+ *   sees the resources this execution creates before it (their properties, and stand-in ids: a
+ *   named resource's name, otherwise an id ending in PROSPECTIVE, as the real ones are not drawn yet).
  * - ContinueUpdateRollback (root only) resumes; ResourcesToSkip (`Nested.Logical` ids from the
  *   root) are marked UPDATE_COMPLETE without being rolled back
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
@@ -40,7 +43,7 @@ import type { JsonObject, TemplateJson } from '../../../../src/core/template-jso
 import { awsError, Script, type Call, type FakeCore } from '../core';
 import type { ChangeSets, FakeChangeSet, PlannedChange } from './change-sets';
 import { policyDenies } from './policies';
-import type { ResourceProviders } from './resources';
+import type { CreatedEarlier, ResourceProviders } from './resources';
 import type { FakeStack, ResourceState, StackStore } from './stacks';
 import { dependencyOrder, evaluate, stringify, type Scope } from './template';
 
@@ -140,6 +143,21 @@ export class Execution {
       stack.tags = cs.tags;
     });
     const scope = () => this.changeSets.planScope(stack, stack.parameters, cs.template);
+    // What the resources created before each one will be, as `createFails` sees them at planning time.
+    const earlier = new Map<string, ResourceState>();
+    const prospective = (): Scope => {
+      const base = this.changeSets.planScope(stack, this.resolveParameters(stack, cs), cs.template);
+      const standIn = (id: string) => earlier.get(id);
+      return {
+        ...base,
+        ref: (id) => base.ref(id) ?? standIn(id)?.physicalId,
+        getAtt: (id, attribute) => {
+          const planned = standIn(id);
+          return base.getAtt(id, attribute) ?? (planned ? this.stacks.attribute(planned, attribute) : undefined);
+        },
+      };
+    };
+    const createdEarlier = (): CreatedEarlier[] => [...earlier.values()].map((r) => ({ type: r.type, properties: evaluate(r.definition?.['Properties'] ?? {}, prospective()) as JsonObject }));
     const done: PlannedChange[] = [];
     let failed: { ids: string[]; nestedRollbackFailed: boolean } | undefined;
     const order = dependencyOrder(cs.template);
@@ -178,7 +196,7 @@ export class Execution {
       const injected = this.takeFailure(stack.path, change.logicalId, 'forward');
       const denied = change.action !== 'Modify' ? undefined : policyDenies(stack, change.logicalId, change.type, change.replacement === 'True' ? 'Update:Replace' : 'Update:Modify');
       const createFails = this.providers[change.type]?.createFails;
-      const trap = change.action === 'Add' && createFails ? createFails(evaluate(definition['Properties'] ?? {}, scope()) as JsonObject) : undefined;
+      const trap = change.action === 'Add' && createFails ? createFails(evaluate(definition['Properties'] ?? {}, prospective()) as JsonObject, createdEarlier()) : undefined;
       script.step(() => this.stacks.event(stack, change.logicalId, change.type, `${resourceVerb}_IN_PROGRESS`, undefined, stack.resources.get(change.logicalId)?.physicalId));
       if (injected || denied || trap) {
         done.push(change);
@@ -190,6 +208,12 @@ export class Execution {
         });
         failed = { ids: [change.logicalId], nestedRollbackFailed: false };
         break;
+      }
+      if (change.action === 'Add' || change.replacement === 'True') {
+        // A named resource's stand-in is its name; others get a suffix no real id has.
+        const properties = evaluate(definition['Properties'] ?? {}, prospective()) as JsonObject;
+        const physicalId = this.providers[change.type]?.physicalId?.({ stackName: stack.stackName, logicalId: change.logicalId, suffix: 'PROSPECTIVE', properties }) ?? `${stack.stackName}-${change.logicalId}-PROSPECTIVE`;
+        earlier.set(change.logicalId, { logicalId: change.logicalId, type: change.type, physicalId, status: 'CREATE_IN_PROGRESS', definition });
       }
       script.step(() => {
         const state = this.applyResource(stack, change.logicalId, definition, scope(), change.replacement === 'True');

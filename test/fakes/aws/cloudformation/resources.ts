@@ -21,14 +21,23 @@ export interface ResourceProvider {
   readonly physicalId?: (request: PhysicalIdRequest) => string;
   /** `Fn::GetAtt` of this type, where it differs from the generic answer. */
   readonly attribute?: (resource: ResourceState, attribute: string) => string | undefined;
-  /** Why creating it fails now (the reason CloudFormation shows), if it does. */
-  readonly createFails?: (properties: JsonObject) => string | undefined;
+  /**
+   * Why creating it fails (the reason CloudFormation shows), if it does: asked when the execution
+   * is planned, with the resources the same execution creates before it (execution.ts).
+   */
+  readonly createFails?: (properties: JsonObject, earlier: readonly CreatedEarlier[]) => string | undefined;
   /** The service-side effect of creating or updating it (with its properties as applied). */
   readonly apply?: (physicalId: string, properties: JsonObject) => void;
   /** Why deleting it fails now (the reason CloudFormation shows), if it does. */
   readonly deleteFails?: (physicalId: string) => string | undefined;
   /** The service-side effect of deleting it. */
   readonly delete?: (physicalId: string) => void;
+}
+
+/** A resource an execution creates before another: its type and properties (ids of what is not created yet are stand-ins). */
+export interface CreatedEarlier {
+  readonly type: string;
+  readonly properties: JsonObject;
 }
 
 export type ResourceProviders = Readonly<Record<string, ResourceProvider>>;
