@@ -13,7 +13,8 @@
  * Environment: TAP_TEST_JOBS (default: the number of cores), TAP_TEST_TIMEOUT_S per file
  * (default 600), TAP_TEST_VERBOSE=1 prints every file's output, not only the failing ones',
  * TAP_TEST_BAIL=1 stops at the first failing file (the mutation script wants only a verdict),
- * TAP_TEST_REPORT=<file> writes the per-file results as JSON.
+ * TAP_TEST_REPORT=<file> writes the per-file results as JSON, TAP_TEST_LIST=1 prints the files the
+ * run would test, one a line, and runs none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -103,6 +104,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (files.length === 0) {
     process.stderr.write(`no test files under ${targets.join(', ')}\n`);
     return 1;
+  }
+  if (process.env['TAP_TEST_LIST'] === '1') {
+    process.stdout.write(`${files.join('\n')}\n`);
+    return 0;
   }
   const jobs = Math.max(1, Number(process.env['TAP_TEST_JOBS']) || os.availableParallelism());
   const timeoutS = Number(process.env['TAP_TEST_TIMEOUT_S']) || 600;

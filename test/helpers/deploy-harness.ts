@@ -13,12 +13,13 @@ import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../src/config/regions';
 import type { DeployRuntime, PlatformSource, Workspace } from '../../src/operations/runtime';
 import { openConnection, prepareConnection, type Connection, type PrepareOptions } from '../../src/operations/connection';
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
 import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
 import { sessionFromPort } from '../../src/aws/session';
-import { FakeAws, type RecordedCall } from '../fakes/aws';
+import { FakeAws, type AccountProfile, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
@@ -132,8 +133,15 @@ export function fakeWorkspace(root: string, name: string, platform: PlatformSour
       deployment: file.deployment,
       tags: file.tags ?? {},
       imageTags: file.imageTags ?? {},
-      stackParameters: rootParameters(platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
-      computedParameters: ['ArtifactBucket'],
+      stackParameters: rootParameters(platform, {
+        ...file.parameters,
+        ...REAL_PLATFORM_VALUES,
+        ...imageTagParameters(file.imageTags),
+        ArtifactBucket: file.deployment.artifactBucket,
+        // As the loader sets it (src/config/environment.ts): the ALB's access logs need the Region's principal.
+        ElbLogDeliveryAccount: ELB_LOG_DELIVERY_ACCOUNTS[file.deployment.region] ?? '',
+      }),
+      computedParameters: ['ArtifactBucket', 'ElbLogDeliveryAccount'].filter((key) => platform.templates[0].template.Parameters?.[key]),
       subnets: { publicSubnets: [], privateSubnets: [] },
     },
   };
@@ -148,9 +156,9 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string; accountProfile?: AccountProfile } = {}) {
     this.environment = environment;
-    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
+    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}), ...(options.accountProfile ? { accountProfile: options.accountProfile } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
     fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-test' }));

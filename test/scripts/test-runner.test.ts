@@ -66,4 +66,18 @@ test('T-10: make test runs its tests through this command, not through uvu direc
   assert.not.match(recipe, /uvu/);
 });
 
+test('T-10 / P-TRUTH: make test runs every test file under test/, the contract suite against moto and the AWS behaviour tests among them', () => {
+  const recipe = /^test:.*\n((?:\t.*\n)+)/m.exec(fs.readFileSync('Makefile', 'utf8'))?.[1] ?? '';
+  assert.match(recipe, /^\t@node --import tsx scripts\/test\.ts$/m, 'no arguments: the runner\'s default, test/');
+  const listed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/test.ts'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TAP_TEST_LIST: '1' } });
+  assert.is(listed.status, 0, listed.stderr);
+  const files = listed.stdout.trim().split('\n');
+  const expected = ['test/contract', 'test/aws-behaviour'].flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`));
+  assert.ok(expected.length >= 6, expected.join(', '));
+  for (const file of expected) assert.ok(files.includes(file), `${file} is not run by make test`);
+  assert.not.ok(files.some((f) => f.includes('/fixtures/')), 'fixtures are not tests');
+  // The contract suite starts its own moto server (test/helpers/moto-server.ts): make test needs nothing running.
+  assert.match(fs.readFileSync('test/contract/contract.test.ts', 'utf8'), /onMoto\(contract, /);
+});
+
 test.run();
