@@ -209,6 +209,8 @@ export interface S3Port {
   headBucket(bucket: string, expectedOwner: string): Promise<'present' | 'absent' | 'foreign'>;
   headObject(bucket: string, key: string, expectedOwner: string): Promise<boolean>;
   putObject(request: { bucket: string; key: string; body: Uint8Array; contentType: string; expectedOwner: string }): Promise<void>;
+  /** The object's bytes; `undefined` when the bucket has no such key (promotion reads another environment's artifacts, D-18). */
+  getObject(bucket: string, key: string, expectedOwner: string): Promise<Uint8Array | undefined>;
   /** One page of every object version and delete marker. */
   listObjectVersions(bucket: string, expectedOwner: string, token?: string): Promise<{ objects: ObjectVersion[]; next?: string }>;
   deleteObjects(bucket: string, expectedOwner: string, objects: readonly ObjectVersion[]): Promise<void>;

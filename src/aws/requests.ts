@@ -78,6 +78,7 @@ const RESOURCES: Readonly<Record<string, (args: readonly unknown[]) => string | 
   's3.listObjectVersions': bucket,
   's3.deleteObjects': bucket,
   's3.headObject': (args) => (text(args[0]) ? `s3://${text(args[0])}/${text(args[1]) ?? ''}` : undefined),
+  's3.getObject': (args) => (text(args[0]) ? `s3://${text(args[0])}/${text(args[1]) ?? ''}` : undefined),
   's3.putObject': ([request]) => (field(request, 'bucket') ? `s3://${field(request, 'bucket')}/${field(request, 'key') ?? ''}` : undefined),
   'cfn.createChangeSet': ([request]) => (field(request, 'stackName') ? `change set ${field(request, 'changeSetName') ?? '?'} on stack ${field(request, 'stackName')}` : undefined),
   'cfn.describeChangeSet': changeSet,

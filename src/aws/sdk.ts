@@ -172,9 +172,9 @@ const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
 /**
  * Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice).
- * `credentials`: an assumed role's; the standard chain otherwise.
+ * `credentials`: an assumed role's; otherwise the standard chain, read with `profile` when given.
  */
-export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials): Promise<AwsPort> {
+export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials, profile?: string): Promise<AwsPort> {
   silenceSdkNodeNotice();
   const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, elbSdk, sdSdk, cwSdk, logsSdk, ecrSdk, iamSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
@@ -191,7 +191,9 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
   ]);
   const common = (key: string) => {
     const endpoint = endpointFor(env, key);
-    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
+    // A named profile (promote's --from-profile/--to-profile) selects that profile's credentials for
+    // these clients only, as AWS_PROFILE would for the process.
+    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : profile ? { profile } : {}) };
   };
   const s3Endpoint = endpointFor(env, 'S3');
   const clients: SdkClients = {
@@ -224,10 +226,10 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
       }
       // The SDK's own resolution (profile in ~/.aws/config) on a client built without a region.
       try {
-        const probe = new stsSdk.STSClient({});
+        const probe = new stsSdk.STSClient(profile ? { profile } : {});
         const resolved = await probe.config.region();
-        const profile = env['AWS_PROFILE'] ?? 'default';
-        return resolved ? { region: resolved, source: `profile "${profile}" in the shared AWS config` } : undefined;
+        const named = profile ?? env['AWS_PROFILE'] ?? 'default';
+        return resolved ? { region: resolved, source: `profile "${named}" in the shared AWS config` } : undefined;
       } catch {
         return undefined;
       }
@@ -274,6 +276,17 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
       call('s3.putObject', async () => {
         await clients.s3.send(new s3Sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ExpectedBucketOwner: expectedOwner }));
       }),
+    async getObject(bucket, key, expectedOwner) {
+      try {
+        const answer = await clients.s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: expectedOwner }));
+        return answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
+      } catch (error) {
+        const classified = classifySdkError(error, 's3.getObject');
+        // NoSuchKey is 404 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+        if (classified.httpStatus === 404 && classified.code !== 'NoSuchBucket') return undefined;
+        throw classified;
+      }
+    },
     listObjectVersions: (bucket, expectedOwner, token) =>
       call('s3.listObjectVersions', async () => {
         const [keyMarker, versionMarker] = token ? (JSON.parse(token) as [string, string | undefined]) : [undefined, undefined];

@@ -14,22 +14,41 @@ import path from 'node:path';
 import { readJsonFile } from '../core/json-file';
 import { InputError } from '../core/problems';
 import type { SecretMasker } from '../operations/mask';
-import { isReviewArtifact, REVIEW_SCHEMA, type ReviewArtifact } from '../operations/review/artifact';
+import { isReviewArtifact, REVIEW_SCHEMA, type PromotionRecord, type ReviewArtifact } from '../operations/review/artifact';
+import { executeReviewLine } from './hints';
 import { renderReview } from './render/review';
 import { displayPath, REVIEW_FILE, REVIEW_MARKDOWN, REVIEWS_DIR, reviewFileOf, statePath, writeStateFile } from './state-dir';
 
+/** D-18: what a promotion took, by hash, for the reviewer. */
+function promotionMarkdown(promotion: PromotionRecord): string[] {
+  const { from } = promotion;
+  return [
+    `Promoted from **${from.environment}**: what \`${from.stackName}\` (account ${from.accountId}, ${from.region}) runs, ${from.status} at ${from.lastChanged}, copied by content hash from \`s3://${from.bucket}\`. ` +
+      (promotion.localTemplates === 'match' ? 'It is what `templates/` holds.' : `**It is not what \`templates/\` holds** (promoted with \`--allow-mismatch\`).`),
+    '',
+    '| stack | template in ' + from.environment + ' (sha256) | template here (sha256) |',
+    '|---|---|---|',
+    ...promotion.templates.map((t) => `| ${t.path || '(root)'} | \`${t.sourceSha256}\` | ${t.sha256 === t.sourceSha256 ? 'same' : `\`${t.sha256}\` (its nested stacks' URLs name this bucket)`} |`),
+    '',
+    ...(promotion.assets.length > 0 ? [`Code (content-addressed keys): ${promotion.assets.map((key) => `\`${key}\``).join(', ')}.`, ''] : []),
+  ];
+}
+
 export function reviewMarkdown(artifact: ReviewArtifact): string {
   const plain = (_style: string, text: string) => text;
+  const review = displayPath(artifact.environment, reviewFileOf(artifact.changeSet.name));
+  const execute = executeReviewLine({ command: 'deploy', environment: artifact.environment, ...(artifact.promotion ? { promotionFrom: artifact.promotion.from.environment } : {}) }, review);
   return [
     `## Change set review: ${artifact.stackName} (${artifact.environment})`,
     '',
     `Change set \`${artifact.changeSet.name}\`, reviewed ${artifact.createdAt} by tap ${artifact.toolkitVersion}.`,
     '',
+    ...(artifact.promotion ? promotionMarkdown(artifact.promotion) : []),
     '```text',
     renderReview(artifact.review, plain),
     '```',
     '',
-    `Execute exactly this change set: \`make deploy ENV=${artifact.environment} REVIEW=${displayPath(artifact.environment, reviewFileOf(artifact.changeSet.name))}\``,
+    `Execute exactly this change set: \`${execute.make}\``,
     '',
   ].join('\n');
 }

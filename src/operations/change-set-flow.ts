@@ -21,12 +21,12 @@ import type { Connection } from './connection';
 import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo, type ReviewGateRefusal } from './operation';
 import { approvalRequirement, type RequireApproval } from './approval';
 import { checkOtherChangeSets, executeConflict } from './in-progress';
-import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
+import { sha256, uploadObjects, type ArtifactObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
 import { isRefused, judgeGuardrails, protectionPlan, relaxPolicies, releasedAddresses, scopesFrom } from './protection';
 import { assembleReview } from './review/assemble';
-import { buildArtifact, parametersHash, staleness, tagsHash, type ReviewArtifact } from './review/artifact';
+import { buildArtifact, parametersHash, staleness, tagsHash, type PromotionRecord, type ReviewArtifact } from './review/artifact';
 import { collectReview } from './review/collect';
 import type { Review } from './review/model';
 import { decideSkip } from './skip';
@@ -48,7 +48,13 @@ export type DeployTarget = {
   /** The CloudFormation execution role every change set names (RoleARN, D-17); the bootstrap stack has none. */
   readonly roleArn?: string;
 } & (
-  | { readonly template: 'url'; readonly stacks: readonly PackagedStack[]; readonly objects: readonly PackagedObject[] }
+  | {
+      readonly template: 'url';
+      readonly stacks: readonly PackagedStack[];
+      readonly objects: readonly ArtifactObject[];
+      /** A promotion (D-18): where the artifacts come from, recorded in the review. */
+      readonly promotion?: PromotionRecord;
+    }
   | { readonly template: 'body'; readonly stacks: readonly [TargetStack] }
 );
 
@@ -146,7 +152,15 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     const upload = await uploadObjects(c.session.port.s3, target.objects, deployment.artifactBucket, deployment.accountId);
     if (upload.type === 'no-bucket') return { type: 'precondition', reason: { kind: 'bucket-missing', bucket: upload.bucket, accountId: deployment.accountId } };
     if (upload.type === 'foreign-bucket') return { type: 'precondition', reason: { kind: 'bucket-not-owned', bucket: upload.bucket, accountId: deployment.accountId, file: c.env.file } };
-    io.emit({ type: 'uploaded', templates: target.stacks.length, assets: target.objects.length - target.stacks.length, uploaded: upload.uploaded.length, present: upload.present.length, bucket: deployment.artifactBucket });
+    io.emit({
+      type: 'uploaded',
+      templates: target.stacks.length,
+      assets: target.objects.length - target.stacks.length,
+      uploaded: upload.uploaded.length,
+      present: upload.present.length,
+      bucket: deployment.artifactBucket,
+      ...(target.promotion ? { copiedFrom: { environment: target.promotion.from.environment, bucket: target.promotion.from.bucket } } : {}),
+    });
   }
 
   // Change set.
@@ -196,7 +210,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   io.emit({ type: 'review-ready', review, from: 'new' });
   if (target.template === 'url') {
     const reviewed = await cfn.describeStack(result.stackId || stackName);
-    if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target.stacks, target.parameters, target.tags, review, reviewed) });
+    if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target, review, reviewed) });
   }
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
   const refusal = options.reviewGate?.(review);
@@ -233,7 +247,7 @@ async function reviewChangeSet(c: Connection, target: DeployTarget, changeSetId:
   });
 }
 
-function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameters: DeployTarget['parameters'], tags: DeployTarget['tags'], review: Review, stack: StackDescription): ReviewArtifact {
+function artifactOf(c: Connection, target: Extract<DeployTarget, { template: 'url' }>, review: Review, stack: StackDescription): ReviewArtifact {
   return buildArtifact({
     review,
     toolkitVersion: c.runtime.toolkitVersion,
@@ -241,9 +255,10 @@ function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameter
     accountId: c.env.deployment.accountId,
     region: c.env.deployment.region,
     stack,
-    packaged,
-    parameters,
-    tags,
+    packaged: target.stacks,
+    parameters: target.parameters,
+    tags: target.tags,
+    ...(target.promotion ? { promotion: target.promotion } : {}),
   });
 }
 

@@ -37,7 +37,7 @@ export function stackTags(env: Connection['env']): Record<string, string> {
   return { ...env.tags, project: PROJECT, environment: env.name };
 }
 
-export function platformTarget(c: Connection): DeployTarget {
+export function platformTarget(c: Connection): Extract<DeployTarget, { readonly template: 'url' }> {
   return {
     stackName: c.env.deployment.stackName,
     stacks: c.packaged.stacks,

@@ -44,6 +44,8 @@ import type { ReleaseDifference } from './release-scope';
 import type { SentRequest } from './interrupt';
 import type { LockHolder } from './lock';
 import type { ApprovalRequirement } from './approval';
+import type { ArtifactProblem, PromotionDifference } from './promote-artifacts';
+import type { PromotionRecord } from './review/artifact';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -177,7 +179,16 @@ export type OperationEvent =
   | { readonly type: 'replacing-failed-stack'; readonly stackName: string; readonly status: StackStatus; readonly requested: boolean }
   | { readonly type: 'unchanged'; readonly stacks: number }
   | { readonly type: 'compared'; readonly reason: SkipReason }
-  | { readonly type: 'uploaded'; readonly templates: number; readonly assets: number; readonly uploaded: number; readonly present: number; readonly bucket: string }
+  | {
+      readonly type: 'uploaded';
+      readonly templates: number;
+      readonly assets: number;
+      readonly uploaded: number;
+      readonly present: number;
+      readonly bucket: string;
+      /** Promotion (D-18): the objects uploaded were copied from this environment's bucket. */
+      readonly copiedFrom?: { readonly environment: string; readonly bucket: string };
+    }
   | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean; readonly roleArn?: string }
   | { readonly type: 'change-set-empty'; readonly reason: string }
   | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
@@ -223,6 +234,22 @@ export type OperationEvent =
   | { readonly type: 'drift-detecting'; readonly stackName: string }
   // verify
   | { readonly type: 'verify-started'; readonly stackName: string }
+  // promote (D-18)
+  | {
+      readonly type: 'promotion-source';
+      readonly from: PromotionRecord['from'];
+      readonly rootSha256: string;
+      readonly templates: number;
+      readonly assets: number;
+      /** How the workspace's templates differ from what the source runs (empty: they are the same). */
+      readonly differences: readonly PromotionDifference[];
+      /** --allow-mismatch: the promotion goes on despite `differences`. */
+      readonly mismatchAllowed: boolean;
+      /** The target's params-file parameters the promoted root does not declare (not passed). */
+      readonly parametersNotPassed: readonly string[];
+      /** Services whose image tag in the target's params file differs from the one the source runs. */
+      readonly imageTags: readonly { readonly service: string; readonly source: string; readonly target: string }[];
+    }
   // release (D-16)
   | { readonly type: 'image-found'; readonly service: string; readonly repository: string; readonly tag: string; readonly digest: string; readonly pushedAt?: Date }
   | {
@@ -279,6 +306,10 @@ export type PreconditionReason =
   | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
   /** release: the image is not in the service's repository (or there is no repository). */
   | { readonly kind: 'image-missing'; readonly service: string; readonly repository: string; readonly tag: string; readonly registryId: string; readonly region: string; readonly repositoryExists: boolean }
+  /** promote (D-18): the artifacts an environment runs (the source's, or a reviewed promotion's in the target's bucket) cannot be used as they are. */
+  | { readonly kind: 'promotion-artifacts'; readonly environment: string; readonly problem: ArtifactProblem }
+  /** promote: the promoted root needs parameters the target's params file does not give. */
+  | { readonly kind: 'promotion-parameters'; readonly from: string; readonly file: string; readonly missing: readonly string[] }
   /** release: the stack runs other templates, parameters or tags than the workspace, besides the one tag. */
   | { readonly kind: 'release-drift'; readonly stackName: string; readonly service: string; readonly differences: readonly ReleaseDifference[] };
 
@@ -321,6 +352,8 @@ export type Refused = {
     /** Load balancers with deletion protection on: destroy needs --force to turn it off. */
     | { readonly kind: 'deletion-protection'; readonly loadBalancers: readonly string[] }
     | { readonly kind: 'termination-protection'; readonly stackName: string }
+    /** promote (D-18): the workspace's templates are not what the source runs, and --allow-mismatch was not given. */
+    | { readonly kind: 'promotion-mismatch'; readonly from: string; readonly differences: readonly PromotionDifference[] }
     | (ReviewGateRefusal & { readonly changeSetDeleted: boolean });
 };
 
@@ -369,6 +402,11 @@ export type ReleaseOutcome =
   /** The stack already runs this tag for the service. */
   | { readonly type: 'already-released'; readonly service: string; readonly tag: string; readonly stackName: string }
   | Exclude<DeployOutcome, { readonly type: 'deployed' | 'reviewed' | 'no-changes' }>;
+
+/** promote (D-18): a deploy of another environment's artifacts. `no-changes`: the target runs them already. */
+export type PromoteOutcome =
+  | { readonly type: 'promoted'; readonly from: string; readonly stackName: string; readonly outputs?: OutputsDocument }
+  | Exclude<DeployOutcome, { readonly type: 'deployed' }>;
 
 export type BootstrapOutcome =
   | { readonly type: 'bootstrapped'; readonly bucket: string; readonly stackName: string; readonly exportName: string; readonly outputs: readonly StackOutput[] }
@@ -445,6 +483,6 @@ export type RunFailure =
   | { readonly type: 'aws-request-failed'; readonly failure: AwsFailure; readonly sent: readonly SentRequest[] };
 
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome | RunFailure;
+export type Outcome = DeployOutcome | ReleaseOutcome | PromoteOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome | RunFailure;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

@@ -38,6 +38,8 @@ export interface Workspace {
 
 export interface ConnectOptions {
   readonly credentials?: TemporaryCredentials;
+  /** A named profile of the shared AWS config to read credentials from (promote's --from-profile/--to-profile, D-18). */
+  readonly profile?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -53,7 +55,8 @@ export interface DeployRuntime {
    */
   prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
   /**
-   * A session with the standard credential chain, or with an assumed role's `credentials` (D-17);
+   * A session with the standard credential chain (read with `profile` when given), or with an
+   * assumed role's `credentials` (D-17);
    * `signal`: Ctrl-C, after which the session does not retry (D-13).
    */
   connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void, options?: ConnectOptions): Promise<AwsSession>;
@@ -105,9 +108,9 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
       }
       return { platform, environment: loaded };
     },
-    async connect(region, env, onRetry, { credentials, signal } = {}) {
+    async connect(region, env, onRetry, { credentials, profile, signal } = {}) {
       const { createSdkPort } = await import('../aws/sdk');
-      const port = await createSdkPort(region, env, credentials);
+      const port = await createSdkPort(region, env, credentials, profile);
       const endpoint = endpointFor(env, 'S3');
       return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
     },

@@ -1689,6 +1689,7 @@ export class FakeAws {
       case 's3.headBucket':
         return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(args[0])}` }];
       case 's3.headObject':
+      case 's3.getObject': // D-18 promotion. HeadObject needs s3:GetObject too: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
         return [{ action: 's3:GetObject', resource: object(args[0], args[1]) }];
       case 's3.putObject':
         return [{ action: 's3:PutObject', resource: object(args[0], args[1]) }];
@@ -1793,6 +1794,8 @@ export class FakeAws {
             return bucket.owner === owner ? ('present' as const) : ('foreign' as const);
           }),
         headObject: (name, key, owner) => call('s3.headObject', [name, key, owner], () => bucketFor(name, owner, 's3.headObject').objects.has(key)),
+        // D-18 promotion: GetObject answers the bytes, or NoSuchKey (undefined here); a missing or foreign bucket as HeadObject.
+        getObject: (name, key, owner) => call('s3.getObject', [name, key, owner], () => bucketFor(name, owner, 's3.getObject').objects.get(key)?.body),
         putObject: (request) =>
           call('s3.putObject', [request.bucket, request.key, request.expectedOwner], () => {
             bucketFor(request.bucket, request.expectedOwner, 's3.putObject').objects.set(request.key, { body: request.body, contentType: request.contentType });

@@ -36,6 +36,12 @@ export interface OperationRun {
   readonly readOnly?: boolean;
   /** The stack the operation changes, read back after Ctrl-C (default: the environment's stack). */
   readonly stackName?: (env: EnvironmentConfig) => string;
+  /** The environment operated on when the command names it otherwise than --env (promote's --to). */
+  readonly environment?: string;
+  /** Save the review as the latest too (`review.json`, `review.md`), as diff does. */
+  readonly latestReview?: boolean;
+  /** promote (D-18): the environment promoted from, for the commands the messages suggest. */
+  readonly promotionFrom?: string;
 }
 
 export async function runOperation(context: CommandContext, hosts: Hosts, plan: OperationRun): Promise<ExitCode> {
@@ -51,20 +57,20 @@ export async function runOperation(context: CommandContext, hosts: Hosts, plan: 
 
 async function runWith(context: CommandContext, hosts: Hosts, plan: OperationRun, runtime: ReturnType<Hosts['runtime']>, signal: AbortSignal): Promise<ExitCode> {
   const { root, output } = context;
-  const environment = valueOf(context.args, 'env') ?? 'dev';
+  const environment = plan.environment ?? valueOf(context.args, 'env') ?? 'dev';
   const prepared = prepareConnection(runtime, root, environment, context.env, plan.prepare);
   const { masker } = prepared;
   const style = styler(output.color);
   const say = sayTo(output, style, masker);
   let session: Connection['session'] | undefined;
   const io: OperationIo = {
-    emit: eventRenderer({ say, style, output, masker, root, yes: plan.yes ?? false, latestReview: plan.command === 'diff' }),
+    emit: eventRenderer({ say, style, output, masker, root, yes: plan.yes ?? false, latestReview: plan.command === 'diff' || (plan.latestReview ?? false) }),
     ask: answerer({ terminal: hosts.terminal(output), preapproved: plan.preapproved, style }),
   };
   const outcome = await runGuarded(prepared, context.env, io, {
     signal,
     stackName: (plan.stackName ?? ((env) => env.deployment.stackName))(prepared.env),
-    ...(plan.readOnly ? {} : { lock: { directory: statePath(root, prepared.env.name, ''), command: `tap ${plan.command} --env ${prepared.env.name}` } }),
+    ...(plan.readOnly ? {} : { lock: { directory: statePath(root, prepared.env.name, ''), command: plan.promotionFrom ? `tap promote --from ${plan.promotionFrom} --to ${prepared.env.name}` : `tap ${plan.command} --env ${prepared.env.name}` } }),
   }, (connection, guardedIo) => {
     session = connection.session;
     return plan.run(connection, guardedIo);
@@ -81,6 +87,7 @@ async function runWith(context: CommandContext, hosts: Hosts, plan: OperationRun
     apiCalls,
     ...(plan.reviewFile ? { reviewFile: plan.reviewFile } : {}),
     json: plan.json ?? false,
+    ...(plan.promotionFrom ? { promotionFrom: plan.promotionFrom } : {}),
   });
   return exitCodeOf(outcome);
 }

@@ -14,9 +14,14 @@ import type { ReviewArtifact } from '../../operations/review/artifact';
 import { InputError, quote, type Problem } from '../../core/problems';
 import { isRequireApproval, REQUIRE_APPROVAL_LEVELS, type RequireApproval } from '../../operations/approval';
 import { runOperation, yesOption } from './aws-command';
+import { promoteLine } from '../hints';
 
-/** What can be wrong with deploy's own arguments, found before any AWS call; the review file read. */
-function checkDeployArguments(context: CommandContext, packaged: PackagedPlatform, read: (artifact: ReviewArtifact) => void): Problem[] {
+/**
+ * What can be wrong with deploy's own arguments, found before any AWS call; the review file read.
+ * A promotion's review (D-18) is executed by `promote`, which reads its templates from the target's
+ * bucket: `deploy` refuses one, and `promote` (`promotion`) takes only its own.
+ */
+export function checkDeployArguments(context: CommandContext, packaged: PackagedPlatform, read: (artifact: ReviewArtifact) => void, promotion?: { readonly from: string; readonly to: string }): Problem[] {
   const problems = [
     ...releaseProblems('allow-replace', context.args.values.get('allow-replace') ?? [], packaged.stacks),
     ...releaseProblems('allow-update', context.args.values.get('allow-update') ?? [], packaged.stacks),
@@ -28,7 +33,10 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
   const reviewFile = valueOf(context.args, 'review');
   if (reviewFile !== undefined) {
     try {
-      read(readReviewFile(path.resolve(context.root, reviewFile), reviewFile));
+      const artifact = readReviewFile(path.resolve(context.root, reviewFile), reviewFile);
+      const problem = reviewKindProblem(artifact, promotion);
+      if (problem) problems.push({ file: reviewFile, path: '/promotion', message: problem });
+      else read(artifact);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);
@@ -37,8 +45,19 @@ function checkDeployArguments(context: CommandContext, packaged: PackagedPlatfor
   return problems;
 }
 
+/** Whether a review file fits the command: a deploy's for deploy, a promotion from FROM into TO for promote. */
+function reviewKindProblem(artifact: ReviewArtifact, promotion: { readonly from: string; readonly to: string } | undefined): string | undefined {
+  const from = artifact.promotion?.from.environment;
+  if (!promotion) {
+    return from === undefined ? undefined : `is the review of a promotion from ${from} into ${artifact.environment}; execute it with ${promoteLine(from, artifact.environment, '', '<this file>').make}, which reads the promoted templates from ${artifact.environment}'s bucket`;
+  }
+  if (from === undefined) return `is not the review of a promotion (it is a deploy's of ${artifact.environment}); execute it with make deploy ENV=${artifact.environment} REVIEW=<this file>`;
+  if (from !== promotion.from || artifact.environment !== promotion.to) return `is the review of a promotion from ${from} into ${artifact.environment}, not from ${promotion.from} into ${promotion.to}`;
+  return undefined;
+}
+
 /** Checked before connecting (checkDeployArguments); absent is `never`. */
-const requireApprovalOf = (value: string | undefined): RequireApproval => (value !== undefined && isRequireApproval(value) ? value : 'never');
+export const requireApprovalOf = (value: string | undefined): RequireApproval => (value !== undefined && isRequireApproval(value) ? value : 'never');
 
 export function createDeployCommand(hosts: Hosts): Command {
   return {

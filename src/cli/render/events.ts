@@ -9,6 +9,7 @@ import type { OperationEvent } from '../../operations/operation';
 import { KMS_MINIMUM_PENDING_DAYS, type CleanupResult, type RetainedKind, type RetainedResource } from '../../operations/retained';
 import type { ProtectionReport } from '../../operations/protection';
 import type { SkipReason } from '../../operations/skip';
+import type { PromotionDifference } from '../../operations/promote-artifacts';
 import { saveReview } from '../review-file';
 import type { Output, Styler } from '../terminal';
 import type { Say } from '../ui';
@@ -97,6 +98,26 @@ function retainedResultText(resource: RetainedResource, outcome: CleanupResult):
   }
 }
 
+/** `Services/Frontend: template changed` */
+export function promotionDifferenceText(difference: PromotionDifference, from: string): string {
+  const where = { changed: 'differs', 'only-in-workspace': `is in templates/, not in what ${from} runs`, 'only-deployed': `is in what ${from} runs, not in templates/` } as const;
+  return difference.kind === 'template' ? `template ${difference.path || 'root'} ${where[difference.change]}` : `code ${difference.key} ${where[difference.change]}`;
+}
+
+function renderPromotionSource(say: Say, event: Extract<OperationEvent, { type: 'promotion-source' }>): void {
+  const { from } = event;
+  say.line(`Promoting what ${from.environment} runs: ${from.stackName} (account ${from.accountId}, ${from.region}, ${from.status} at ${from.lastChanged}), root template ${event.rootSha256.slice(0, 12)}…, ${event.templates} templates and ${event.assets} code assets by content hash from s3://${from.bucket}.`);
+  if (event.differences.length > 0 && event.mismatchAllowed) {
+    say.warn(`templates/ is not what ${from.environment} runs (${event.differences.map((d) => promotionDifferenceText(d, from.environment)).join('; ')}); promoting what ${from.environment} runs, as --allow-mismatch asks.`);
+  } else if (event.differences.length === 0) {
+    say.note(`templates/ is what ${from.environment} runs.`);
+  }
+  if (event.parametersNotPassed.length > 0) say.note(`Not passed (the templates ${from.environment} runs do not declare them): ${event.parametersNotPassed.join(', ')}.`);
+  if (event.imageTags.length > 0) {
+    say.note(`Image tags are each environment's own (its params file): ${event.imageTags.map((t) => `${t.service} ${t.target || '(not released)'} (${from.environment} runs ${t.source || 'none'})`).join(', ')}.`);
+  }
+}
+
 /** A renderer for one run: it keeps the progress view of the operation being followed. */
 export function eventRenderer(ctx: EventContext): (event: OperationEvent) => void {
   const { say, style, output, masker } = ctx;
@@ -137,6 +158,9 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
       case 'compared':
         return say.note(`Compared with the deployed stack: ${skipReasonText(event.reason)}.`);
       case 'uploaded':
+        if (event.copiedFrom) {
+          return say.line(`Promoting ${event.templates} templates and ${event.assets} code assets of ${event.copiedFrom.environment}: ${event.uploaded} copied from s3://${event.copiedFrom.bucket} to s3://${event.bucket}, ${event.present} already there`);
+        }
         return say.line(`Packaged ${event.templates} templates and ${event.assets} assets: ${event.uploaded} uploaded, ${event.present} already in s3://${event.bucket}`);
       case 'change-set-creating':
         return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''}${event.roleArn ? `; CloudFormation acts as ${event.roleArn}` : ''})…`);
@@ -203,6 +227,8 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         if (event.githubOidcProvider) say.note(`${state(`GitHub OIDC provider (${event.githubOidcProviderArn})`, event.githubOidcProvider)}.`);
         return;
       }
+      case 'promotion-source':
+        return renderPromotionSource(say, event);
       case 'image-found':
         return say.line(`Image ${event.repository}:${event.tag} is in ECR (${event.digest.slice(0, 19)}…${event.pushedAt ? `, pushed ${event.pushedAt.toISOString()}` : ''}).`);
       case 'release-scope': {

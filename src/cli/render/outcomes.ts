@@ -12,7 +12,7 @@ import type { OutputsDocument } from '../../operations/outputs';
 import type { DriftReport } from '../../operations/drift';
 import type { StaleReason } from '../../operations/review/artifact';
 import type { ReleaseDifference } from '../../operations/release-scope';
-import { commandLine } from '../hints';
+import { commandLine, executeReviewLine, promoteLine, rerunLine } from '../hints';
 import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, reviewFileOf, writeStateFile } from '../state-dir';
 import type { ApprovalRequirement } from '../../operations/approval';
 import { isInProgress } from '../../operations/stack-status';
@@ -24,9 +24,11 @@ import { renderFailure, renderLastOperation } from './failure';
 import { printOutputs } from './outputs';
 import { shorten } from './review';
 import { renderVerifyReport } from './verify';
+import { promotionDifferenceText } from './events';
+import type { ArtifactProblem } from '../../operations/promote-artifacts';
 
 /** The commands that run operations (their names are the make targets). */
-export type OperationCommand = 'deploy' | 'diff' | 'release' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
+export type OperationCommand = 'deploy' | 'diff' | 'release' | 'promote' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
 
 export interface OutcomeContext {
   readonly command: OperationCommand;
@@ -42,6 +44,8 @@ export interface OutcomeContext {
   readonly reviewFile?: string;
   /** `outputs --json`. */
   readonly json: boolean;
+  /** promote (D-18): the environment promoted from (`environment` is the one promoted into). */
+  readonly promotionFrom?: string;
 }
 
 /** Where the SDK looks for credentials (its standard chain), named when none are found. */
@@ -188,6 +192,11 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
+    case 'promotion-artifacts':
+      return renderArtifactProblem(reason.environment, reason.problem, ctx);
+    case 'promotion-parameters':
+      say.fail('error', `${reason.file}: /parameters: lacks ${reason.missing.join(', ')}, which the templates ${reason.from} runs declare without a default; add ${reason.missing.length === 1 ? 'it' : 'them'}, then promote again.`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
     case 'release-drift': {
       say.fail('error', `${reason.stackName} does not run what templates/ and the params file say, apart from ${reason.service}'s image tag:`);
       for (const difference of reason.differences) say.detail(`- ${releaseDifferenceText(difference)}`);
@@ -195,6 +204,34 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
   }
+}
+
+/** D-18: why an environment's deployed artifacts (or a reviewed promotion's) cannot be promoted as they are. */
+function renderArtifactProblem(environment: string, problem: ArtifactProblem, ctx: OutcomeContext): void {
+  const { say } = ctx;
+  const source = environment !== ctx.environment;
+  const object = (p: { bucket: string; key: string; path: string }) => `s3://${p.bucket}/${p.key} (${p.path || 'root'})`;
+  const redeploy = source ? `Deploy ${environment} again so that its bucket holds everything it runs (${commandLine('deploy', environment, '--force').make} uploads what is missing), then promote.` : `Promote again: ${rerunLine(ctx, '--diff').make}`;
+  switch (problem.kind) {
+    case 'not-deployed':
+      say.fail('error', `${environment}'s stack ${problem.stackName} is not deployed: there is nothing to promote. Deploy it first: ${commandLine('deploy', environment).make}`);
+      break;
+    case 'not-settled':
+      say.fail('error', `${problem.stackName} is ${problem.status}: promotion takes what ${environment} runs after a change that succeeded (CREATE_COMPLETE or UPDATE_COMPLETE), and this is not one. Promote after ${commandLine('deploy', environment).make} succeeds.`);
+      break;
+    case 'artifact-missing':
+      say.fail('error', `the ${problem.what === 'code' ? 'code' : 'template'} ${object(problem)} is not in ${environment}'s artifact bucket, so it cannot be promoted.`);
+      say.detail(redeploy);
+      break;
+    case 'artifact-altered':
+      say.fail('error', `${object(problem)} does not hash to its key (its bytes hash to ${problem.sha256}): it was changed after tap wrote it, so it is not what was reviewed and deployed. Find out who wrote it; nothing is promoted from it.`);
+      break;
+    case 'not-packaged-by-tap':
+      say.fail('error', `${object(problem)} is not a template as tap packages it: ${problem.reason}. Promotion takes only what tap deployed.`);
+      say.detail(redeploy);
+      break;
+  }
+  say.detail('Nothing was changed in AWS.');
 }
 
 function releaseDifferenceText(difference: ReleaseDifference): string {
@@ -242,7 +279,7 @@ function renderDrift(ctx: OutcomeContext, report: DriftReport, stackName: string
 }
 
 export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
-  const { say, style, environment, command } = ctx;
+  const { say, style, environment } = ctx;
   switch (outcome.type) {
     case 'deployed':
       return finishedWithOutputs(ctx, outcome.outputs);
@@ -250,18 +287,20 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       return finishedWithOutputs(ctx, outcome.outputs);
     case 'reviewed': {
       const review = displayPath(environment, REVIEW_FILE);
-      say.line(`The change set is left for review. To execute exactly this change set: make deploy ENV=${environment} REVIEW=${review}`);
-      return say.note(`(${commandLine('deploy', environment).tap} --review ${review}; it refuses if anything changed since this review)`);
+      const execute = executeReviewLine(ctx, review);
+      say.line(`The change set is left for review. To execute exactly this change set: ${execute.make}`);
+      return say.note(`(${execute.tap}; it refuses if anything changed since this review)`);
     }
     case 'left-for-review': {
       say.line();
       const why = outcome.approvalRequired ? approvalReason(outcome.approvalRequired) : 'no terminal to ask, and no --yes';
       say.line(style('yellow', `Left for review: change set ${outcome.changeSetName} was NOT executed (${why}).`));
-      if (!outcome.reviewSaved) return say.line(`  After reviewing it above, run: ${commandLine(command, environment, '--yes').make}`);
+      if (!outcome.reviewSaved) return say.line(`  After reviewing it above, run: ${rerunLine(ctx, '--yes').make}`);
       const review = displayPath(environment, reviewFileOf(outcome.changeSetName));
+      const execute = executeReviewLine(ctx, review);
       say.line(`  Review it in ${displayPath(environment, reviewFileOf(outcome.changeSetName, 'md'))} or the CloudFormation console, then execute exactly this change set:`);
-      say.line(`    make deploy ENV=${environment} REVIEW=${review}`);
-      say.line(`    tap deploy --env ${environment} --review ${review}`);
+      say.line(`    ${execute.make}`);
+      say.line(`    ${execute.tap}`);
       return say.line('  It is refused if the templates, parameters, tags or the stack change in the meantime.');
     }
     case 'declined':
@@ -287,6 +326,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
         say.detail(`The change set was ${reason.changeSetDeleted ? 'deleted' : 'kept'}; nothing was executed. Review and deploy such changes with ${commandLine('diff', environment).make} and ${commandLine('deploy', environment).make}.`);
         return;
       }
+      if (reason.kind === 'promotion-mismatch') {
+        say.fail('refused', `templates/ is not what ${reason.from} runs, so the promotion would deploy other templates than the workspace shows:`);
+        for (const difference of reason.differences) say.detail(`- ${promotionDifferenceText(difference, reason.from)}`);
+        say.detail(`To deploy these templates, deploy them to ${reason.from} first (${commandLine('deploy', reason.from).make}), then promote. To promote what ${reason.from} runs anyway: ${rerunLine(ctx, '--allow-mismatch').make}`);
+        return say.detail('Nothing was changed in AWS.');
+      }
       if (reason.kind === 'deletion-protection') {
         say.fail('refused', `deletion protection is on for ${reason.loadBalancers.join(', ')}; CloudFormation cannot delete a load balancer while it is on.`);
         return say.detail(`Nothing was deleted. To turn it off and delete: ${commandLine('destroy', environment, '--force').make}`);
@@ -304,15 +349,15 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       const allow = [...dataLoss.map((f) => `--allow-replace ${f.address}`), ...listenerRules.map((f) => `--allow-update ${f.address}`)].join(' ');
       if (listenerRules.length > 0) say.detail('Update those rules between deployments (no ECS deployment in progress), and check the live weights after.');
       if (!reason.changeSetDeleted) {
-        return say.detail(`If that is intended, execute it naming each one: tap deploy --env ${environment} --review ${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} ${allow}`);
+        return say.detail(`If that is intended, execute it naming each one: ${executeReviewLine(ctx, ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)).tap} ${allow}`);
       }
       say.detail('The change set was deleted; nothing was executed.');
-      return say.detail(`If that is intended, deploy naming each one: ${commandLine(command, environment, allow).make}`);
+      return say.detail(`If that is intended, deploy naming each one: ${rerunLine(ctx, allow).make}`);
     }
     case 'stale-review':
       say.fail('stale review', `${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} no longer describes what would be executed; nothing was executed:`);
       for (const reason of outcome.reasons) say.detail(`- ${staleReasonText(reason)}`);
-      return say.detail(`Create and review a new change set: ${commandLine('diff', environment).make}`);
+      return say.detail(`Create and review a new change set: ${ctx.promotionFrom ? promoteLine(ctx.promotionFrom, environment, '--diff').make : commandLine('diff', environment).make}`);
     case 'change-set-failed': {
       const { failure } = outcome;
       const log = logContext(ctx);
@@ -352,6 +397,9 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'rollback-failed':
     case 'delete-failed':
       return renderFailure(say, outcome.failure, outcome.operation === 'delete' ? 'destroy failed' : 'deployment failed', environment);
+    case 'promoted':
+      finishedWithOutputs(ctx, outcome.outputs);
+      return say.ok(`Promoted what ${outcome.from} runs to ${outcome.stackName}: the same templates and code, by content hash.`);
     case 'released':
       if (outcome.outputs) finishedWithOutputs(ctx, outcome.outputs);
       say.ok(`Released ${outcome.service} ${outcome.tag} to ${outcome.stackName} (it ran ${outcome.previousTag === '' ? 'nothing: its first release' : outcome.previousTag}).`);

@@ -4,7 +4,7 @@
  * or ended by an AWS error (the request, the resource, the one true hint, what it had sent).
  */
 import type { RunFailure } from '../../operations/operation';
-import { commandLine } from '../hints';
+import { commandLine, executeReviewLine, rerunLine } from '../hints';
 import { savedReviewOf } from '../review-file';
 import type { OutcomeContext } from './outcomes';
 import { createdChangeSets, failureHeadline, failureHint, isLeftInProgress, sentLines } from './aws-errors';
@@ -23,7 +23,7 @@ function renderSent(ctx: OutcomeContext, sent: Extract<RunFailure, { type: 'stop
 
 function renderStopped(outcome: Extract<RunFailure, { type: 'stopped' }>, ctx: OutcomeContext): void {
   const { say, environment, command } = ctx;
-  const again = ctx.reviewFile ? `make deploy ENV=${environment} REVIEW=${ctx.reviewFile}` : commandLine(command, environment).make;
+  const again = ctx.reviewFile ? executeReviewLine(ctx, ctx.reviewFile).make : rerunLine(ctx).make;
   say.line();
   say.fail('interrupted', `Ctrl-C${outcome.question ? ` ${QUESTIONS[outcome.question]}` : ''}: stopped; nothing more was sent to AWS.`);
   const { left } = outcome;
@@ -58,8 +58,8 @@ function renderStopped(outcome: Extract<RunFailure, { type: 'stopped' }>, ctx: O
   for (const changeSet of waiting) {
     const review = savedReviewOf(ctx.root, environment, changeSet.name);
     say.detail('Next, either:');
-    if (review) say.detail(`  execute exactly this change set: make deploy ENV=${environment} REVIEW=${review}`);
-    say.detail(`  or start over: ${commandLine(command === 'bootstrap' ? 'bootstrap' : 'deploy', environment).make} (executing a newer change set makes CloudFormation delete this one)`);
+    if (review) say.detail(`  execute exactly this change set: ${executeReviewLine(ctx, review).make}`);
+    say.detail(`  or start over: ${command === 'bootstrap' || command === 'promote' ? rerunLine(ctx).make : commandLine('deploy', environment).make} (executing a newer change set makes CloudFormation delete this one)`);
     say.detail(`  or remove it: aws cloudformation delete-change-set --change-set-name ${changeSet.id}`);
     if (left.stack?.status === 'REVIEW_IN_PROGRESS') say.detail(`    and the empty stack: aws cloudformation delete-stack --stack-name ${left.stackName}`);
     return;
@@ -68,9 +68,9 @@ function renderStopped(outcome: Extract<RunFailure, { type: 'stopped' }>, ctx: O
     return say.detail(`Next: ${again} once CloudFormation has computed it (until then a new run stops, naming it); it then waits, unexecuted, until a newer change set is executed or it is deleted.`);
   }
   const executed = outcome.sent.some((r) => r.operation === 'cfn.executeChangeSet' && !r.failed);
-  if (executed && left.stack && /_COMPLETE$/.test(left.stack.status) && (command === 'deploy' || command === 'bootstrap')) {
+  if (executed && left.stack && /_COMPLETE$/.test(left.stack.status) && (command === 'deploy' || command === 'bootstrap' || command === 'promote')) {
     say.detail(`The stack operation itself has ended (${left.stackName} ${left.stack.status}); what follows it (prod protections, outputs) may not have run.`);
-    return say.detail(`Next: ${commandLine(command, environment).make}: it finds nothing to deploy and finishes them.`);
+    return say.detail(`Next: ${rerunLine(ctx).make}: it finds nothing to deploy and finishes them.`);
   }
   return say.detail(`Next: ${again}`);
 }
@@ -82,7 +82,7 @@ function renderAwsFailure(outcome: Extract<RunFailure, { type: 'aws-unavailable'
   const hint = failureHint(outcome.failure);
   if (hint) say.detail(hint);
   renderSent(ctx, outcome.sent, 'Before it');
-  if (outcome.sent.length > 0) say.detail(`Run ${commandLine(ctx.command, ctx.environment).make} again once this is resolved: it takes up from what is in AWS.`);
+  if (outcome.sent.length > 0) say.detail(`Run ${rerunLine(ctx).make} again once this is resolved: it takes up from what is in AWS.`);
   say.detail(`Whole error: ${headline.log}`);
 }
 

@@ -49,6 +49,8 @@ const BUCKET = retained('bucket', 'AWS::S3::Bucket', 'Network', 'AccessLogBucket
 const KEY = retained('key', 'AWS::KMS::Key', 'Registry', 'RegistryKey', '1234abcd-12ab');
 const ALB = 'arn:aws:elasticloadbalancing:eu-west-1:7:loadbalancer/app/alb-tap-prod/50dc6c495c0c9188';
 
+const PROMOTED_FROM = { environment: 'staging', accountId: '444455556666', region: 'eu-west-1', stackName: 'tap-staging', bucket: 'tap-artifacts-444455556666-eu-west-1', status: 'UPDATE_COMPLETE', lastChanged: '2026-11-20T08:00:00.000Z' } as const;
+
 const CASES: Record<OperationEvent['type'], Case> = {
   connected: {
     events: [
@@ -89,7 +91,34 @@ const CASES: Record<OperationEvent['type'], Case> = {
     ],
     stdout: ['Compared with the deployed stack: templates changed.', 'Compared with the deployed stack: NoEcho parameters (ApiToken) cannot be compared with the deployed stack.', 'the stack is UPDATE_ROLLBACK_COMPLETE.', 'parameters changed.', 'tags changed.'],
   },
-  uploaded: { events: [{ type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' }], stdout: ['Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1'] },
+  uploaded: {
+    events: [
+      { type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' },
+      { type: 'uploaded', templates: 5, assets: 1, uploaded: 2, present: 4, bucket: 'tap-artifacts-777788889999-us-east-1', copiedFrom: { environment: 'staging', bucket: 'tap-artifacts-444455556666-eu-west-1' } },
+    ],
+    stdout: [
+      'Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1',
+      'Promoting 5 templates and 1 code assets of staging: 2 copied from s3://tap-artifacts-444455556666-eu-west-1 to s3://tap-artifacts-777788889999-us-east-1, 4 already there',
+    ],
+  },
+  'promotion-source': {
+    events: [
+      { type: 'promotion-source', from: PROMOTED_FROM, rootSha256: 'ab'.repeat(32), templates: 5, assets: 1, differences: [], mismatchAllowed: false, parametersNotPassed: [], imageTags: [] },
+      {
+        type: 'promotion-source', from: PROMOTED_FROM, rootSha256: 'cd'.repeat(32), templates: 5, assets: 1, mismatchAllowed: true,
+        differences: [{ kind: 'template', path: 'Services/Frontend', change: 'changed' }, { kind: 'code', key: 'assets/rotate-api-key-0123456789abcdef.zip', change: 'only-in-workspace' }],
+        parametersNotPassed: ['EcsExec'],
+        imageTags: [{ service: 'frontend', source: '1.0.1', target: '1.0.0' }, { service: 'api-gateway', source: '1.0.0', target: '' }],
+      },
+    ],
+    stdout: [
+      'Promoting what staging runs: tap-staging (account 444455556666, eu-west-1, UPDATE_COMPLETE at 2026-11-20T08:00:00.000Z), root template abababababab…, 5 templates and 1 code assets by content hash from s3://tap-artifacts-444455556666-eu-west-1.',
+      'templates/ is what staging runs.',
+      'warning templates/ is not what staging runs (template Services/Frontend differs; code assets/rotate-api-key-0123456789abcdef.zip is in templates/, not in what staging runs); promoting what staging runs, as --allow-mismatch asks.',
+      'Not passed (the templates staging runs do not declare them): EcsExec.',
+      'Image tags are each environment\'s own (its params file): frontend 1.0.0 (staging runs 1.0.1), api-gateway (not released) (staging runs 1.0.0).',
+    ],
+  },
   'change-set-creating': {
     events: [
       { type: 'change-set-creating', name: 'tap-dev-x', changeSetType: 'CREATE', nested: true },

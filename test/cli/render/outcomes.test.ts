@@ -29,6 +29,8 @@ interface Row {
   readonly command?: OperationCommand;
   readonly environment?: string;
   readonly reviewFile?: string;
+  /** promote (D-18): the environment promoted from. */
+  readonly promotionFrom?: string;
   readonly json?: boolean;
   readonly stdout?: readonly (string | RegExp)[];
   readonly stderr?: readonly (string | RegExp)[];
@@ -218,6 +220,46 @@ const ROWS: readonly Row[] = [
     outcome: precondition({ kind: 'release-drift', stackName: 'tap-dev', service: 'api-gateway', differences: [{ kind: 'templates' }, { kind: 'parameters', names: ['DesiredCount'] }, { kind: 'tags', keys: ['owner'] }] }), command: 'release',
     stderr: ["error tap-dev does not run what templates/ and the params file say, apart from api-gateway's image tag:", '- the templates differ from the deployed ones', '- parameters differ: DesiredCount', '- stack tags differ: owner', 'A release changes one image tag and nothing else. Deploy the rest first (make deploy ENV=dev), or release from the commit that was deployed.'], code: 4 },
 
+  // ── promote (D-18) ─────────────────────────────────────────────────────────────────────────
+  { name: 'D-18: a promotion says what it promoted from, prints the outputs',
+    outcome: { type: 'promoted', from: 'staging', stackName: 'tap-prod', outputs: { ...OUTPUTS, environment: 'prod', stackName: 'tap-prod' } }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['Outputs written to .tap/prod/outputs.json.', '✓ Promoted what staging runs to tap-prod: the same templates and code, by content hash.'], code: 0 },
+  { name: 'D-18: a promotion reviewed only (--diff) is executed with make promote and the saved review',
+    outcome: { type: 'reviewed', changeSetName: 'tap-prod-x' }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['To execute exactly this change set: make promote FROM=staging TO=prod REVIEW=.tap/prod/review.json', '(tap promote --from staging --to prod --review .tap/prod/review.json; it refuses'], reject: ['make deploy'], code: 0 },
+  { name: 'D-18: a promotion left for review names its own review file and make promote',
+    outcome: { type: 'left-for-review', changeSetName: 'tap-prod-x', reviewSaved: true }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['    make promote FROM=staging TO=prod REVIEW=.tap/prod/reviews/tap-prod-x.json', '    tap promote --from staging --to prod --review .tap/prod/reviews/tap-prod-x.json'], reject: ['make deploy'], code: 5 },
+  { name: 'D-18: a stale promotion review is replaced by a new promotion review',
+    outcome: { type: 'stale-review', reasons: [{ kind: 'parameters' }] }, command: 'promote', environment: 'prod', promotionFrom: 'staging', reviewFile: '.tap/prod/review.json',
+    stderr: ['stale review .tap/prod/review.json no longer describes what would be executed', 'Create and review a new change set: make promote FROM=staging TO=prod ARGS=\'--diff\''], code: 9 },
+  { name: 'D-18: templates/ that differs from what the source runs refuses the promotion, listing the differences and both ways on',
+    outcome: { type: 'refused', reason: { kind: 'promotion-mismatch', from: 'staging', differences: [{ kind: 'template', path: 'Services/Frontend', change: 'changed' }, { kind: 'template', path: 'Services/Pricing', change: 'only-in-workspace' }, { kind: 'code', key: 'assets/rotate-api-key-0123456789abcdef.zip', change: 'only-deployed' }] } },
+    command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['refused templates/ is not what staging runs, so the promotion would deploy other templates than the workspace shows:', '- template Services/Frontend differs', '- template Services/Pricing is in templates/, not in what staging runs', '- code assets/rotate-api-key-0123456789abcdef.zip is in what staging runs, not in templates/',
+      'deploy them to staging first (make deploy ENV=staging), then promote. To promote what staging runs anyway: make promote FROM=staging TO=prod ARGS=\'--allow-mismatch\'', 'Nothing was changed in AWS.'], code: 10 },
+  { name: 'D-18: a source that is not deployed has nothing to promote',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-deployed', stackName: 'tap-staging' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ["error staging's stack tap-staging is not deployed: there is nothing to promote. Deploy it first: make deploy ENV=staging", 'Nothing was changed in AWS.'], code: 4 },
+  { name: 'D-18: a source whose last change did not succeed is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-settled', stackName: 'tap-staging', status: 'UPDATE_ROLLBACK_COMPLETE' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['error tap-staging is UPDATE_ROLLBACK_COMPLETE: promotion takes what staging runs after a change that succeeded (CREATE_COMPLETE or UPDATE_COMPLETE), and this is not one.'], code: 4 },
+  { name: 'D-18: an artifact missing from the source bucket names the object and how to put it back',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'artifact-missing', bucket: 'tap-artifacts-s', key: 'assets/rotate-api-key-0123456789abcdef.zip', path: 'Services', what: 'code' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ["error the code s3://tap-artifacts-s/assets/rotate-api-key-0123456789abcdef.zip (Services) is not in staging's artifact bucket, so it cannot be promoted.", 'make deploy ENV=staging ARGS=\'--force\' uploads what is missing'], code: 4 },
+  { name: 'D-18: a reviewed promotion whose templates left the target bucket is promoted again',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'prod', problem: { kind: 'artifact-missing', bucket: 'tap-artifacts-p', key: `templates/${'a'.repeat(64)}.json`, path: '', what: 'template' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: [`error the template s3://tap-artifacts-p/templates/${'a'.repeat(64)}.json (root) is not in prod's artifact bucket`, "Promote again: make promote FROM=staging TO=prod ARGS='--diff'"], code: 4 },
+  { name: 'D-18: an artifact whose bytes do not match its hash is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'artifact-altered', bucket: 'tap-artifacts-s', key: `templates/${'a'.repeat(64)}.json`, path: 'Network', sha256: 'b'.repeat(64) } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: [`does not hash to its key (its bytes hash to ${'b'.repeat(64)}): it was changed after tap wrote it`], code: 4 },
+  { name: 'D-18: a template tap did not package is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-packaged-by-tap', bucket: 'tap-artifacts-s', key: `templates/${'a'.repeat(64)}.json`, path: '', reason: 'its bytes are not as tap serialises templates' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['is not a template as tap packages it: its bytes are not as tap serialises templates. Promotion takes only what tap deployed.'], code: 4 },
+  { name: 'D-18: parameters the promoted templates need and the target file lacks are named with the file',
+    outcome: precondition({ kind: 'promotion-parameters', from: 'staging', file: 'params/prod.json', missing: ['FeatureFlag'] }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['error params/prod.json: /parameters: lacks FeatureFlag, which the templates staging runs declare without a default; add it, then promote again.'], code: 4 },
+
   // ── following an operation ─────────────────────────────────────────────────────────────────
   { name: 'D-7: Ctrl-C stops watching; CloudFormation carries on', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS', elapsedMs: 65_000, operation: 'deploy' },
     stderr: ['interrupted stopped watching after 1m05s; nothing was cancelled.', '  CloudFormation carries on: tap-dev is UPDATE_IN_PROGRESS.', '  Re-attach with make deploy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
@@ -384,6 +426,7 @@ function render(row: Row): { stdout: string; stderr: string; root: string } {
     masker,
     apiCalls: () => 8,
     ...(row.reviewFile ? { reviewFile: row.reviewFile } : {}),
+    ...(row.promotionFrom ? { promotionFrom: row.promotionFrom } : {}),
     json: row.json ?? false,
   });
   return { stdout: out.text, stderr: err.text, root };
@@ -433,6 +476,7 @@ test('every outcome type and every precondition kind has a row here (a new one n
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
     'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
+    'promotion-artifacts': 0, 'promotion-parameters': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
 });
