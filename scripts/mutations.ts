@@ -78,7 +78,7 @@ export const MUTATIONS: readonly Mutation[] = [
     find: '        if (!isStatefulType(resource.Type)) continue;',
     replace: "        if (resource.Type !== 'AWS::ECR::Repository') continue;",
     bug: 'removing a nested stack reports only its repositories as data loss, not its secrets, keys and logs',
-    likelyCaughtBy: ['test/operations/review', 'test/cli/stateful-guardrail.test.ts'],
+    likelyCaughtBy: ['test/operations/review/data-loss.test.ts'],
   },
   {
     id: 'data-loss-conditional-ignored',
@@ -87,7 +87,7 @@ export const MUTATIONS: readonly Mutation[] = [
     find: "    } else if (change.action === 'Modify' && change.replacement === 'Conditional') {",
     replace: "    } else if (change.action === 'Modify' && change.replacement === 'Conditional' && change.noise !== undefined) {",
     bug: 'a stateful resource that may be replaced is reported only when it is likely noise',
-    likelyCaughtBy: ['test/operations/review'],
+    likelyCaughtBy: ['test/operations/review/data-loss.test.ts'],
   },
   /* P-SEC: least privilege and network ------------------------------------------------------ */
   {
@@ -140,8 +140,8 @@ export const MUTATIONS: readonly Mutation[] = [
     requirement: 'P-SEC',
     file: 'src/stacks/services/network.ts',
     find: "SourceSecurityGroupId: Fn.Ref('AlbSecurityGroupId'), Description: 'From the ALB only'",
-    replace: "CidrIp: Fn.Ref('VpcCidr'), Description: 'From the ALB only'",
-    bug: "a public service accepts its port from the whole VPC, not only from the ALB's group",
+    replace: "CidrIp: '10.0.0.0/8', Description: 'From the ALB only'",
+    bug: "a public service accepts its port from every private address, not only from the ALB's group",
     likelyCaughtBy: ['test/stacks/security-groups.test.ts', ...SERVICE_STACKS],
   },
   {
@@ -187,8 +187,8 @@ export const MUTATIONS: readonly Mutation[] = [
     file: 'src/config/cidr.ts',
     find: 'return a.network <= lastAddress(b) && b.network <= lastAddress(a);',
     replace: 'return a.network < lastAddress(b) && b.network < lastAddress(a);',
-    bug: 'two subnets sharing only their edge address are not reported as overlapping',
-    likelyCaughtBy: ['test/config/rules.test.ts'],
+    bug: 'two blocks sharing only their edge address are not reported as overlapping',
+    likelyCaughtBy: ['test/config/cidr.test.ts'],
   },
   {
     id: 'ecr-tags-mutable',
