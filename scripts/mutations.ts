@@ -328,12 +328,30 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     id: 'catalog-duplicate-callee',
-    requirement: 'T-3',
+    requirement: 'P-SEC',
     file: 'src/catalog/validate.ts',
     find: 'if (seen.has(callee))',
-    replace: 'if (seen.has(callee) && at > 1)',
-    bug: 'a service listing its first callee twice is accepted (a duplicate egress rule that fails at deploy)',
+    replace: 'if (calls[at - 1] === callee)',
+    bug: 'a callee listed twice but not next to itself is accepted (a duplicate egress rule that fails at deploy)',
     likelyCaughtBy: ['test/catalog/validate.test.ts'],
+  },
+  {
+    id: 'test-runner-trusts-exit-code',
+    requirement: 'T-10',
+    file: 'scripts/test.ts',
+    find: 'return failed > 0 || passed === 0 ? 1 : 0;',
+    replace: 'return passed === 0 ? 1 : 0;',
+    bug: 'make test exits 0 when some tests failed, as long as any passed',
+    likelyCaughtBy: ['test/scripts/test-runner.test.ts'],
+  },
+  {
+    id: 'idle-timeout-rule-equality',
+    requirement: 'T-6',
+    file: 'src/checks/cfn-lint-rules/AlbIdleTimeout.py',
+    find: 'if idle <= longest:',
+    replace: 'if idle < longest:',
+    bug: "the lint rule accepts an ALB idle timeout equal to a service's request timeout (the ALB cuts the connection as the request may still answer)",
+    likelyCaughtBy: ['test/checks/cfn-lint-rules.test.ts'],
   },
   /* D-*: the deploy path -------------------------------------------------------------------- */
   {
