@@ -85,6 +85,18 @@ test('T-10: TAP_TEST_BAIL=1 stops at the first failing file and TAP_TEST_REPORT 
   }
 });
 
+test('T-10: TAP_TEST_BAIL does not count a passing file it stops as failed (make mutation names only files that failed)', () => {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tap-test-report-')), 'report.json');
+  try {
+    const run = testCommand([fixture('lingers'), fixture('fails-late')], { TAP_TEST_BAIL: '1', TAP_TEST_JOBS: '2', TAP_TEST_REPORT: report });
+    assert.is(run.status, 1, run.all);
+    const results = JSON.parse(fs.readFileSync(report, 'utf8')) as { file: string; failed: number }[];
+    assert.equal(results.filter((r) => r.failed > 0).map((r) => r.file), [fixture('fails-late')], run.all);
+  } finally {
+    fs.rmSync(path.dirname(report), { recursive: true, force: true });
+  }
+});
+
 test('T-10: make test runs its tests through this command, not through uvu directly', () => {
   const recipe = /^test:.*\n((?:\t.*\n)+)/m.exec(fs.readFileSync('Makefile', 'utf8'))?.[1] ?? '';
   assert.match(recipe, /scripts\/test\.ts/);
