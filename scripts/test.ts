@@ -85,7 +85,9 @@ function runOne(file: string, scratch: string, index: number, timeoutS: number):
       } catch {
         result = undefined;
       }
-      if (!result && bailing) {
+      // Files the bail killed are not results, unless they had already failed: a file that
+      // passed and was killed while still exiting (an open handle) did not fail.
+      if (bailing && !timedOut && signal === 'SIGKILL' && (!result || result.failed === 0)) {
         resolve(undefined);
       } else if (!result) {
         resolve({ file, ms, output, passed: 0, failed: 1, skipped: 0, failedTests: [], errors: `  the test process ${how} before reporting any result\n` });
