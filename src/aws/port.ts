@@ -38,6 +38,15 @@ export type AwsErrorKind =
   | 'unsupported'
   | 'other';
 
+/** What an error message alone does not say: the resource the request was about, AWS's request id, its whole text. */
+export interface AwsErrorContext {
+  /** `s3://bucket/key`, `stack tap-dev`, `change set tap-dev-…` (src/aws/requests.ts). */
+  readonly resource?: string;
+  readonly requestId?: string;
+  /** The whole message when `message` is only its first line. */
+  readonly fullText?: string;
+}
+
 export class AwsError extends Error {
   constructor(
     readonly kind: AwsErrorKind,
@@ -47,9 +56,15 @@ export class AwsError extends Error {
     /** `cfn.describeStackEvents` style name of the port method. */
     readonly operation: string,
     readonly httpStatus?: number,
+    readonly context: AwsErrorContext = {},
   ) {
     super(message);
     this.name = 'AwsError';
+  }
+
+  /** The same error with more context (what is already known wins). */
+  withContext(context: AwsErrorContext): AwsError {
+    return new AwsError(this.kind, this.code, this.message, this.operation, this.httpStatus, { ...context, ...this.context });
   }
 }
 
@@ -194,6 +209,8 @@ export interface S3Port {
   headBucket(bucket: string, expectedOwner: string): Promise<'present' | 'absent' | 'foreign'>;
   headObject(bucket: string, key: string, expectedOwner: string): Promise<boolean>;
   putObject(request: { bucket: string; key: string; body: Uint8Array; contentType: string; expectedOwner: string }): Promise<void>;
+  /** The object's bytes; `undefined` when the bucket has no such key (promotion reads another environment's artifacts, D-18). */
+  getObject(bucket: string, key: string, expectedOwner: string): Promise<Uint8Array | undefined>;
   /** One page of every object version and delete marker. */
   listObjectVersions(bucket: string, expectedOwner: string, token?: string): Promise<{ objects: ObjectVersion[]; next?: string }>;
   deleteObjects(bucket: string, expectedOwner: string, objects: readonly ObjectVersion[]): Promise<void>;
@@ -345,6 +362,11 @@ export interface StackSummary {
   readonly parentId?: string;
 }
 
+/** One root change set of a stack as ListChangeSets answers it (API reference: ChangeSetSummary). */
+export type ChangeSetSummary = Pick<ChangeSetPage, 'id' | 'name' | 'stackId' | 'stackName' | 'status' | 'statusReason' | 'executionStatus' | 'creationTime'> & {
+  readonly description?: string;
+};
+
 export interface CloudFormationPort {
   /** `undefined` when no such stack (by name: not deleted; by ARN: deleted ones answer too). */
   describeStack(stack: string): Promise<StackDescription | undefined>;
@@ -355,6 +377,8 @@ export interface CloudFormationPort {
   createChangeSet(request: CreateChangeSetRequest): Promise<{ id: string; stackId: string }>;
   /** `undefined` when the change set does not exist (deleted, or never did). */
   describeChangeSet(id: string, options: { nextToken?: string; includePropertyValues: boolean }): Promise<ChangeSetPage | undefined>;
+  /** One page of the change sets of a stack (none when the stack does not exist); nested change sets are not listed. */
+  listChangeSets(stack: string, nextToken?: string): Promise<{ changeSets: ChangeSetSummary[]; nextToken?: string }>;
   executeChangeSet(id: string, clientToken: string): Promise<void>;
   deleteChangeSet(id: string): Promise<void>;
   deleteStack(stack: string, clientToken: string): Promise<void>;

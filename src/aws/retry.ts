@@ -53,7 +53,8 @@ export interface RetryNotice {
   readonly delayMs: number;
 }
 
-type Around = (operation: string, call: () => Promise<unknown>) => Promise<unknown>;
+/** Runs one port call (`call`) as `operation` with its arguments; decorators wrap every method with one. */
+export type Around = (operation: string, call: () => Promise<unknown>, args: readonly unknown[]) => Promise<unknown>;
 type AsyncMethods = Record<string, (...args: never[]) => Promise<unknown>>;
 
 function decorateGroup<G extends object>(group: G, groupName: string, around: Around): G {
@@ -62,12 +63,13 @@ function decorateGroup<G extends object>(group: G, groupName: string, around: Ar
   for (const name of Object.keys(methods)) {
     const method = methods[name] as unknown as (...args: unknown[]) => Promise<unknown>;
     if (typeof method !== 'function') continue;
-    decorated[name] = (...args: unknown[]) => around(`${groupName}.${name}`, () => method.apply(group, args));
+    decorated[name] = (...args: unknown[]) => around(`${groupName}.${name}`, () => method.apply(group, args), args);
   }
   return decorated as unknown as G;
 }
 
-function decoratePort(port: AwsPort, around: Around): AwsPort {
+/** Every method of every service group of `port`, wrapped by `around`. */
+export function decoratePort(port: AwsPort, around: Around): AwsPort {
   return {
     sts: decorateGroup(port.sts, 'sts', around),
     s3: decorateGroup(port.s3, 's3', around),
@@ -90,18 +92,21 @@ export interface RetryOptions {
   readonly random?: () => number;
   readonly policy?: RetryPolicy;
   readonly onRetry?: (notice: RetryNotice) => void;
+  /** Ctrl-C (D-13): no retry is started or waited for after it; the last error is thrown at once. */
+  readonly signal?: AbortSignal;
 }
 
-export function withRetries(port: AwsPort, { clock, random = Math.random, policy = DEFAULT_RETRY_POLICY, onRetry }: RetryOptions): AwsPort {
+export function withRetries(port: AwsPort, { clock, random = Math.random, policy = DEFAULT_RETRY_POLICY, onRetry, signal }: RetryOptions): AwsPort {
   return decoratePort(port, async (operation, call) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
         const decision = retryDecision(operation, error, attempt, random(), policy);
-        if (!decision.retry) throw error;
+        if (!decision.retry || signal?.aborted) throw error;
         onRetry?.({ operation, error: error as AwsError, attempt: attempt + 1, delayMs: decision.delayMs });
-        await clock.sleep(decision.delayMs);
+        await clock.sleep(decision.delayMs, signal);
+        if (signal?.aborted) throw error;
       }
     }
   });

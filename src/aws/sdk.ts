@@ -4,8 +4,9 @@
  * - Region: always the params file's (the guard has already refused a disagreeing configuration).
  * - Credentials: the SDK's standard chain (env, profiles/SSO, web identity, container, instance),
  *   or the temporary credentials of an assumed role (the deploy role, D-17) when given.
- * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; with a custom endpoint S3
- *   is path-style, because emulators such as moto resolve `localhost` hosts only.
+ * - `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) are honoured; S3 is path-style on an
+ *   endpoint that is not AWS's own (an IP address, localhost, an emulator's host name), where a
+ *   bucket name cannot be a host name (endpoint.ts).
  * - `maxAttempts: 1` on every client: `retry.ts` is the only retry layer, so ExecuteChangeSet can
  *   never be repeated by the SDK after an ambiguous 500.
  * - Every SDK error is classified into `AwsError`.
@@ -62,7 +63,7 @@ import {
   type TemporaryCredentials,
   type Unrecognized,
 } from './port';
-import { endpointFor, type EnvironmentVariables } from './endpoint';
+import { endpointFor, usesPathStyle, type EnvironmentVariables } from './endpoint';
 import { createDestroyGroups } from './sdk-destroy';
 import { httpProbe } from './http-probe';
 
@@ -91,7 +92,7 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; requestId?: string };
   $retryable?: { throttling?: boolean };
   $response?: { statusCode?: number };
 }
@@ -101,7 +102,8 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
   const code = shape.name && shape.name !== 'Error' ? shape.name : shape.code ?? 'Error';
   const status = shape.$metadata?.httpStatusCode ?? shape.$response?.statusCode;
-  const message = (shape.message ?? String(error)).split('\n')[0];
+  const fullText = (shape.message ?? String(error)).trim();
+  const message = fullText.split('\n')[0];
   const kind: AwsErrorKind = ((): AwsErrorKind => {
     if (THROTTLING.has(code) || shape.$retryable?.throttling || status === 429) return 'throttled';
     if (CREDENTIALS.has(code)) return 'credentials';
@@ -115,7 +117,11 @@ export function classifySdkError(error: unknown, operation: string): AwsError {
     if (code === 'ValidationError' || status === 400) return 'validation';
     return 'other';
   })();
-  return new AwsError(kind, code, message, operation, status);
+  const requestId = shape.$metadata?.requestId;
+  return new AwsError(kind, code, message, operation, status, {
+    ...(requestId ? { requestId } : {}),
+    ...(fullText !== message ? { fullText } : {}),
+  });
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -166,9 +172,9 @@ const HTTP = { requestTimeout: 60_000, connectionTimeout: 10_000 } as const;
 
 /**
  * Builds the SDK clients (loading the SDK lazily, after silencing its Node-version notice).
- * `credentials`: an assumed role's; the standard chain otherwise.
+ * `credentials`: an assumed role's; otherwise the standard chain, read with `profile` when given.
  */
-export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials): Promise<AwsPort> {
+export async function createSdkPort(region: string, env: Env, credentials?: TemporaryCredentials, profile?: string): Promise<AwsPort> {
   silenceSdkNodeNotice();
   const [cfnSdk, s3Sdk, stsSdk, ecsSdk, smSdk, elbSdk, sdSdk, cwSdk, logsSdk, ecrSdk, iamSdk] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
@@ -185,12 +191,14 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
   ]);
   const common = (key: string) => {
     const endpoint = endpointFor(env, key);
-    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
+    // A named profile (promote's --from-profile/--to-profile) selects that profile's credentials for
+    // these clients only, as AWS_PROFILE would for the process.
+    return { region, maxAttempts: 1, requestHandler: HTTP, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : profile ? { profile } : {}) };
   };
   const s3Endpoint = endpointFor(env, 'S3');
   const clients: SdkClients = {
     cfn: new cfnSdk.CloudFormationClient(common('CLOUDFORMATION')),
-    s3: new s3Sdk.S3Client({ ...common('S3'), ...(s3Endpoint ? { forcePathStyle: true } : {}) }),
+    s3: new s3Sdk.S3Client({ ...common('S3'), ...(usesPathStyle(s3Endpoint) ? { forcePathStyle: true } : {}) }),
     sts: new stsSdk.STSClient(common('STS')),
     ecs: new ecsSdk.ECSClient(common('ECS')),
     secrets: new smSdk.SecretsManagerClient(common('SECRETS_MANAGER')),
@@ -218,10 +226,10 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
       }
       // The SDK's own resolution (profile in ~/.aws/config) on a client built without a region.
       try {
-        const probe = new stsSdk.STSClient({});
+        const probe = new stsSdk.STSClient(profile ? { profile } : {});
         const resolved = await probe.config.region();
-        const profile = env['AWS_PROFILE'] ?? 'default';
-        return resolved ? { region: resolved, source: `profile "${profile}" in the shared AWS config` } : undefined;
+        const named = profile ?? env['AWS_PROFILE'] ?? 'default';
+        return resolved ? { region: resolved, source: `profile "${named}" in the shared AWS config` } : undefined;
       } catch {
         return undefined;
       }
@@ -268,6 +276,17 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
       call('s3.putObject', async () => {
         await clients.s3.send(new s3Sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ExpectedBucketOwner: expectedOwner }));
       }),
+    async getObject(bucket, key, expectedOwner) {
+      try {
+        const answer = await clients.s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: expectedOwner }));
+        return answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
+      } catch (error) {
+        const classified = classifySdkError(error, 's3.getObject');
+        // NoSuchKey is 404 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+        if (classified.httpStatus === 404 && classified.code !== 'NoSuchBucket') return undefined;
+        throw classified;
+      }
+    },
     listObjectVersions: (bucket, expectedOwner, token) =>
       call('s3.listObjectVersions', async () => {
         const [keyMarker, versionMarker] = token ? (JSON.parse(token) as [string, string | undefined]) : [undefined, undefined];
@@ -428,6 +447,33 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
         const classified = classifySdkError(error, 'cfn.describeChangeSet');
         // moto answers an unknown change set ARN with ValidationError "… does not exist".
         if (classified.code === 'ChangeSetNotFoundException' || classified.code === 'ChangeSetNotFound' || notFoundStack(classified)) return undefined;
+        throw classified;
+      }
+    },
+    async listChangeSets(stack, nextToken) {
+      try {
+        const answer = await clients.cfn.send(new cfnSdk.ListChangeSetsCommand({ StackName: stack, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const stackName = stack.startsWith('arn:') ? undefined : stack;
+        return {
+          changeSets: (answer.Summaries ?? [])
+            // moto ignores StackName and lists the region's change sets; keep this stack's.
+            .filter((c) => (stackName ? c.StackName === stackName : c.StackId === stack))
+            .map((c) => ({
+              id: c.ChangeSetId ?? '',
+              name: c.ChangeSetName ?? '',
+              stackId: c.StackId ?? '',
+              stackName: c.StackName ?? '',
+              status: recognize(CHANGE_SET_STATUSES, c.Status),
+              ...(c.StatusReason ? { statusReason: c.StatusReason } : {}),
+              executionStatus: c.ExecutionStatus === undefined ? 'UNAVAILABLE' : recognize(EXECUTION_STATUSES, c.ExecutionStatus),
+              creationTime: c.CreationTime ?? new Date(0),
+              ...(c.Description ? { description: c.Description } : {}),
+            })),
+          ...(answer.NextToken ? { nextToken: answer.NextToken } : {}),
+        };
+      } catch (error) {
+        const classified = classifySdkError(error, 'cfn.listChangeSets');
+        if (notFoundStack(classified)) return { changeSets: [] };
         throw classified;
       }
     },

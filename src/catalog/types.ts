@@ -30,7 +30,7 @@ export interface PublicExposure {
   readonly kind: 'public';
   /** ALB path patterns (at most 5 per rule). */
   readonly pathPatterns: readonly string[];
-  /** Listener-rule priority, unique per listener; lower wins. Stable on purpose (see README). */
+  /** Listener-rule priority, unique per listener; lower wins. Stable on purpose (docs/decisions.md, "Listener rules ECS owns are frozen in the templates"). */
   readonly priority: number;
 }
 

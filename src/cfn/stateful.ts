@@ -20,7 +20,7 @@ export function isStatefulType(resourceType: string): boolean {
  * Retention of every stateful resource, in every environment: DeletionPolicy
  * `RetainExceptOnCreate`, UpdateReplacePolicy `Retain`, as literal strings.
  *
- * Why static (README, Decisions): choosing the policy per environment needs `Fn::If` in these
+ * Why static (docs/decisions.md): choosing the policy per environment needs `Fn::If` in these
  * attributes, which CloudFormation accepts only under the AWS::LanguageExtensions transform
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/function-refs-in-policy-attributes.html),
  * and that transform rejects the placeholder values nested change sets pass between sibling

@@ -16,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   diff: async (hosts) => (await import('./commands/diff')).createDiffCommand(hosts),
   deploy: async (hosts) => (await import('./commands/deploy')).createDeployCommand(hosts),
   release: async (hosts) => (await import('./commands/release')).createReleaseCommand(hosts),
+  promote: async (hosts) => (await import('./commands/promote')).createPromoteCommand(hosts),
   outputs: async (hosts) => (await import('./commands/outputs')).createOutputsCommand(hosts),
   drift: async (hosts) => (await import('./commands/drift')).createDriftCommand(hosts),
   verify: async (hosts) => (await import('./commands/verify')).createVerifyCommand(hosts),

@@ -22,8 +22,14 @@ export function writeStateFile(root: string, environment: string, file: string, 
   return target;
 }
 
+/** The latest `diff`'s review (what `make deploy REVIEW=.tap/<env>/review.json` executes). */
 export const REVIEW_FILE = 'review.json';
 export const REVIEW_MARKDOWN = 'review.md';
+/** Every review, per change set: `reviews/<change set name>.json` and `.md` (deploy writes only these). */
+export const REVIEWS_DIR = 'reviews';
+export const reviewFileOf = (changeSetName: string, extension: 'json' | 'md' = 'json'): string => `${REVIEWS_DIR}/${changeSetName}.${extension}`;
+/** The whole text of every AWS error, appended (render/aws-errors.ts). */
+export const AWS_ERROR_LOG = 'aws-errors.log';
 export const OUTPUTS_FILE = 'outputs.json';
 export const DRIFT_FILE = 'drift.json';
 export const VERIFY_FILE = 'verify.json';

@@ -75,7 +75,13 @@ export const processTerminal: TerminalFactory = (output) => ({
     new Promise((resolve) => {
       const rl = readline.createInterface({ input: process.stdin, output: output.out });
       let answered = false;
-      rl.on('SIGINT', () => rl.close());
+      // The terminal is in raw mode, so Ctrl-C reaches readline, not the process: pass it on, so the
+      // operation stops with its report (D-13) instead of taking Ctrl-C for "no".
+      rl.on('SIGINT', () => {
+        if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+        else process.kill(process.pid, 'SIGINT');
+        rl.close();
+      });
       rl.on('close', () => {
         if (!answered) resolve(undefined);
       });

@@ -51,7 +51,8 @@ function promptFor(question: Question, style: Styler): { text: string; accepts(t
   const typedYes = (typed: string) => typed.trim().toLowerCase() === 'yes';
   switch (question.kind) {
     case 'execute-change-set': {
-      const risky = question.dataLoss > 0 ? style('red', ` It deletes or replaces ${question.dataLoss} stateful resource(s).`) : '';
+      const risky = (question.dataLoss > 0 ? style('red', ` It deletes or replaces ${question.dataLoss} stateful resource(s).`) : '')
+        + (question.approvalRequired?.level === 'broadening' ? style('yellow', question.approvalRequired.securityUnknown ? ' Its security changes are not known.' : ' It broadens security.') : '');
       return { text: `Execute change set ${question.changeSetName} on ${question.stackName} (${question.environment})?${risky} Type "yes" to execute: `, accepts: typedYes };
     }
     case 'continue-rollback': {
@@ -71,7 +72,9 @@ export function continueRollbackWhat(stackName: string, skip: readonly string[])
 /** Answers an operation's question: given beforehand, typed at a terminal, or the question's default. */
 export function answerer({ terminal, preapproved, style }: AnswerOptions): (question: Question) => Promise<Answer> {
   return async (question) => {
-    if (preapproved) return 'yes';
+    // --require-approval: --yes does not approve this one; a person must (operations/approval.ts).
+    const personRequired = question.kind === 'execute-change-set' && question.approvalRequired !== undefined;
+    if (preapproved && !personRequired) return 'yes';
     if (!terminal.interactive) return question.whenUnattended;
     const prompt = promptFor(question, style);
     return prompt.accepts((await terminal.prompt(prompt.text)) ?? '') ? 'yes' : 'no';

@@ -30,6 +30,8 @@ export interface DeploymentSettings {
   readonly deployRoleArn?: string;
   /** GitHub Actions OIDC subjects the deploy role trusts (bootstrap). */
   readonly githubOidc?: { readonly subjects: readonly string[] };
+  /** The environment `make promote` may take artifacts from into this one (D-18). */
+  readonly promotedFrom?: string;
 }
 
 export interface EnvironmentFile {
@@ -83,18 +85,21 @@ const ENVIRONMENT_NAME = new RegExp(environmentParameter.AllowedPattern);
  * text: `make` passes whatever it was given) and one of the params files.
  */
 export function requireKnownEnvironment(root: string, name: string): void {
+  const problem = environmentNameProblem(root, name, 'ENV');
+  if (problem) throw new InputError([problem]);
+}
+
+/** What is wrong with an environment named on the command line (as `variable`: ENV, FROM, TO), if anything. */
+export function environmentNameProblem(root: string, name: string, variable: string): Problem | undefined {
   const known = listEnvironments(root);
   const files = `the name of a file in ${PARAMS_DIR}/: ${known.join(', ')}`;
   if (!ENVIRONMENT_NAME.test(name)) {
-    throw new InputError([{ file: 'command line', path: 'ENV', message: `${quote(name)} is not an environment name: ${environmentParameter.ConstraintDescription} (${files})` }]);
+    return { file: 'command line', path: variable, message: `${quote(name)} is not an environment name: ${environmentParameter.ConstraintDescription} (${files})` };
   }
   if (!known.includes(name)) {
-    throw new InputError([{
-      file: 'command line',
-      path: 'ENV',
-      message: `unknown environment ${quote(name)}; expected one of: ${known.join(', ')} (the files in ${PARAMS_DIR}/)`,
-    }]);
+    return { file: 'command line', path: variable, message: `unknown environment ${quote(name)}; expected one of: ${known.join(', ')} (the files in ${PARAMS_DIR}/)` };
   }
+  return undefined;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false });

@@ -212,6 +212,12 @@ const githubSubjectsAreExact: EnvironmentRule = ({ file, settings }) => {
   return problems;
 };
 
+/** D-18: an environment is not promoted from itself (`make promote` also checks the whole path). */
+const notPromotedFromItself: EnvironmentRule = ({ name, file, settings }) =>
+  settings.deployment.promotedFrom === name
+    ? [{ file, path: '/deployment/promotedFrom', message: `is ${quote(name)}, this environment itself; name the environment whose artifacts are promoted into ${name} (e.g. "staging" for prod), or remove it` }]
+    : [];
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentMatchesFileName,
   cidrIsANetwork('VpcCidr'),
@@ -228,4 +234,5 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   deployRoleInTheAccount,
   githubSubjectsAreExact,
   stackNameFitsTheRoles,
+  notPromotedFromItself,
 ];

@@ -6,6 +6,7 @@ import type { ParameterJson } from '../core/template-json';
 import { KNOWN_REGIONS } from './regions';
 import { IMAGE_TAG_DESCRIPTION, IMAGE_TAG_PATTERN, isImageTagParameter } from '../stacks/releases';
 import { GITHUB_OIDC_MAX_SUBJECTS } from './github-oidc';
+import { ENVIRONMENT_PATTERN } from '../cfn/parameters';
 
 /** What the schema needs of the catalog: every service's name, and whether its image is pending. */
 export interface CatalogEntry {
@@ -117,6 +118,12 @@ export function environmentFileSchema(rootParameters: Readonly<Record<string, Pa
             pattern: ROLE_ARN_PATTERN,
             [EXPECTED_KEYWORD]: 'an IAM role ARN: arn:aws:iam::<account>:role/<name> (the deploy role `make bootstrap` creates is arn:aws:iam::<account>:role/role-deploy-tap-<env>)',
             description: 'the role deploy, diff and release assume (STS AssumeRole); without it they act with the standard credential chain',
+          },
+          promotedFrom: {
+            type: 'string',
+            pattern: ENVIRONMENT_PATTERN,
+            [EXPECTED_KEYWORD]: 'an environment name (2-16 lower-case letters or digits, starting with a letter): the params file of the environment promoted into this one',
+            description: 'the one environment `make promote FROM=<env> TO=<this>` may take artifacts from (D-18); absent: nothing is promoted into this environment',
           },
           githubOidc: {
             type: 'object',

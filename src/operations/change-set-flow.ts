@@ -19,12 +19,14 @@ import { CAPABILITIES, changeSetIdentity, createChangeSet, discardChangeSet } fr
 import { clientToken } from './client-token';
 import type { Connection } from './connection';
 import { errorInfo, type DeployOutcome, type ErrorInfo, type ExecuteFailure, type OperationIo, type ReviewGateRefusal } from './operation';
-import { sha256, uploadObjects, type PackagedObject, type PackagedStack } from './package/package';
+import { approvalRequirement, type RequireApproval } from './approval';
+import { checkOtherChangeSets, executeConflict } from './in-progress';
+import { sha256, uploadObjects, type ArtifactObject, type PackagedStack } from './package/package';
 import { followOperation, readLastOperation } from './progress/follow';
 import { latestEventId } from './progress/watch';
 import { isRefused, judgeGuardrails, protectionPlan, relaxPolicies, releasedAddresses, scopesFrom } from './protection';
 import { assembleReview } from './review/assemble';
-import { buildArtifact, parametersHash, staleness, tagsHash, type ReviewArtifact } from './review/artifact';
+import { buildArtifact, parametersHash, staleness, tagsHash, type PromotionRecord, type ReviewArtifact } from './review/artifact';
 import { collectReview } from './review/collect';
 import type { Review } from './review/model';
 import { decideSkip } from './skip';
@@ -46,7 +48,13 @@ export type DeployTarget = {
   /** The CloudFormation execution role every change set names (RoleARN, D-17); the bootstrap stack has none. */
   readonly roleArn?: string;
 } & (
-  | { readonly template: 'url'; readonly stacks: readonly PackagedStack[]; readonly objects: readonly PackagedObject[] }
+  | {
+      readonly template: 'url';
+      readonly stacks: readonly PackagedStack[];
+      readonly objects: readonly ArtifactObject[];
+      /** A promotion (D-18): where the artifacts come from, recorded in the review. */
+      readonly promotion?: PromotionRecord;
+    }
   | { readonly template: 'body'; readonly stacks: readonly [TargetStack] }
 );
 
@@ -68,6 +76,8 @@ export interface FlowOptions {
    * only one service's stack changes). A refusal deletes the change set.
    */
   readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
+  /** Which fresh change sets --yes may not approve (approval.ts); default `never`. */
+  readonly requireApproval?: RequireApproval;
 }
 
 export type FlowEnd =
@@ -130,13 +140,27 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     io.emit({ type: 'compared', reason: decision.reason });
   }
 
+  // Another run creating a change set on this stack (D-13); a brand-new stack has none.
+  if (action.type === 'update' || action.existing) {
+    const busy = await checkOtherChangeSets(cfn, io, stackName, c.env.name);
+    if (busy) return busy;
+  }
+
   // Upload.
   const { deployment } = c.env;
   if (target.template === 'url') {
     const upload = await uploadObjects(c.session.port.s3, target.objects, deployment.artifactBucket, deployment.accountId);
     if (upload.type === 'no-bucket') return { type: 'precondition', reason: { kind: 'bucket-missing', bucket: upload.bucket, accountId: deployment.accountId } };
     if (upload.type === 'foreign-bucket') return { type: 'precondition', reason: { kind: 'bucket-not-owned', bucket: upload.bucket, accountId: deployment.accountId, file: c.env.file } };
-    io.emit({ type: 'uploaded', templates: target.stacks.length, assets: target.objects.length - target.stacks.length, uploaded: upload.uploaded.length, present: upload.present.length, bucket: deployment.artifactBucket });
+    io.emit({
+      type: 'uploaded',
+      templates: target.stacks.length,
+      assets: target.objects.length - target.stacks.length,
+      uploaded: upload.uploaded.length,
+      present: upload.present.length,
+      bucket: deployment.artifactBucket,
+      ...(target.promotion ? { copiedFrom: { environment: target.promotion.from.environment, bucket: target.promotion.from.bucket } } : {}),
+    });
   }
 
   // Change set.
@@ -186,7 +210,7 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   io.emit({ type: 'review-ready', review, from: 'new' });
   if (target.template === 'url') {
     const reviewed = await cfn.describeStack(result.stackId || stackName);
-    if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target.stacks, target.parameters, target.tags, review, reviewed) });
+    if (reviewed) io.emit({ type: 'review-artifact', artifact: artifactOf(c, target, review, reviewed) });
   }
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
   const refusal = options.reviewGate?.(review);
@@ -223,7 +247,7 @@ async function reviewChangeSet(c: Connection, target: DeployTarget, changeSetId:
   });
 }
 
-function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameters: DeployTarget['parameters'], tags: DeployTarget['tags'], review: Review, stack: StackDescription): ReviewArtifact {
+function artifactOf(c: Connection, target: Extract<DeployTarget, { template: 'url' }>, review: Review, stack: StackDescription): ReviewArtifact {
   return buildArtifact({
     review,
     toolkitVersion: c.runtime.toolkitVersion,
@@ -231,9 +255,10 @@ function artifactOf(c: Connection, packaged: readonly PackagedStack[], parameter
     accountId: c.env.deployment.accountId,
     region: c.env.deployment.region,
     stack,
-    packaged,
-    parameters,
-    tags,
+    packaged: target.stacks,
+    parameters: target.parameters,
+    tags: target.tags,
+    ...(target.promotion ? { promotion: target.promotion } : {}),
   });
 }
 
@@ -298,6 +323,8 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
     return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted: !changeSet.fromReviewFile } };
   }
 
+  // A reviewed file is itself the approval; a fresh change set may need a person (--require-approval).
+  const approvalRequired = changeSet.fromReviewFile ? undefined : approvalRequirement(options.requireApproval ?? 'never', review);
   const answer = await io.ask({
     kind: 'execute-change-set',
     changeSetName: review.changeSetName,
@@ -305,8 +332,9 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
     environment: c.env.name,
     dataLoss: review.findings.dataLoss.length,
     whenUnattended: changeSet.fromReviewFile ? 'yes' : 'unanswered',
+    ...(approvalRequired ? { approvalRequired } : {}),
   });
-  if (answer === 'unanswered') return { type: 'left-for-review', changeSetName: review.changeSetName, reviewSaved: target.template === 'url' };
+  if (answer === 'unanswered') return { type: 'left-for-review', changeSetName: review.changeSetName, reviewSaved: target.template === 'url', ...(approvalRequired ? { approvalRequired } : {}) };
   if (answer === 'no') {
     const discarded = await discard();
     return { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: discarded.emptyStackDeleted } };
@@ -319,7 +347,7 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   try {
     const baseline = await latestEventId(cfn, changeSet.stackId);
     const started = await executeOnce(c, io, changeSet.id);
-    if (started.type === 'conflict') return { type: 'precondition', reason: { kind: 'execute-conflict', stackName: target.stackName, error: started.error } };
+    if (started.type === 'conflict') return { type: 'precondition', reason: await executeConflict(cfn, { stackName: target.stackName, stackId: changeSet.stackId, changeSetId: changeSet.id }, started.error) };
     if (started.type === 'failed') return { type: 'execute-failed', failure: started.failure };
     io.emit({ type: 'executing', changeSetName: review.changeSetName });
     const end = await followOperation(c, io, { stackId: changeSet.stackId, stackName: target.stackName }, { kind: 'after-event', eventId: baseline }, 'deploy');

@@ -30,6 +30,8 @@ export interface PreparedEnvironment {
   readonly masker: SecretMasker;
   /** The role to act as, once the caller is checked (D-17); absent: the caller's own credentials. */
   readonly deployRole?: string;
+  /** The shared-config profile whose credentials the caller uses (promote, D-18); absent: the standard chain. */
+  readonly profile?: string;
 }
 
 /** An environment opened against AWS: the guard has checked the session's account and region. */
@@ -54,6 +56,8 @@ export interface PrepareOptions {
    * (D-17); every other command keeps the caller's own credentials (bootstrap creates the role).
    */
   readonly assumeDeployRole?: boolean;
+  /** Read the caller's credentials from this profile of the shared AWS config (promote's --from-profile/--to-profile). */
+  readonly profile?: string;
 }
 
 /** Throws InputError (exit 2) or CheckFailedError (exit 3); makes no AWS call. */
@@ -77,19 +81,20 @@ export function prepareConnection(runtime: DeployRuntime, root: string, environm
     secretParameterValues(packaged.stacks[0].template, env.stackParameters),
   );
   const deployRole = options.assumeDeployRole ? env.deployment.deployRoleArn : undefined;
-  return { runtime, env, packaged, masker, ...(deployRole ? { deployRole } : {}) };
+  return { runtime, env, packaged, masker, ...(deployRole ? { deployRole } : {}), ...(options.profile ? { profile: options.profile } : {}) };
 }
 
 export type Opened = { readonly type: 'connected'; readonly connection: Connection } | Precondition;
 
-export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo): Promise<Opened> {
+/** `signal`: Ctrl-C (guarded-run.ts); the session's retries stop on it. */
+export async function openConnection(prepared: PreparedEnvironment, variables: EnvironmentVariables, io: OperationIo, signal?: AbortSignal): Promise<Opened> {
   const { deployment } = prepared.env;
   const onRetry = (notice: RetryNotice) =>
     io.emit({ type: 'retry', operation: notice.operation, errorKind: notice.error.kind, code: notice.error.code, attempt: notice.attempt, delayMs: notice.delayMs });
-  const base = await prepared.runtime.connect(deployment.region, variables, onRetry);
+  const base = await prepared.runtime.connect(deployment.region, variables, onRetry, { ...(signal ? { signal } : {}), ...(prepared.profile ? { profile: prepared.profile } : {}) });
   const guard = await checkGuard(base, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
-  const assumed = prepared.deployRole ? await assumeDeployRole(prepared, prepared.deployRole, base, guard.identity, variables, onRetry) : undefined;
+  const assumed = prepared.deployRole ? await assumeDeployRole(prepared, prepared.deployRole, base, guard.identity, variables, onRetry, signal) : undefined;
   if (assumed?.type === 'precondition') return assumed;
   const session = assumed?.session ?? base;
   const identity = assumed?.identity ?? guard.identity;
@@ -124,6 +129,7 @@ async function assumeDeployRole(
   caller: CallerIdentity,
   variables: EnvironmentVariables,
   onRetry: (notice: RetryNotice) => void,
+  signal: AbortSignal | undefined,
 ): Promise<{ readonly type: 'assumed'; readonly session: AwsSession; readonly identity: CallerIdentity } | Precondition> {
   if (isSessionOf(caller.arn, roleArn)) return { type: 'assumed', session: base, identity: caller };
   const { deployment } = prepared.env;
@@ -134,7 +140,7 @@ async function assumeDeployRole(
     if (!(error instanceof AwsError)) throw error;
     return { type: 'precondition', reason: { kind: 'assume-role-failed', roleArn, caller: caller.arn || caller.account, error: errorInfo(error), file: prepared.env.file } };
   }
-  const session = await prepared.runtime.connect(deployment.region, variables, onRetry, credentials);
+  const session = await prepared.runtime.connect(deployment.region, variables, onRetry, { credentials, ...(signal ? { signal } : {}) });
   const guard = await checkGuard(session, deployment, prepared.env.file);
   if (!guard.ok) return { type: 'precondition', reason: { kind: 'guard', failure: guard.failure } };
   return { type: 'assumed', session, identity: guard.identity };

@@ -13,6 +13,7 @@ import { ensureProtections, protectionPlan, scopesFrom } from './protection';
 import type { TemplateJson } from '../core/template-json';
 import type { ReviewArtifact } from './review/artifact';
 import { executionRoleArn } from './identity';
+import type { RequireApproval } from './approval';
 
 export interface DeployOptions {
   /** Create a change set even when nothing seems to have changed. */
@@ -23,6 +24,8 @@ export interface DeployOptions {
   /** ECS-managed listener rules this deploy may update (absent: none). */
   readonly allowUpdate?: readonly string[];
   readonly replaceFailedStack: boolean;
+  /** Which fresh change sets --yes may not approve (approval.ts). */
+  readonly requireApproval?: RequireApproval;
 }
 
 export interface DiffOptions {
@@ -34,7 +37,7 @@ export function stackTags(env: Connection['env']): Record<string, string> {
   return { ...env.tags, project: PROJECT, environment: env.name };
 }
 
-export function platformTarget(c: Connection): DeployTarget {
+export function platformTarget(c: Connection): Extract<DeployTarget, { readonly template: 'url' }> {
   return {
     stackName: c.env.deployment.stackName,
     stacks: c.packaged.stacks,

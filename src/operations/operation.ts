@@ -23,8 +23,12 @@
  * add its outcome types to `Outcome` and its events to `OperationEvent`, then let tsc point at
  * what is left: the exit-code table is a Record over every outcome type, and the renderers switch
  * exhaustively over outcomes and events.
+ *
+ * Every operation runs guarded (guarded-run.ts, D-13): Ctrl-C stops it at its next step and AWS
+ * errors it does not handle end it as a `RunFailure`, both saying what it had sent; it holds the
+ * environment's lock unless its command says `readOnly` (src/cli/commands/aws-command.ts).
  */
-import type { AwsErrorKind, StackOutput, StackStatus } from '../aws/port';
+import type { AwsErrorKind, ChangeSetStatus, ExecutionStatus, StackOutput, StackStatus } from '../aws/port';
 import type { DriftReport } from './drift';
 import type { OutputsDocument } from './outputs';
 import type { EcsDiagnosis, FailedResource } from './progress/failure';
@@ -37,6 +41,11 @@ import type { CleanupResult, RetainedResource } from './retained';
 import type { GuardFailure } from './guard';
 import type { VerifyReport } from './verify';
 import type { ReleaseDifference } from './release-scope';
+import type { SentRequest } from './interrupt';
+import type { LockHolder } from './lock';
+import type { ApprovalRequirement } from './approval';
+import type { ArtifactProblem, PromotionDifference } from './promote-artifacts';
+import type { PromotionRecord } from './review/artifact';
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The io port                                                                                     */
@@ -62,6 +71,8 @@ export type Question =
       readonly dataLoss: number;
       /** What to answer when nobody can be asked: naming a reviewed file is itself the approval. */
       readonly whenUnattended: 'yes' | 'unanswered';
+      /** --require-approval: a person must answer; --yes does not (approval.ts). */
+      readonly approvalRequired?: ApprovalRequirement;
     }
   | { readonly kind: 'continue-rollback'; readonly stackName: string; readonly skip: readonly string[]; readonly whenUnattended: 'unanswered' }
   | { readonly kind: 'confirm-destroy'; readonly stackName: string; readonly whenUnattended: 'unanswered' };
@@ -87,6 +98,34 @@ export interface StackRef {
  * lacks it (`missing`: the stack creates it), or the stack created it before (`managed-here`).
  */
 export type AccountResource = 'present' | 'missing' | 'managed-here';
+/** A root change set of tap's on a stack (in-progress.ts). */
+export interface PendingChangeSet {
+  readonly id: string;
+  readonly name: string;
+  readonly status: ChangeSetStatus;
+  readonly executionStatus: ExecutionStatus;
+  /** ISO time. */
+  readonly createdAt: string;
+  readonly description?: string;
+}
+
+/** An AWS error that ended an operation, as data: the request, its resource, and the whole text. */
+export interface AwsFailure {
+  readonly kind: AwsErrorKind;
+  readonly code: string;
+  /** The message's first line. */
+  readonly message: string;
+  /** The whole message when it is longer than its first line. */
+  readonly fullText?: string;
+  /** `s3.putObject`, and as AWS names it: `S3 PutObject`. */
+  readonly operation: string;
+  readonly api: string;
+  readonly resource?: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+  /** The AWS_ENDPOINT_URL(_<SERVICE>) the request went to, when one is set. */
+  readonly endpoint?: string;
+}
 
 /** Which stack operation was followed: a deploy started here, one attached to, a delete, a continued rollback. */
 export type OperationKind = 'deploy' | 'attach' | 'delete' | 'rollback';
@@ -140,7 +179,16 @@ export type OperationEvent =
   | { readonly type: 'replacing-failed-stack'; readonly stackName: string; readonly status: StackStatus; readonly requested: boolean }
   | { readonly type: 'unchanged'; readonly stacks: number }
   | { readonly type: 'compared'; readonly reason: SkipReason }
-  | { readonly type: 'uploaded'; readonly templates: number; readonly assets: number; readonly uploaded: number; readonly present: number; readonly bucket: string }
+  | {
+      readonly type: 'uploaded';
+      readonly templates: number;
+      readonly assets: number;
+      readonly uploaded: number;
+      readonly present: number;
+      readonly bucket: string;
+      /** Promotion (D-18): the objects uploaded were copied from this environment's bucket. */
+      readonly copiedFrom?: { readonly environment: string; readonly bucket: string };
+    }
   | { readonly type: 'change-set-creating'; readonly name: string; readonly changeSetType: 'CREATE' | 'UPDATE'; readonly nested: boolean; readonly roleArn?: string }
   | { readonly type: 'change-set-empty'; readonly reason: string }
   | { readonly type: 'reviewed-change-set'; readonly name: string; readonly createdAt: string }
@@ -156,6 +204,9 @@ export type OperationEvent =
   | { readonly type: 'protections'; readonly report: ProtectionReport }
   // bootstrap (D-17): what the account already has
   | { readonly type: 'bootstrap-account'; readonly ecsServiceLinkedRole: AccountResource; readonly githubOidcProvider?: AccountResource; readonly githubOidcProviderArn: string }
+  // D-13: the environment's lock, other runs' change sets
+  | { readonly type: 'stale-lock-removed'; readonly file: string; readonly holder: LockHolder }
+  | { readonly type: 'other-change-sets'; readonly stackName: string; readonly changeSets: readonly PendingChangeSet[] }
   // destroy
   | {
       readonly type: 'destroy-plan';
@@ -183,6 +234,22 @@ export type OperationEvent =
   | { readonly type: 'drift-detecting'; readonly stackName: string }
   // verify
   | { readonly type: 'verify-started'; readonly stackName: string }
+  // promote (D-18)
+  | {
+      readonly type: 'promotion-source';
+      readonly from: PromotionRecord['from'];
+      readonly rootSha256: string;
+      readonly templates: number;
+      readonly assets: number;
+      /** How the workspace's templates differ from what the source runs (empty: they are the same). */
+      readonly differences: readonly PromotionDifference[];
+      /** --allow-mismatch: the promotion goes on despite `differences`. */
+      readonly mismatchAllowed: boolean;
+      /** The target's params-file parameters the promoted root does not declare (not passed). */
+      readonly parametersNotPassed: readonly string[];
+      /** Services whose image tag in the target's params file differs from the one the source runs. */
+      readonly imageTags: readonly { readonly service: string; readonly source: string; readonly target: string }[];
+    }
   // release (D-16)
   | { readonly type: 'image-found'; readonly service: string; readonly repository: string; readonly tag: string; readonly digest: string; readonly pushedAt?: Date }
   | {
@@ -219,13 +286,30 @@ export type PreconditionReason =
   | { readonly kind: 'bucket-unmanaged'; readonly bucket: string; readonly accountId: string; readonly stackName: string; readonly file: string }
   /** bootstrap: the name is taken in another account (bucket names are global). */
   | { readonly kind: 'bucket-in-other-account'; readonly bucket: string; readonly file: string }
-  /** ExecuteChangeSet refused: another operation probably started meanwhile. */
-  | { readonly kind: 'execute-conflict'; readonly stackName: string; readonly error: ErrorInfo }
+  /**
+   * ExecuteChangeSet refused. Read back right after: the stack's status and the change set's (or
+   * `gone`), so the words say why only when it is known.
+   */
+  | {
+      readonly kind: 'execute-conflict';
+      readonly stackName: string;
+      readonly error: ErrorInfo;
+      readonly stackNow?: StackStatus;
+      readonly changeSetNow?: { readonly status: ChangeSetStatus; readonly executionStatus: ExecutionStatus } | 'gone';
+    }
+  /** Another tap command holds the environment's lock on this machine (lock.ts). */
+  | { readonly kind: 'locked'; readonly file: string; readonly holder?: LockHolder; readonly sameHost: boolean }
+  /** CloudFormation is computing another run's change set on the stack (in-progress.ts). */
+  | { readonly kind: 'change-set-in-progress'; readonly stackName: string; readonly changeSet: PendingChangeSet }
   | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
   | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
   | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
   /** release: the image is not in the service's repository (or there is no repository). */
   | { readonly kind: 'image-missing'; readonly service: string; readonly repository: string; readonly tag: string; readonly registryId: string; readonly region: string; readonly repositoryExists: boolean }
+  /** promote (D-18): the artifacts an environment runs (the source's, or a reviewed promotion's in the target's bucket) cannot be used as they are. */
+  | { readonly kind: 'promotion-artifacts'; readonly environment: string; readonly problem: ArtifactProblem }
+  /** promote: the promoted root needs parameters the target's params file does not give. */
+  | { readonly kind: 'promotion-parameters'; readonly from: string; readonly file: string; readonly missing: readonly string[] }
   /** release: the stack runs other templates, parameters or tags than the workspace, besides the one tag. */
   | { readonly kind: 'release-drift'; readonly stackName: string; readonly service: string; readonly differences: readonly ReleaseDifference[] };
 
@@ -268,6 +352,8 @@ export type Refused = {
     /** Load balancers with deletion protection on: destroy needs --force to turn it off. */
     | { readonly kind: 'deletion-protection'; readonly loadBalancers: readonly string[] }
     | { readonly kind: 'termination-protection'; readonly stackName: string }
+    /** promote (D-18): the workspace's templates are not what the source runs, and --allow-mismatch was not given. */
+    | { readonly kind: 'promotion-mismatch'; readonly from: string; readonly differences: readonly PromotionDifference[] }
     | (ReviewGateRefusal & { readonly changeSetDeleted: boolean });
 };
 
@@ -288,7 +374,8 @@ export type DeployOutcome =
   | { readonly type: 'no-changes'; readonly outputs?: OutputsDocument }
   /** diff: the change set waits for `deploy --review`. */
   | { readonly type: 'reviewed'; readonly changeSetName: string }
-  | { readonly type: 'left-for-review'; readonly changeSetName: string; readonly reviewSaved: boolean }
+  /** `approvalRequired`: --yes was given, but --require-approval wants a person for this change set. */
+  | { readonly type: 'left-for-review'; readonly changeSetName: string; readonly reviewSaved: boolean; readonly approvalRequired?: ApprovalRequirement }
   | Declined
   | Refused
   | { readonly type: 'stale-review'; readonly reasons: readonly StaleReason[] }
@@ -315,6 +402,11 @@ export type ReleaseOutcome =
   /** The stack already runs this tag for the service. */
   | { readonly type: 'already-released'; readonly service: string; readonly tag: string; readonly stackName: string }
   | Exclude<DeployOutcome, { readonly type: 'deployed' | 'reviewed' | 'no-changes' }>;
+
+/** promote (D-18): a deploy of another environment's artifacts. `no-changes`: the target runs them already. */
+export type PromoteOutcome =
+  | { readonly type: 'promoted'; readonly from: string; readonly stackName: string; readonly outputs?: OutputsDocument }
+  | Exclude<DeployOutcome, { readonly type: 'deployed' }>;
 
 export type BootstrapOutcome =
   | { readonly type: 'bootstrapped'; readonly bucket: string; readonly stackName: string; readonly exportName: string; readonly outputs: readonly StackOutput[] }
@@ -360,7 +452,37 @@ export type VerifyOutcome =
   | { readonly type: 'verify-incomplete'; readonly stackName: string; readonly report: VerifyReport }
   | Precondition;
 
+/** What a run left in AWS, read back after Ctrl-C (guarded-run.ts). */
+export interface LeftBehind {
+  readonly stackName: string;
+  /** The stack now (absent: it does not exist). */
+  readonly stack?: StackRef;
+  /** tap's root change sets on it now. */
+  readonly changeSets: readonly PendingChangeSet[];
+  /** Reading it back failed. */
+  readonly unreadable?: ErrorInfo;
+}
+
+/**
+ * How any operation can end outside its own outcomes (guarded-run.ts, D-13): Ctrl-C between
+ * its steps (following a stack operation ends as WatchFailure `interrupted`), or an AWS error.
+ * Each carries what the run had asked AWS to change.
+ */
+export type RunFailure =
+  | {
+      readonly type: 'stopped';
+      readonly sent: readonly SentRequest[];
+      /** The question being asked when Ctrl-C came (the approval prompt). */
+      readonly question?: Question['kind'];
+      /** Absent when nothing had been sent: there is nothing to read back. */
+      readonly left?: LeftBehind;
+    }
+  /** AWS could not be used: network, endpoint, throttling, credentials, permissions. */
+  | { readonly type: 'aws-unavailable'; readonly failure: AwsFailure; readonly sent: readonly SentRequest[] }
+  /** AWS answered and refused a request the toolkit does not otherwise handle. */
+  | { readonly type: 'aws-request-failed'; readonly failure: AwsFailure; readonly sent: readonly SentRequest[] };
+
 /** Every way an operation can end. */
-export type Outcome = DeployOutcome | ReleaseOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome;
+export type Outcome = DeployOutcome | ReleaseOutcome | PromoteOutcome | BootstrapOutcome | DestroyOutcome | DriftOutcome | OutputsOutcome | ContinueRollbackOutcome | VerifyOutcome | RunFailure;
 
 export const errorInfo = (error: { readonly code: string; readonly message: string }): ErrorInfo => ({ code: error.code, message: error.message });

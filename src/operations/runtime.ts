@@ -36,6 +36,13 @@ export interface Workspace {
   readonly environment: EnvironmentConfig;
 }
 
+export interface ConnectOptions {
+  readonly credentials?: TemporaryCredentials;
+  /** A named profile of the shared AWS config to read credentials from (promote's --from-profile/--to-profile, D-18). */
+  readonly profile?: string;
+  readonly signal?: AbortSignal;
+}
+
 export interface DeployRuntime {
   readonly clock: Clock;
   readonly random: () => number;
@@ -47,8 +54,12 @@ export interface DeployRuntime {
    * `requireFresh`: templates/ on disk must equal what the builders render (deploy, diff).
    */
   prepare(root: string, environment: string, options: { requireFresh: boolean }): Workspace;
-  /** A session with the standard credential chain, or with an assumed role's `credentials` (D-17). */
-  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void, credentials?: TemporaryCredentials): Promise<AwsSession>;
+  /**
+   * A session with the standard credential chain (read with `profile` when given), or with an
+   * assumed role's `credentials` (D-17);
+   * `signal`: Ctrl-C, after which the session does not retry (D-13).
+   */
+  connect(region: string, env: EnvironmentVariables, onRetry: (notice: RetryNotice) => void, options?: ConnectOptions): Promise<AwsSession>;
   /** Aborts on Ctrl-C until disposed. */
   interrupts(): Interrupt;
 }
@@ -61,9 +72,16 @@ export function readToolkitVersion(root: string): string {
   }
 }
 
-function processInterrupts(): Interrupt {
+/**
+ * The first Ctrl-C aborts (the operation stops at its next step and reports what it left); a
+ * second one, while that report is being read back from AWS, ends the process at once (130).
+ */
+export function processInterrupts(): Interrupt {
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
   process.on('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
@@ -90,11 +108,11 @@ export function defaultRuntime(root: string, { catalog = SERVICE_CATALOG }: Runt
       }
       return { platform, environment: loaded };
     },
-    async connect(region, env, onRetry, credentials) {
+    async connect(region, env, onRetry, { credentials, profile, signal } = {}) {
       const { createSdkPort } = await import('../aws/sdk');
-      const port = await createSdkPort(region, env, credentials);
+      const port = await createSdkPort(region, env, credentials, profile);
       const endpoint = endpointFor(env, 'S3');
-      return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+      return sessionFromPort(port, { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
     },
     interrupts: processInterrupts,
   };

@@ -15,7 +15,7 @@ export type CheckStatus = 'ok' | 'fail' | 'unknown';
 export type Unknowable =
   /** AWS refused or does not implement the request (access denied, unsupported, another error). */
   | { readonly kind: 'error'; readonly operation: string; readonly errorKind: AwsErrorKind; readonly error: ErrorInfo }
-  /** No ECS service in the tree: the environment has no release yet (ImageTag is empty). */
+  /** No ECS service in the tree: the environment has no release yet (every imageTags entry is ""). */
   | { readonly kind: 'no-release' }
   /** ECS reported no rollout state for the service's deployment. */
   | { readonly kind: 'no-rollout-state' }

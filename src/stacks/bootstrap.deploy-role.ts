@@ -41,7 +41,7 @@ export function deployRoleStatements(templates: readonly PlatformTemplate[], exe
       Sid: 'ChangeSetsOnTheEnvironmentsStacks',
       Effect: 'Allow',
       Action: [
-        'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet',
+        'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:ListChangeSets',
         'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources',
         'cloudformation:GetStackPolicy', 'cloudformation:SetStackPolicy', 'cloudformation:UpdateTerminationProtection', 'cloudformation:DeleteStack',
       ],

@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHANGE_ACTIONS, STACK_STATUSES, type ChangeAction, type RootParameterName, type StackStatus } from '../../src/aws/port';
-import { endpointFor } from '../../src/aws/endpoint';
+import { endpointFor, templateEndpoint, usesPathStyle } from '../../src/aws/endpoint';
+import { templateUrl } from '../../src/operations/package/package';
 import { classifySdkError, recognize } from '../../src/aws/sdk';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
@@ -31,6 +32,28 @@ test('D-12: SDK errors are classified by what the caller can do about them', () 
   assert.is(classified.code, 'ValidationError');
   assert.is(classified.operation, 'cfn.describeStack');
   assert.is(classified.httpStatus, 400);
+});
+
+test('D-8: a classified error keeps the whole message (first line as its message) and AWS\'s request id', () => {
+  const long = Object.assign(new Error('Template format error: Unresolved resource dependencies [A]\nin the Resources block'), { name: 'ValidationError', $metadata: { httpStatusCode: 400, requestId: 'req-1' } });
+  const classified = classifySdkError(long, 'cfn.createChangeSet');
+  assert.is(classified.message, 'Template format error: Unresolved resource dependencies [A]');
+  assert.equal(classified.context, { requestId: 'req-1', fullText: 'Template format error: Unresolved resource dependencies [A]\nin the Resources block' });
+  assert.equal(classifySdkError(sdkError('ValidationError', 400), 'cfn.op').context, {}, 'nothing added when there is nothing more to say');
+});
+
+test('D-12: S3 is path-style on an IP address, localhost or an emulator host; AWS\'s own endpoints stay virtual-hosted', () => {
+  for (const endpoint of ['http://127.0.0.1:5000', 'http://[::1]:5000', 'http://localhost:4566', 'http://10.0.0.7:9000', 'http://moto:5000', 'http://s3.localhost.localstack.cloud:4566']) assert.ok(usesPathStyle(endpoint), endpoint);
+  for (const endpoint of ['https://s3.eu-west-1.amazonaws.com', 'https://bucket.vpce-0a1b-2c3d.s3.eu-west-1.vpce.amazonaws.com', 'https://s3.cn-north-1.amazonaws.com.cn', 'https://s3.dualstack.eu-west-1.api.aws']) assert.not.ok(usesPathStyle(endpoint), endpoint);
+  assert.not.ok(usesPathStyle(undefined), 'no endpoint: the SDK default');
+});
+
+test('D-12: TemplateURLs on a loopback address name it localhost (emulators parse the URL; moto reads 127.0.0.1/bucket as bucket "127")', () => {
+  assert.is(templateEndpoint('http://127.0.0.1:5055'), 'http://localhost:5055/');
+  assert.is(templateEndpoint('http://[::1]:5055'), 'http://localhost:5055/');
+  assert.is(templateEndpoint('http://localhost:5055'), 'http://localhost:5055');
+  assert.is(templateEndpoint('http://10.0.0.7:5055'), 'http://10.0.0.7:5055', 'another machine is not localhost');
+  assert.is(templateUrl({ bucket: 'b', region: 'eu-west-1', endpoint: 'http://127.0.0.1:5055' }, 'templates/x.json'), 'http://localhost:5055/b/templates/x.json');
 });
 
 test('D-12: AWS_ENDPOINT_URL_<SERVICE> wins over AWS_ENDPOINT_URL', () => {

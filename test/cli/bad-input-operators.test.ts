@@ -72,23 +72,23 @@ const worker = (changes: Record<string, unknown>): ServiceDefinition => ({ ...sy
 
 const BAD_INPUTS: readonly BadInput[] = [
   // ── environment identity ─────────────────────────────────────────────────────────────────────
-  { id: 'D-2', mistake: 'a new environment copied from dev keeps dev\'s stack name and bucket', argv: DEPLOY_QA,
+  { id: 'D-14', mistake: 'a new environment copied from dev keeps dev\'s stack name and bucket', argv: DEPLOY_QA,
     changes: { addEnvironment: { qa: qaFromDev() } },
     expect: [
       'params/qa.json: /deployment/stackName: "tap-dev" is already the stack of params/dev.json (account 111122223333, us-east-1); deploying would update the dev environment',
       'params/qa.json: /deployment/artifactBucket: "tap-artifacts-111122223333-us-east-1" is already the artifact bucket of params/dev.json',
     ] },
-  { id: 'D-2', mistake: 'a new environment with its own stack name but dev\'s artifact bucket', argv: ['bootstrap', '--env', 'qa', '--yes'],
+  { id: 'D-14', mistake: 'a new environment with its own stack name but dev\'s artifact bucket', argv: ['bootstrap', '--env', 'qa', '--yes'],
     changes: { addEnvironment: { qa: qaFromDev((d) => { d.deployment['stackName'] = 'tap-qa'; }) } },
     expect: ['params/qa.json: /deployment/artifactBucket: "tap-artifacts-111122223333-us-east-1" is already the artifact bucket of params/dev.json; each environment needs its own'] },
-  { id: 'D-2', mistake: 'a new environment pointed at staging\'s account, region and stack name', argv: DEPLOY_QA,
+  { id: 'D-14', mistake: 'a new environment pointed at staging\'s account, region and stack name', argv: DEPLOY_QA,
     changes: { addEnvironment: { qa: ownQa((d) => {
       d.deployment['accountId'] = '444455556666';
       d.deployment['stackName'] = 'tap-staging';
       d.parameters['DatabaseAdminSecretArn'] = 'arn:aws:secretsmanager:us-east-1:444455556666:secret:tap-qa-postgres-admin-Zz99Yy';
     }) } },
     expect: ['params/qa.json: /deployment/stackName: "tap-staging" is already the stack of params/staging.json (account 444455556666, us-east-1); deploying would update the staging environment'] },
-  { id: 'D-2', mistake: 'a stack name that is another environment\'s bootstrap stack', argv: DEPLOY_QA,
+  { id: 'D-14', mistake: 'a stack name that is another environment\'s bootstrap stack', argv: DEPLOY_QA,
     changes: { addEnvironment: { qa: ownQa((d) => { d.deployment['stackName'] = 'tap-dev-bootstrap'; }) } },
     expect: ['params/qa.json: /deployment/stackName: "tap-dev-bootstrap" is already the bootstrap stack of params/dev.json'] },
   { id: 'T-5', mistake: 'the VPC of the environment being deployed overlaps another valid environment\'s', argv: DEPLOY_QA,
@@ -111,7 +111,7 @@ const BAD_INPUTS: readonly BadInput[] = [
     expect: ['params/dev.json: /: is not valid JSON: line 3, column 44: a comma before "}" (JSON allows no trailing comma)'] },
   { id: 'T-5', mistake: 'a comment in the params file', argv: DEPLOY_DEV,
     changes: { prepare: rewriteDev((text) => text.replace('"parameters": {', '"parameters": { // per environment')) },
-    expect: ['params/dev.json: /: is not valid JSON: line 8, column 19: expected a property name in double quotes, found comment (JSON has no comments)'] },
+    expect: ['params/dev.json: /: is not valid JSON: line 9, column 19: expected a property name in double quotes, found comment (JSON has no comments)'] },
   { id: 'T-5', mistake: 'saved with a UTF-8 byte order mark', argv: DEPLOY_DEV,
     changes: { prepare: rewriteDev((text) => `\uFEFF${text}`) },
     expect: ['params/dev.json: /: starts with a UTF-8 byte order mark (BOM), an invisible character JSON does not allow; save the file as UTF-8 without BOM'] },
@@ -119,7 +119,7 @@ const BAD_INPUTS: readonly BadInput[] = [
     expect: ['params/dev.json: /: is empty; expected a JSON object'] },
   { id: 'T-5', mistake: 'a key given twice (the last one would win silently)', argv: DEPLOY_DEV,
     changes: { prepare: rewriteDev((text) => text.replace('"VpcCidr": "10.10.0.0/16",', '"VpcCidr": "10.10.0.0/16",\n    "VpcCidr": "10.30.0.0/16",')) },
-    expect: ['params/dev.json: /parameters/VpcCidr: is given twice (line 11 and line 12); JSON keeps only the last one, so remove one of them'] },
+    expect: ['params/dev.json: /parameters/VpcCidr: is given twice (line 12 and line 13); JSON keeps only the last one, so remove one of them'] },
   { id: 'T-5', mistake: 'the params path is a directory', argv: DEPLOY_DEV,
     changes: { prepare: replaceDev((_root, file) => fs.mkdirSync(file)) },
     expect: ['params/dev.json: /: is a directory; expected a params file, a regular JSON file'] },
@@ -164,6 +164,14 @@ const BAD_INPUTS: readonly BadInput[] = [
   { id: 'D-6', mistake: 'REVIEW is not JSON', argv: ['deploy', '--env', 'dev', '--review', 'review.json'],
     changes: { prepare: (root) => fs.writeFileSync(path.join(root, 'review.json'), '{\n  "schema": tap-review\n}\n') },
     expect: ['review.json: /: is not valid JSON: line 2, column 13: expected a value (object, array, string, number, true, false or null), found "tap-review"'] },
+
+  // ── deploy safety options (D-13, issue 13 #7) ────────────────────────────────────────────────
+  { id: 'D-6', mistake: 'a --require-approval level that does not exist', argv: ['deploy', '--env', 'dev', '--yes', '--require-approval', 'sometimes'],
+    expect: ['command line: --require-approval: must be one of: never, broadening, any-change (got "sometimes")'] },
+  { id: 'D-6', mistake: '--require-approval with a reviewed file (naming the file is itself the approval)', argv: ['deploy', '--env', 'dev', '--review', '.tap/dev/review.json', '--require-approval', 'broadening'],
+    expect: ['command line: --review --require-approval: cannot be used together'] },
+  { id: 'D-6', mistake: '--require-approval given twice', argv: ['deploy', '--env', 'dev', '--yes', '--require-approval', 'never', '--require-approval', 'broadening'],
+    expect: ['command line: --require-approval: given twice ("never" and "broadening")'] },
 
   // ── catalog entries a builder cannot use ─────────────────────────────────────────────────────
   { id: 'P-SVC', mistake: 'an exposure kind that does not exist (would silently become internal)', argv: DEPLOY_DEV, catalog: withService(worker({ exposure: { kind: 'private' } })),
@@ -211,7 +219,7 @@ test('D-2: control: valid input through the same harness does reach the fake AWS
   assert.equal(result.calls.slice(0, 2), ['sts.configuredRegion', 'sts.callerIdentity']);
 });
 
-test('T-5: a broken other params file never blocks a valid one: dev reaches AWS beside a half-copied qa', async () => {
+test('D-14 / T-5: a broken other params file never blocks a valid one: dev reaches AWS beside a half-copied qa', async () => {
   // qa.json as it is half-way through copying: still says Environment "dev", overlaps dev's VPC
   // and keeps dev's stack; next to it a file that is not JSON at all.
   const root = workspaceWith({
@@ -220,7 +228,7 @@ test('T-5: a broken other params file never blocks a valid one: dev reaches AWS 
   });
   const result = await attemptAgainstFakeAws(['diff', '--env', 'dev'], root);
   assert.ok(result.calls.length > 0, `dev was blocked:\n${result.stderr}`);
-  assert.not.match(result.stderr, 'params/');
+  assert.not.match(result.stderr, /params\/(qa|scratch)\.json/);
 });
 
 test('D-2: the broken file itself is refused for what is wrong with it, naming the file it copies', async () => {
@@ -273,6 +281,9 @@ const HOSTILE: readonly Hostile[] = [
   { mistake: 'SERVICE with a command after ;', target: 'release', variables: (m) => ({ SERVICE: `api-gateway; touch ${m}`, TAG: '1.0' }), argv: (m) => ['release', '--env=dev', `--service=api-gateway; touch ${m}`, '--tag=1.0'] },
   { mistake: 'TAG with $(command) and an option', target: 'release', variables: (m) => ({ SERVICE: 'frontend', TAG: `1.0 --yes $(touch ${m})` }), argv: (m) => ['release', '--env=dev', '--service=frontend', `--tag=1.0 --yes $(touch ${m})`] },
   { mistake: 'TAG with a make function', target: 'release', variables: (m) => ({ SERVICE: 'frontend', TAG: `$(shell touch ${m})` }), argv: (m) => ['release', '--env=dev', '--service=frontend', `--tag=$(shell touch ${m})`] },
+  { mistake: 'FROM with a command after ;', target: 'promote', variables: (m) => ({ FROM: `staging; touch ${m}`, TO: 'prod' }), argv: (m) => ['promote', `--from=staging; touch ${m}`, '--to=prod'] },
+  { mistake: 'TO with $(command) and an option', target: 'promote', variables: (m) => ({ FROM: 'staging', TO: `prod --allow-mismatch $(touch ${m})` }), argv: (m) => ['promote', '--from=staging', `--to=prod --allow-mismatch $(touch ${m})`] },
+  { mistake: 'FROM with a make function', target: 'promote', variables: (m) => ({ FROM: `$(shell touch ${m})`, TO: 'prod' }), argv: (m) => ['promote', `--from=$(shell touch ${m})`, '--to=prod'] },
   { mistake: 'ARGS with a command after ;', target: 'bootstrap', variables: (m) => ({ ARGS: `--yes; touch ${m}` }), argv: (m) => ['bootstrap', '--env=dev', '--yes;', 'touch', m] },
   { mistake: 'ARGS with a glob and a make function', target: 'continue-rollback', variables: (m) => ({ ARGS: `--skip * $(shell touch ${m})` }), argv: (m) => ['continue-rollback', '--env=dev', '--skip', '*', '$(shell', 'touch', `${m})`] },
 ];
@@ -301,6 +312,12 @@ test('T-7: ordinary values still work: ENV defaults to dev; ARGS is split into o
   assert.equal(runMake('destroy', { ENV: 'staging', CONFIRM: 'tap-staging' }).argv, ['destroy', '--env=staging', '--confirm=tap-staging']);
   assert.equal(runMake('destroy', { ENV: 'staging' }).argv, ['destroy', '--env=staging']);
   assert.equal(runMake('release', { ENV: 'prod', SERVICE: 'api-gateway', TAG: '2026.11.4', ARGS: '--yes' }).argv, ['release', '--env=prod', '--service=api-gateway', '--tag=2026.11.4', '--yes']);
+});
+
+test('T-7 / D-18: make promote passes FROM, TO and REVIEW as data, and ARGS as options; ENV plays no part', () => {
+  assert.equal(runMake('promote', { FROM: 'staging', TO: 'prod', ARGS: '--diff --from-profile tap-staging' }).argv, ['promote', '--from=staging', '--to=prod', '--diff', '--from-profile', 'tap-staging']);
+  assert.equal(runMake('promote', { ENV: 'dev', FROM: 'staging', TO: 'prod', REVIEW: '.tap/prod/review.json' }).argv, ['promote', '--from=staging', '--to=prod', '--review=.tap/prod/review.json']);
+  assert.equal(runMake('promote', {}).argv, ['promote'], 'without FROM and TO, tap says they are required');
 });
 
 test('T-7: through make and the real CLI, ENV carrying options is refused as an environment name before AWS', () => {

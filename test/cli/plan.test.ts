@@ -9,7 +9,8 @@ import { runCli, tempWorkspace } from '../helpers/cli';
 const NO_AWS = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'no-such-profile' };
 
 test('D-0: make plan runs offline: renders, validates the params file, lints, scans and shows every stack against the quotas', async () => {
-  const workspace = tempWorkspace();
+  // Without deployment.deployRoleArn (the shipped files name it, for the pipeline: D-19).
+  const workspace = tempWorkspace({ staging: (d) => { delete d.deployment['deployRoleArn']; } });
   const result = await runCli(['plan', '--env', 'staging'], { root: workspace, env: NO_AWS });
   assert.is(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, 'Plan for staging');
@@ -24,8 +25,8 @@ test('D-0: make plan runs offline: renders, validates the params file, lints, sc
   assert.match(result.stdout, /Services: 4 image-tag parameters, one per service; services has \d+ other parameters, so the 200-parameter quota allows \d+ services/);
 });
 
-test('D-17: with deployment.deployRoleArn the plan says deploys act as that role', async () => {
-  const workspace = tempWorkspace({ dev: (d) => { d.deployment['deployRoleArn'] = 'arn:aws:iam::111122223333:role/role-deploy-tap-dev'; } });
+test('D-17: with deployment.deployRoleArn (as params/dev.json names it) the plan says deploys act as that role', async () => {
+  const workspace = tempWorkspace();
   const result = await runCli(['plan', '--env', 'dev'], { root: workspace, env: NO_AWS });
   assert.is(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, 'deploy, diff and release act as arn:aws:iam::111122223333:role/role-deploy-tap-dev (deployment.deployRoleArn;');

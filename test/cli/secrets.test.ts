@@ -14,7 +14,11 @@ import { CANARY_NOECHO, CANARY_RESOLVED, SECRET_REFERENCE, fixturePlatform, prop
 
 function everything(s: Scenario, outputs: readonly { stdout: string; stderr: string }[]): string {
   const dir = path.join(s.root, '.tap', s.environment);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+  // Every file below .tap/<env>/: the per-change-set reviews, the outputs, the AWS error log.
+  const files = fs.existsSync(dir)
+    ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'utf8'))
+    : [];
+  assert.ok(files.length >= 3, 'the reviews and outputs were searched');
   return [...outputs.flatMap((o) => [o.stdout, o.stderr]), ...files].join('\n');
 }
 

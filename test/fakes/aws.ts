@@ -101,6 +101,7 @@ import {
   type ChangeDetail,
   type ChangeSetPage,
   type ChangeSetStatus,
+  type ChangeSetSummary,
   type EventStatus,
   type ExecutionStatus,
   type ResourceStatus,
@@ -147,7 +148,8 @@ export const CREATE_ONLY: Readonly<Record<string, readonly string[]>> = {
   'AWS::KMS::Key': ['KeySpec'],
 };
 
-const MUTATING = new Set([
+/** Requests that change something in the account (verify asserts it sends none). */
+export const MUTATING = new Set([
   's3.putObject', 's3.deleteObjects', 'cfn.createChangeSet', 'cfn.executeChangeSet', 'cfn.deleteChangeSet', 'cfn.deleteStack',
   'cfn.setStackPolicy', 'cfn.updateTerminationProtection', 'cfn.continueUpdateRollback', 'secrets.forceDeleteSecret',
   // destroy
@@ -233,6 +235,7 @@ interface FakeChangeSet {
   readonly changes: PlannedChange[];
   failReason?: string;
   clientToken?: string;
+  description?: string;
   executionStatus: ExecutionStatus;
   deleted: boolean;
   executed: boolean;
@@ -1686,6 +1689,7 @@ export class FakeAws {
       case 's3.headBucket':
         return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(args[0])}` }];
       case 's3.headObject':
+      case 's3.getObject': // D-18 promotion. HeadObject needs s3:GetObject too: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
         return [{ action: 's3:GetObject', resource: object(args[0], args[1]) }];
       case 's3.putObject':
         return [{ action: 's3:PutObject', resource: object(args[0], args[1]) }];
@@ -1736,6 +1740,7 @@ export class FakeAws {
         return [{ action: 'iam:GetOpenIDConnectProvider', resource: String(args[0]) }];
       case 'secrets.forceDeleteSecret':
         return [{ action: 'secretsmanager:DeleteSecret', resource: String(args[0]) }];
+      case 'cfn.listChangeSets': return [cfn('ListChangeSets', String(args[0]))];
       default:
         throw new Error(`fake: no permission model for ${op}`);
     }
@@ -1789,6 +1794,8 @@ export class FakeAws {
             return bucket.owner === owner ? ('present' as const) : ('foreign' as const);
           }),
         headObject: (name, key, owner) => call('s3.headObject', [name, key, owner], () => bucketFor(name, owner, 's3.headObject').objects.has(key)),
+        // D-18 promotion: GetObject answers the bytes, or NoSuchKey (undefined here); a missing or foreign bucket as HeadObject.
+        getObject: (name, key, owner) => call('s3.getObject', [name, key, owner], () => bucketFor(name, owner, 's3.getObject').objects.get(key)?.body),
         putObject: (request) =>
           call('s3.putObject', [request.bucket, request.key, request.expectedOwner], () => {
             bucketFor(request.bucket, request.expectedOwner, 's3.putObject').objects.set(request.key, { body: request.body, contentType: request.contentType });
@@ -1855,6 +1862,7 @@ export class FakeAws {
             );
             changeSet.clientToken = request.clientToken;
             if (request.roleArn !== undefined) changeSet.roleArn = request.roleArn;
+            changeSet.description = request.description;
             return { id: changeSet.id, stackId: stack.stackId };
           }),
         describeChangeSet: (id, { nextToken, includePropertyValues }) =>
@@ -1882,6 +1890,8 @@ export class FakeAws {
             };
             return result;
           }),
+        // Deploy safety (issue 13 #5): see the section at the end of the class.
+        listChangeSets: (name, nextToken) => call('cfn.listChangeSets', [name, nextToken], () => this.listChangeSetsOf(name)),
         executeChangeSet: (id) =>
           call('cfn.executeChangeSet', [id], () => {
             const op = 'cfn.executeChangeSet';
@@ -2066,6 +2076,51 @@ export class FakeAws {
       http: {
         get: (url) => call('http.get', [url], () => this.live.httpGet(url)),
       },
+    };
+  }
+
+  /* ------------------------------------------------------------------------------------------- */
+  /* Deploy safety (issue 13 items 5-7): ListChangeSets, moto-like change sets                    */
+  /* ------------------------------------------------------------------------------------------- */
+
+  /**
+   * ListChangeSets: the stack's root change sets that were not deleted (executed ones too, until
+   * CloudFormation deletes them), with the status DescribeChangeSet would answer. A stack that
+   * does not exist has none (AWS: ValidationError, which the SDK adapter turns into none).
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListChangeSets.html
+   */
+  private listChangeSetsOf(nameOrId: string): { changeSets: ChangeSetSummary[] } {
+    const stack = this.findStack(nameOrId);
+    if (!stack) return { changeSets: [] };
+    const changeSets = [...this.changeSets.values()]
+      .filter((cs) => cs.stackId === stack.stackId && !cs.parentId && !cs.deleted)
+      .map((cs) => {
+        const status = this.changeSetStatus(cs);
+        return {
+          id: cs.id,
+          name: cs.name,
+          stackId: cs.stackId,
+          stackName: cs.stackName,
+          status: status.status,
+          ...(status.reason ? { statusReason: status.reason } : {}),
+          executionStatus: status.execution,
+          creationTime: new Date(cs.createdAt),
+          ...(cs.description ? { description: cs.description } : {}),
+        };
+      });
+    return { changeSets };
+  }
+
+  /**
+   * Behave like moto, which accepts IncludeNestedStacks and ignores it: change sets name no
+   * nested change set (shared/reference/moto.md §2, "IncludeNestedStacks is accepted and
+   * ignored"); executing them still creates and updates the nested stacks.
+   */
+  omitNestedChangeSets(): void {
+    const describe = this.port.cfn.describeChangeSet;
+    this.port.cfn.describeChangeSet = async (id, options) => {
+      const page = await describe(id, options);
+      return page && { ...page, changes: page.changes.map(({ changeSetId: _nested, ...change }) => change) };
     };
   }
 }

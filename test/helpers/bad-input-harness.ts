@@ -40,7 +40,7 @@ export function runtimeAgainst(aws: FakeAws, clock: FakeClock, catalog: ServiceC
   return (root) => ({
     ...defaultRuntime(root, catalog ? { catalog } : {}),
     clock,
-    connect: async (region, _env, onRetry, credentials) => sessionFromPort(credentials ? aws.portFor(credentials) : aws.port, { region, clock, onRetry }),
+    connect: async (region, _env, onRetry, { credentials } = {}) => sessionFromPort(credentials ? aws.portFor(credentials) : aws.port, { region, clock, onRetry }),
     terminal: () => ({ interactive: false, prompt: async () => undefined }),
     interrupts: () => ({ signal: new AbortController().signal, dispose: () => {} }),
   });

@@ -13,7 +13,7 @@ import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
-import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
+import type { DeployRuntime, PlatformSource, Workspace } from '../../src/operations/runtime';
 import { openConnection, prepareConnection, type Connection, type PrepareOptions } from '../../src/operations/connection';
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
 import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
@@ -117,6 +117,28 @@ function rootParameters(platform: PlatformSource, values: Record<string, string>
   return result;
 }
 
+/**
+ * The workspace a fake runtime prepares: `platform` and params/<name>.json as the loader would give
+ * them (root parameters filled so that the fixture or the real root accepts them).
+ */
+export function fakeWorkspace(root: string, name: string, platform: PlatformSource): Workspace {
+  requireKnownEnvironment(root, name);
+  const file = JSON.parse(fs.readFileSync(path.join(root, 'params', `${name}.json`), 'utf8'));
+  return {
+    platform,
+    environment: {
+      name,
+      file: `params/${name}.json`,
+      deployment: file.deployment,
+      tags: file.tags ?? {},
+      imageTags: file.imageTags ?? {},
+      stackParameters: rootParameters(platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
+      computedParameters: ['ArtifactBucket'],
+      subnets: { publicSubnets: [], privateSubnets: [] },
+    },
+  };
+}
+
 export class Scenario {
   readonly clock = new FakeClock();
   readonly aws: FakeAws;
@@ -165,24 +187,8 @@ export class Scenario {
       random: () => 0.5,
       toolkitVersion: '0.1.0-test',
       serviceNames: ['frontend', 'api-gateway'],
-      prepare(root, name) {
-        requireKnownEnvironment(root, name);
-        const file = JSON.parse(fs.readFileSync(path.join(root, 'params', `${name}.json`), 'utf8'));
-        return {
-          platform: scenario.platform,
-          environment: {
-            name,
-            file: `params/${name}.json`,
-            deployment: file.deployment,
-            tags: file.tags ?? {},
-            imageTags: file.imageTags ?? {},
-            stackParameters: rootParameters(scenario.platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
-            computedParameters: ['ArtifactBucket'],
-            subnets: { publicSubnets: [], privateSubnets: [] },
-          },
-        };
-      },
-      async connect(region, _env, onRetry, credentials) {
+      prepare: (root, name) => fakeWorkspace(root, name, scenario.platform),
+      async connect(region, _env, onRetry, { credentials } = {}) {
         // An assumed role's session: every call is checked against the role's policies (D-17).
         return sessionFromPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port, {
           region,

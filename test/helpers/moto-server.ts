@@ -49,12 +49,22 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
   throw new Error(`moto_server did not answer within 20 s:\n${output()}`);
 }
 
-export async function startMotoServer(): Promise<MotoServer> {
+export interface MotoOptions {
+  /**
+   * D-18: the account of each request is the one its credentials belong to (keys AssumeRole issued
+   * for a role in account X act in X; others in moto's default, 123456789012), instead of
+   * MOTO_ACCOUNT_ID for every request (moto/core/responses.py get_current_account).
+   */
+  readonly accountsByCredentials?: boolean;
+}
+
+export async function startMotoServer(options: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://localhost:${port}`;
+  const { MOTO_ACCOUNT_ID: _inherited, ...inherited } = process.env;
   const child = spawn(path.resolve('.venv/bin/moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_ACCOUNT_ID },
+    env: options.accountsByCredentials ? inherited : { ...process.env, MOTO_ACCOUNT_ID },
   });
   // A test run that is killed or crashes must not leave moto servers behind.
   const killChild = () => child.kill('SIGTERM');

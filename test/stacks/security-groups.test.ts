@@ -139,7 +139,7 @@ function declaredServiceAddressEgress(catalog: ServiceCatalog): string[] {
 }
 
 /**
- * The only ingress rules with an address instead of a group, each documented (README, P-ALB,
+ * The only ingress rules with an address instead of a group, each documented (docs/safety.md, P-ALB,
  * P-NET): the internet reaches the ALB's listeners; the VPC reaches the blue/green test listener and
  * the interface endpoints. The `|` alternatives are the two branches of HasCertificate.
  */

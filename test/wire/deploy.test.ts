@@ -95,14 +95,16 @@ wire('D-12 / D-6: an update left for review (exit 5) is executed later, by ARN, 
   const left = await w.run(['deploy', '--env', 'dev']);
   assert.is(left.code, 5, left.stderr);
   assert.match(left.stdout, /~ Logs\s+AWS::CloudFormation::Stack/);
-  assert.match(left.stdout, /make deploy ENV=dev REVIEW=\.tap\/dev\/review\.json/);
-  const executed = await w.run(['deploy', '--env', 'dev', '--review', '.tap/dev/review.json']);
+  // A deploy saves its review per change set (review.json is the latest diff's: D-13).
+  const review = /make deploy ENV=dev REVIEW=(\.tap\/dev\/reviews\/tap-dev-\S+\.json)/.exec(left.stdout)?.[1] ?? '';
+  assert.ok(review, left.stdout);
+  const executed = await w.run(['deploy', '--env', 'dev', '--review', review]);
   assert.is(executed.code, 0, executed.stderr);
   assert.is(executed.calls.get('cfn.executeChangeSet'), 1);
   assert.is(executed.calls.get('cfn.createChangeSet'), undefined);
   assert.match(executed.stdout, /✓ tap-dev UPDATE_COMPLETE/);
   // Executing again is refused: the change set is spent.
-  const again = await w.run(['deploy', '--env', 'dev', '--review', '.tap/dev/review.json']);
+  const again = await w.run(['deploy', '--env', 'dev', '--review', review]);
   assert.is(again.code, 9);
 });
 

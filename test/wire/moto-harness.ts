@@ -20,7 +20,7 @@ import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime
 import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
 import { imageTagParameter } from '../../src/stacks/releases';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMotoServer, type MotoServer } from '../helpers/moto-server';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMotoServer, type MotoOptions, type MotoServer } from '../helpers/moto-server';
 import { failLoudly } from '../helpers/fail-loudly';
 import type { Test } from 'uvu';
 
@@ -94,9 +94,9 @@ export class WireWorkspace {
           },
         };
       },
-      async connect(region, env, onRetry, credentials) {
+      async connect(region, env, onRetry, { credentials, profile, signal } = {}) {
         const endpoint = endpointFor(env, 'S3');
-        const session = sessionFromPort(await createSdkPort(region, env, credentials), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry });
+        const session = sessionFromPort(await createSdkPort(region, env, credentials, profile), { region, ...(endpoint ? { endpoint } : {}), clock: systemClock, onRetry, ...(signal ? { signal } : {}) });
         // A deploy role's session comes second (D-17): count the requests of both.
         const earlier = calls.current;
         calls.current = () => {
@@ -110,13 +110,14 @@ export class WireWorkspace {
     };
   }
 
-  async run(argv: readonly string[], options: { endpoint?: string } = {}): Promise<WireResult> {
+  /** `env`: more variables for the CLI (e.g. AWS_ENDPOINT_URL_CLOUDFORMATION). */
+  async run(argv: readonly string[], options: { endpoint?: string; env?: Readonly<Record<string, string>> } = {}): Promise<WireResult> {
     const out = new Capture();
     const err = new Capture();
     const output: Output = { out, err, color: false };
     const calls: { current?: () => ReadonlyMap<string, number> } = {};
     const runtime = this.runtime(calls);
-    const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1' };
+    const env = { AWS_ENDPOINT_URL: options.endpoint ?? this.moto.endpoint, AWS_REGION: 'eu-west-1', ...options.env };
     const code = await main(argv, { root: this.root, output, env, runtime: () => runtime, terminal: () => ({ interactive: false, prompt: async () => undefined }) });
     return { code, stdout: out.text, stderr: err.text, calls: calls.current?.() ?? new Map() };
   }
@@ -130,15 +131,15 @@ export const motoClientOptions = (moto: MotoServer) => ({ region: 'eu-west-1', e
  * before every scenario, stopped after, and the process's credentials given back (WireWorkspace
  * sets moto's for the SDK's standard chain).
  */
-export function onMoto<C extends { moto: MotoServer }>(wire: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>): void {
+export function onMoto<C extends { moto: MotoServer }>(wire: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>, options: MotoOptions = {}): void {
   const saved = { ...process.env };
   wire.before(failLoudly(name, async (context: C) => {
-    const moto = await startMotoServer();
+    const moto = await startMotoServer(options);
     Object.assign(context, { moto, ...clients(moto) });
   }));
   wire.after(async ({ moto }) => {
     await moto?.stop();
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     }

@@ -5,6 +5,7 @@
 import type { Command, Hosts } from '../command';
 import { envOption } from '../command';
 import { bootstrap } from '../../operations/bootstrap';
+import { bootstrapStackName } from '../../stacks/bootstrap';
 import { runOperation, yesOption } from './aws-command';
 
 export function createBootstrapCommand(hosts: Hosts): Command {
@@ -20,6 +21,7 @@ export function createBootstrapCommand(hosts: Hosts): Command {
         prepare: { requireFresh: false },
         preapproved: context.args.flags.has('yes'),
         yes: context.args.flags.has('yes'),
+        stackName: (env) => bootstrapStackName(env.deployment.stackName),
         run: (c, io) => bootstrap(c, io),
       }),
   };

@@ -12,6 +12,6 @@ export function createDriftCommand(hosts: Hosts): Command {
   return {
     spec: { make: 'make drift ENV=<env>', summary: 'Detect drift on the root and every nested stack; exit 11 on unexpected drift', options: { env: envOption } },
     run: (context) =>
-      runOperation(context, hosts, { command: 'drift', prepare: { requireFresh: false }, preapproved: false, run: (c, io) => drift(c, io) }),
+      runOperation(context, hosts, { command: 'drift', prepare: { requireFresh: false }, preapproved: false, readOnly: true, run: (c, io) => drift(c, io) }),
   };
 }

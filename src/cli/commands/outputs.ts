@@ -20,6 +20,7 @@ export function createOutputsCommand(hosts: Hosts): Command {
         prepare: { requireFresh: false },
         preapproved: false,
         json: context.args.flags.has('json'),
+        readOnly: true,
         run: (c, io) => outputs(c, io),
       }),
   };

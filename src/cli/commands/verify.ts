@@ -17,6 +17,6 @@ export function createVerifyCommand(hosts: Hosts): Command {
       options: { env: envOption },
     },
     run: (context) =>
-      runOperation(context, hosts, { command: 'verify', prepare: { requireFresh: false }, preapproved: false, run: (c, io) => verify(c, io) }),
+      runOperation(context, hosts, { command: 'verify', prepare: { requireFresh: false }, preapproved: false, readOnly: true, run: (c, io) => verify(c, io) }),
   };
 }

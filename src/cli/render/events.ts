@@ -3,13 +3,14 @@
  * followed stack operation (live on a terminal, one line per event in CI), and the review. The
  * review files are written here too, when the review is ready.
  */
+import path from 'node:path';
 import { formatDuration } from '../../core/clock';
 import type { OperationEvent } from '../../operations/operation';
 import { KMS_MINIMUM_PENDING_DAYS, type CleanupResult, type RetainedKind, type RetainedResource } from '../../operations/retained';
 import type { ProtectionReport } from '../../operations/protection';
 import type { SkipReason } from '../../operations/skip';
+import type { PromotionDifference } from '../../operations/promote-artifacts';
 import { saveReview } from '../review-file';
-import { displayPath, REVIEW_FILE, REVIEW_MARKDOWN } from '../state-dir';
 import type { Output, Styler } from '../terminal';
 import type { Say } from '../ui';
 import type { SecretMasker } from '../../operations/mask';
@@ -26,6 +27,8 @@ export interface EventContext {
   readonly root: string;
   /** --yes: a reviewed change set executed from a file shows its summary only (unless it loses data). */
   readonly yes: boolean;
+  /** `diff`: its review is also saved as the latest (`review.json`, `review.md`). */
+  readonly latestReview?: boolean;
 }
 
 function skipReasonText(reason: SkipReason): string {
@@ -95,6 +98,26 @@ function retainedResultText(resource: RetainedResource, outcome: CleanupResult):
   }
 }
 
+/** `Services/Frontend: template changed` */
+export function promotionDifferenceText(difference: PromotionDifference, from: string): string {
+  const where = { changed: 'differs', 'only-in-workspace': `is in templates/, not in what ${from} runs`, 'only-deployed': `is in what ${from} runs, not in templates/` } as const;
+  return difference.kind === 'template' ? `template ${difference.path || 'root'} ${where[difference.change]}` : `code ${difference.key} ${where[difference.change]}`;
+}
+
+function renderPromotionSource(say: Say, event: Extract<OperationEvent, { type: 'promotion-source' }>): void {
+  const { from } = event;
+  say.line(`Promoting what ${from.environment} runs: ${from.stackName} (account ${from.accountId}, ${from.region}, ${from.status} at ${from.lastChanged}), root template ${event.rootSha256.slice(0, 12)}…, ${event.templates} templates and ${event.assets} code assets by content hash from s3://${from.bucket}.`);
+  if (event.differences.length > 0 && event.mismatchAllowed) {
+    say.warn(`templates/ is not what ${from.environment} runs (${event.differences.map((d) => promotionDifferenceText(d, from.environment)).join('; ')}); promoting what ${from.environment} runs, as --allow-mismatch asks.`);
+  } else if (event.differences.length === 0) {
+    say.note(`templates/ is what ${from.environment} runs.`);
+  }
+  if (event.parametersNotPassed.length > 0) say.note(`Not passed (the templates ${from.environment} runs do not declare them): ${event.parametersNotPassed.join(', ')}.`);
+  if (event.imageTags.length > 0) {
+    say.note(`Image tags are each environment's own (its params file): ${event.imageTags.map((t) => `${t.service} ${t.target || '(not released)'} (${from.environment} runs ${t.source || 'none'})`).join(', ')}.`);
+  }
+}
+
 /** A renderer for one run: it keeps the progress view of the operation being followed. */
 export function eventRenderer(ctx: EventContext): (event: OperationEvent) => void {
   const { say, style, output, masker } = ctx;
@@ -135,6 +158,9 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
       case 'compared':
         return say.note(`Compared with the deployed stack: ${skipReasonText(event.reason)}.`);
       case 'uploaded':
+        if (event.copiedFrom) {
+          return say.line(`Promoting ${event.templates} templates and ${event.assets} code assets of ${event.copiedFrom.environment}: ${event.uploaded} copied from s3://${event.copiedFrom.bucket} to s3://${event.bucket}, ${event.present} already there`);
+        }
         return say.line(`Packaged ${event.templates} templates and ${event.assets} assets: ${event.uploaded} uploaded, ${event.present} already in s3://${event.bucket}`);
       case 'change-set-creating':
         return say.line(`Creating change set ${event.name} (${event.changeSetType}${event.nested ? ', nested stacks included' : ''}${event.roleArn ? `; CloudFormation acts as ${event.roleArn}` : ''})…`);
@@ -149,10 +175,11 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         }
         say.line();
         return say.line(renderReview(event.review, style));
-      case 'review-artifact':
-        saveReview(ctx.root, event.artifact, masker);
+      case 'review-artifact': {
+        const saved = saveReview(ctx.root, event.artifact, masker, { latest: ctx.latestReview ?? false });
         say.line();
-        return say.note(`Review saved to ${displayPath(event.artifact.environment, REVIEW_FILE)} and ${displayPath(event.artifact.environment, REVIEW_MARKDOWN)}.`);
+        return say.note(`Review saved to ${saved.json} and ${saved.markdown}${saved.latest ? ` (and, as the latest diff, ${saved.latest.json} and ${saved.latest.markdown})` : ''}.`);
+      }
       case 'release-unused':
         return say.warn(`--${event.option} ${event.address} matches no ${event.option === 'allow-replace' ? 'data-loss finding' : 'ECS-managed listener rule change'} of this change set; ignored.`);
       case 'policy-relaxed':
@@ -180,6 +207,15 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         return renderLastOperation(say, event.last, event.stackName);
       case 'skip-unknown':
         return say.warn(`--skip ${event.address} is not among the resources that failed to roll back (${event.candidates.join(', ') || 'none found'}); CloudFormation will decide.`);
+      case 'stale-lock-removed': {
+        const { holder } = event;
+        return say.note(`Took over ${path.relative(ctx.root, event.file)} from \`${holder.command}\` (pid ${holder.pid}, since ${holder.startedAt}), which has ended without releasing it.`);
+      }
+      case 'other-change-sets': {
+        const names = event.changeSets.map((c) => `${c.name} (${c.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`).join(', ');
+        const n = event.changeSets.length;
+        return say.note(`${n === 1 ? 'Another change set waits' : `${n} other change sets wait`} on ${event.stackName}, not executed: ${names}. Executing a change set makes CloudFormation delete the stack's others.`);
+      }
       case 'drift-detecting':
         return say.line(`Detecting drift on ${event.stackName} and its nested stacks…`);
       case 'verify-started':
@@ -191,6 +227,8 @@ export function eventRenderer(ctx: EventContext): (event: OperationEvent) => voi
         if (event.githubOidcProvider) say.note(`${state(`GitHub OIDC provider (${event.githubOidcProviderArn})`, event.githubOidcProvider)}.`);
         return;
       }
+      case 'promotion-source':
+        return renderPromotionSource(say, event);
       case 'image-found':
         return say.line(`Image ${event.repository}:${event.tag} is in ECR (${event.digest.slice(0, 19)}…${event.pushedAt ? `, pushed ${event.pushedAt.toISOString()}` : ''}).`);
       case 'release-scope': {

@@ -3,6 +3,7 @@
  * state files that go with it (outputs.json, drift.json). The exit code is not decided here: it
  * comes from the one table in src/cli/exit-codes.ts.
  */
+import path from 'node:path';
 import { formatDuration } from '../../core/clock';
 import type { GuardFailure } from '../../operations/guard';
 import type { SecretMasker } from '../../operations/mask';
@@ -11,17 +12,23 @@ import type { OutputsDocument } from '../../operations/outputs';
 import type { DriftReport } from '../../operations/drift';
 import type { StaleReason } from '../../operations/review/artifact';
 import type { ReleaseDifference } from '../../operations/release-scope';
-import { commandLine } from '../hints';
-import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, REVIEW_MARKDOWN, writeStateFile } from '../state-dir';
+import { commandLine, executeReviewLine, promoteLine, rerunLine } from '../hints';
+import { displayPath, DRIFT_FILE, OUTPUTS_FILE, REVIEW_FILE, reviewFileOf, writeStateFile } from '../state-dir';
+import type { ApprovalRequirement } from '../../operations/approval';
+import { isInProgress } from '../../operations/stack-status';
+import { awsText } from './aws-errors';
+import { renderRunFailure } from './run-failures';
 import { table, writeLine, type Output, type Styler } from '../terminal';
 import { continueRollbackWhat, printInputProblems, type Say } from '../ui';
 import { renderFailure, renderLastOperation } from './failure';
 import { printOutputs } from './outputs';
 import { shorten } from './review';
 import { renderVerifyReport } from './verify';
+import { promotionDifferenceText } from './events';
+import type { ArtifactProblem } from '../../operations/promote-artifacts';
 
 /** The commands that run operations (their names are the make targets). */
-export type OperationCommand = 'deploy' | 'diff' | 'release' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
+export type OperationCommand = 'deploy' | 'diff' | 'release' | 'promote' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
 
 export interface OutcomeContext {
   readonly command: OperationCommand;
@@ -37,6 +44,8 @@ export interface OutcomeContext {
   readonly reviewFile?: string;
   /** `outputs --json`. */
   readonly json: boolean;
+  /** promote (D-18): the environment promoted from (`environment` is the one promoted into). */
+  readonly promotionFrom?: string;
 }
 
 /** Where the SDK looks for credentials (its standard chain), named when none are found. */
@@ -44,6 +53,17 @@ const CREDENTIAL_CHAIN =
   'environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), AWS_PROFILE or the default profile ' +
   'in ~/.aws/credentials and ~/.aws/config (including SSO and assumed roles), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), ' +
   'and container or instance metadata';
+
+const logContext = (ctx: OutcomeContext) => ({ root: ctx.root, environment: ctx.environment, masker: ctx.masker, command: ctx.command });
+
+/** Why --yes did not approve a change set (--require-approval). */
+export function approvalReason(requirement: ApprovalRequirement): string {
+  if (requirement.level === 'any-change') return '--require-approval any-change wants a person for every change set, and there is no terminal to ask';
+  const what = requirement.securityUnknown
+    ? `its security-relevant changes are not known${requirement.broadening > 0 ? `, and ${requirement.broadening} it shows broaden access` : ''}`
+    : `${requirement.broadening} security change${requirement.broadening === 1 ? '' : 's'} broaden${requirement.broadening === 1 ? 's' : ''} access`;
+  return `--require-approval broadening wants a person: ${what}; there is no terminal to ask`;
+}
 
 export function guardMessage(failure: GuardFailure): string {
   switch (failure.reason) {
@@ -131,9 +151,29 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.fail('error', `bucket ${reason.bucket} already exists in account ${reason.accountId} but no ${reason.stackName} stack manages it. Delete or import it, or name another bucket in ${reason.file}.`);
     case 'bucket-in-other-account':
       return say.fail('error', `bucket ${reason.bucket} exists in another account (bucket names are global). Name another bucket in ${reason.file}.`);
-    case 'execute-conflict':
-      say.fail('error', `the change set could not be executed: ${reason.error.code}: ${reason.error.message}`);
-      return say.detail(`Another operation may have started on ${reason.stackName} meanwhile; ${deploy.make} follows it.`);
+    case 'execute-conflict': {
+      say.fail('error', `CloudFormation ExecuteChangeSet refused the change set: ${reason.error.code}: ${awsText(logContext(ctx), 'CloudFormation ExecuteChangeSet', reason.error.message)}`);
+      // Only what was read back right after the refusal is said.
+      if (reason.stackNow && isInProgress(reason.stackNow)) return say.detail(`Another operation is running on ${reason.stackName} (${reason.stackNow}); nothing of this change set was executed. ${deploy.make} follows it.`);
+      if (reason.changeSetNow === 'gone') return say.detail(`The change set no longer exists (deleted, or removed by CloudFormation when another change set was executed); nothing was executed. Create a new one: ${deploy.make}`);
+      if (reason.changeSetNow && reason.changeSetNow.executionStatus !== 'AVAILABLE') {
+        return say.detail(`The change set is ${reason.changeSetNow.status}, ${reason.changeSetNow.executionStatus}: it cannot be executed; nothing was executed. Create a new one: ${deploy.make}`);
+      }
+      return say.detail(reason.changeSetNow ? 'Nothing was executed; the change set is still AVAILABLE.' : 'Nothing was executed.');
+    }
+    case 'locked': {
+      const { holder } = reason;
+      if (!holder) return say.fail('error', `${path.relative(ctx.root, reason.file)} exists but is not a lock tap can read. If no tap command is running on ${environment}, remove it and run this again.`);
+      const who = `\`${holder.command}\` (pid ${holder.pid} on ${holder.host}${holder.user ? `, user ${holder.user}` : ''}, since ${holder.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`;
+      say.fail('error', `another tap command holds ${environment}: ${who}.`);
+      if (reason.sameHost) return say.detail(`It is still running on this machine: wait for it to finish (or stop it: kill -INT ${holder.pid}), then run this again.`);
+      return say.detail(`It runs on ${holder.host}, so whether it still runs cannot be checked from here: wait for it, or, if it is not running, remove ${path.relative(ctx.root, reason.file)} and run this again.`);
+    }
+    case 'change-set-in-progress': {
+      const { changeSet } = reason;
+      say.fail('error', `CloudFormation is computing change set ${changeSet.name} on ${reason.stackName} (created ${changeSet.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${changeSet.description ? `: ${changeSet.description}` : ''}): another deploy or diff of ${environment} is running, on this machine or another.`);
+      return say.detail(`Nothing was changed. Wait for that run (it reviews its change set, and may execute it), then run this again.`);
+    }
     case 'not-deployed':
       if (command === 'drift' || command === 'verify') return say.fail('error', `${reason.stackName} is not deployed; nothing to check. Deploy it: ${deploy.make}`);
       if (command === 'release') return say.fail('error', `${reason.stackName} is not deployed; a release changes a deployed environment. Deploy it first: ${deploy.make}`);
@@ -152,6 +192,11 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
+    case 'promotion-artifacts':
+      return renderArtifactProblem(reason.environment, reason.problem, ctx);
+    case 'promotion-parameters':
+      say.fail('error', `${reason.file}: /parameters: lacks ${reason.missing.join(', ')}, which the templates ${reason.from} runs declare without a default; add ${reason.missing.length === 1 ? 'it' : 'them'}, then promote again.`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
     case 'release-drift': {
       say.fail('error', `${reason.stackName} does not run what templates/ and the params file say, apart from ${reason.service}'s image tag:`);
       for (const difference of reason.differences) say.detail(`- ${releaseDifferenceText(difference)}`);
@@ -159,6 +204,34 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
   }
+}
+
+/** D-18: why an environment's deployed artifacts (or a reviewed promotion's) cannot be promoted as they are. */
+function renderArtifactProblem(environment: string, problem: ArtifactProblem, ctx: OutcomeContext): void {
+  const { say } = ctx;
+  const source = environment !== ctx.environment;
+  const object = (p: { bucket: string; key: string; path: string }) => `s3://${p.bucket}/${p.key} (${p.path || 'root'})`;
+  const redeploy = source ? `Deploy ${environment} again so that its bucket holds everything it runs (${commandLine('deploy', environment, '--force').make} uploads what is missing), then promote.` : `Promote again: ${rerunLine(ctx, '--diff').make}`;
+  switch (problem.kind) {
+    case 'not-deployed':
+      say.fail('error', `${environment}'s stack ${problem.stackName} is not deployed: there is nothing to promote. Deploy it first: ${commandLine('deploy', environment).make}`);
+      break;
+    case 'not-settled':
+      say.fail('error', `${problem.stackName} is ${problem.status}: promotion takes what ${environment} runs after a change that succeeded (CREATE_COMPLETE or UPDATE_COMPLETE), and this is not one. Promote after ${commandLine('deploy', environment).make} succeeds.`);
+      break;
+    case 'artifact-missing':
+      say.fail('error', `the ${problem.what === 'code' ? 'code' : 'template'} ${object(problem)} is not in ${environment}'s artifact bucket, so it cannot be promoted.`);
+      say.detail(redeploy);
+      break;
+    case 'artifact-altered':
+      say.fail('error', `${object(problem)} does not hash to its key (its bytes hash to ${problem.sha256}): it was changed after tap wrote it, so it is not what was reviewed and deployed. Find out who wrote it; nothing is promoted from it.`);
+      break;
+    case 'not-packaged-by-tap':
+      say.fail('error', `${object(problem)} is not a template as tap packages it: ${problem.reason}. Promotion takes only what tap deployed.`);
+      say.detail(redeploy);
+      break;
+  }
+  say.detail('Nothing was changed in AWS.');
 }
 
 function releaseDifferenceText(difference: ReleaseDifference): string {
@@ -206,7 +279,7 @@ function renderDrift(ctx: OutcomeContext, report: DriftReport, stackName: string
 }
 
 export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
-  const { say, style, environment, command } = ctx;
+  const { say, style, environment } = ctx;
   switch (outcome.type) {
     case 'deployed':
       return finishedWithOutputs(ctx, outcome.outputs);
@@ -214,17 +287,20 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       return finishedWithOutputs(ctx, outcome.outputs);
     case 'reviewed': {
       const review = displayPath(environment, REVIEW_FILE);
-      say.line(`The change set is left for review. To execute exactly this change set: make deploy ENV=${environment} REVIEW=${review}`);
-      return say.note(`(${commandLine('deploy', environment).tap} --review ${review}; it refuses if anything changed since this review)`);
+      const execute = executeReviewLine(ctx, review);
+      say.line(`The change set is left for review. To execute exactly this change set: ${execute.make}`);
+      return say.note(`(${execute.tap}; it refuses if anything changed since this review)`);
     }
     case 'left-for-review': {
       say.line();
-      say.line(style('yellow', `Left for review: change set ${outcome.changeSetName} was NOT executed (no terminal to ask, and no --yes).`));
-      if (!outcome.reviewSaved) return say.line(`  After reviewing it above, run: ${commandLine(command, environment, '--yes').make}`);
-      const review = displayPath(environment, REVIEW_FILE);
-      say.line(`  Review it in ${displayPath(environment, REVIEW_MARKDOWN)} or the CloudFormation console, then execute exactly this change set:`);
-      say.line(`    make deploy ENV=${environment} REVIEW=${review}`);
-      say.line(`    tap deploy --env ${environment} --review ${review}`);
+      const why = outcome.approvalRequired ? approvalReason(outcome.approvalRequired) : 'no terminal to ask, and no --yes';
+      say.line(style('yellow', `Left for review: change set ${outcome.changeSetName} was NOT executed (${why}).`));
+      if (!outcome.reviewSaved) return say.line(`  After reviewing it above, run: ${rerunLine(ctx, '--yes').make}`);
+      const review = displayPath(environment, reviewFileOf(outcome.changeSetName));
+      const execute = executeReviewLine(ctx, review);
+      say.line(`  Review it in ${displayPath(environment, reviewFileOf(outcome.changeSetName, 'md'))} or the CloudFormation console, then execute exactly this change set:`);
+      say.line(`    ${execute.make}`);
+      say.line(`    ${execute.tap}`);
       return say.line('  It is refused if the templates, parameters, tags or the stack change in the meantime.');
     }
     case 'declined':
@@ -250,6 +326,12 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
         say.detail(`The change set was ${reason.changeSetDeleted ? 'deleted' : 'kept'}; nothing was executed. Review and deploy such changes with ${commandLine('diff', environment).make} and ${commandLine('deploy', environment).make}.`);
         return;
       }
+      if (reason.kind === 'promotion-mismatch') {
+        say.fail('refused', `templates/ is not what ${reason.from} runs, so the promotion would deploy other templates than the workspace shows:`);
+        for (const difference of reason.differences) say.detail(`- ${promotionDifferenceText(difference, reason.from)}`);
+        say.detail(`To deploy these templates, deploy them to ${reason.from} first (${commandLine('deploy', reason.from).make}), then promote. To promote what ${reason.from} runs anyway: ${rerunLine(ctx, '--allow-mismatch').make}`);
+        return say.detail('Nothing was changed in AWS.');
+      }
       if (reason.kind === 'deletion-protection') {
         say.fail('refused', `deletion protection is on for ${reason.loadBalancers.join(', ')}; CloudFormation cannot delete a load balancer while it is on.`);
         return say.detail(`Nothing was deleted. To turn it off and delete: ${commandLine('destroy', environment, '--force').make}`);
@@ -267,20 +349,21 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       const allow = [...dataLoss.map((f) => `--allow-replace ${f.address}`), ...listenerRules.map((f) => `--allow-update ${f.address}`)].join(' ');
       if (listenerRules.length > 0) say.detail('Update those rules between deployments (no ECS deployment in progress), and check the live weights after.');
       if (!reason.changeSetDeleted) {
-        return say.detail(`If that is intended, execute it naming each one: tap deploy --env ${environment} --review ${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} ${allow}`);
+        return say.detail(`If that is intended, execute it naming each one: ${executeReviewLine(ctx, ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)).tap} ${allow}`);
       }
       say.detail('The change set was deleted; nothing was executed.');
-      return say.detail(`If that is intended, deploy naming each one: ${commandLine(command, environment, allow).make}`);
+      return say.detail(`If that is intended, deploy naming each one: ${rerunLine(ctx, allow).make}`);
     }
     case 'stale-review':
       say.fail('stale review', `${ctx.reviewFile ?? displayPath(environment, REVIEW_FILE)} no longer describes what would be executed; nothing was executed:`);
       for (const reason of outcome.reasons) say.detail(`- ${staleReasonText(reason)}`);
-      return say.detail(`Create and review a new change set: ${commandLine('diff', environment).make}`);
+      return say.detail(`Create and review a new change set: ${ctx.promotionFrom ? promoteLine(ctx.promotionFrom, environment, '--diff').make : commandLine('diff', environment).make}`);
     case 'change-set-failed': {
       const { failure } = outcome;
-      if (failure.kind === 'rejected') return say.fail('error', `CloudFormation rejected the change set: ${failure.error.message}`);
-      say.fail('error', `CloudFormation could not create the change set: ${failure.kind === 'failed' ? failure.reason : 'the change set disappeared while CloudFormation was computing it'}`);
-      if (failure.kind === 'failed') for (const cause of failure.causes) say.detail(`caused by ${cause.stackName}: ${cause.reason}`);
+      const log = logContext(ctx);
+      if (failure.kind === 'rejected') return say.fail('error', `CloudFormation CreateChangeSet rejected the change set: ${awsText(log, `CloudFormation CreateChangeSet (${failure.error.code})`, failure.error.message)}`);
+      say.fail('error', `CloudFormation could not create the change set: ${failure.kind === 'failed' ? awsText(log, 'CloudFormation change set FAILED', failure.reason) : 'the change set disappeared while CloudFormation was computing it'}`);
+      if (failure.kind === 'failed') for (const cause of failure.causes) say.detail(`caused by ${cause.stackName}: ${awsText(log, `nested change set of ${cause.stackName} FAILED`, cause.reason)}`);
       return say.detail(`The failed change set was deleted${failure.emptyStackDeleted ? ', and so was the empty stack it had created' : ''}. Nothing else was changed.`);
     }
     case 'execute-failed': {
@@ -296,17 +379,27 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       const again = commandLine(outcome.operation === 'delete' ? 'destroy' : 'deploy', environment);
       say.line();
       say.fail('interrupted', `stopped watching after ${formatDuration(outcome.elapsedMs)}; nothing was cancelled.`);
-      say.detail(`CloudFormation carries on: ${outcome.stackName} is ${outcome.status}.`);
+      if (outcome.status !== 'UNKNOWN' && !isInProgress(outcome.status)) {
+        return say.detail(`${outcome.stackName} is ${outcome.status}: the operation had ended. ${again.make} reports where it stands.`);
+      }
+      say.detail(`CloudFormation carries on: ${outcome.stackName} is ${outcome.status === 'UNKNOWN' ? 'changing (its status could not be read)' : outcome.status}.`);
       return say.detail(`Re-attach with ${again.make} (a deploy started while one is running follows it and reports its result).`);
     }
-    case 'lost-contact':
+    case 'lost-contact': {
       say.line();
-      say.fail('error', `lost contact with CloudFormation after ${formatDuration(outcome.elapsedMs)} (${outcome.error.code}: ${outcome.error.message}).`);
-      return say.detail(`The operation continues in AWS (${outcome.stackName} ${outcome.statusNow ? `is ${outcome.statusNow}` : `was ${outcome.lastStatus}`}). Re-attach with ${commandLine('deploy', environment).make}.`);
+      say.fail('error', `lost contact with CloudFormation after ${formatDuration(outcome.elapsedMs)} (${outcome.error.code}: ${awsText(logContext(ctx), 'CloudFormation DescribeStackEvents', outcome.error.message)}).`);
+      const deployAgain = commandLine('deploy', environment).make;
+      if (!outcome.statusNow) return say.detail(`The operation may still be running: ${outcome.stackName} was ${outcome.lastStatus} when contact was lost. Once AWS answers again, ${deployAgain} re-attaches to it.`);
+      if (isInProgress(outcome.statusNow)) return say.detail(`The operation continues in AWS (${outcome.stackName} is ${outcome.statusNow}). Re-attach with ${deployAgain}.`);
+      return say.detail(`The operation has ended since: ${outcome.stackName} is ${outcome.statusNow}. ${deployAgain} reports where it stands.`);
+    }
     case 'rolled-back':
     case 'rollback-failed':
     case 'delete-failed':
       return renderFailure(say, outcome.failure, outcome.operation === 'delete' ? 'destroy failed' : 'deployment failed', environment);
+    case 'promoted':
+      finishedWithOutputs(ctx, outcome.outputs);
+      return say.ok(`Promoted what ${outcome.from} runs to ${outcome.stackName}: the same templates and code, by content hash.`);
     case 'released':
       if (outcome.outputs) finishedWithOutputs(ctx, outcome.outputs);
       say.ok(`Released ${outcome.service} ${outcome.tag} to ${outcome.stackName} (it ran ${outcome.previousTag === '' ? 'nothing: its first release' : outcome.previousTag}).`);
@@ -363,6 +456,10 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
       }
       return say.fail('not verified', `${unknown} of ${rows.length} checks of ${outcome.stackName} are not known (none failed); the next steps above say how to make them known.`);
     }
+    case 'stopped':
+    case 'aws-unavailable':
+    case 'aws-request-failed':
+      return renderRunFailure(outcome, ctx);
     case 'not-started': {
       const args = [...outcome.skip.map((s) => `--skip ${s}`), '--yes'].join(' ');
       return say.line(`Not started (no terminal to ask, and no --yes). To ${continueRollbackWhat(outcome.stackName, outcome.skip)}: ${commandLine('continue-rollback', environment, args).make}`);

@@ -4,7 +4,7 @@
  * shortened here; the JSON artifact keeps them whole.
  */
 import { visibleLength, type Style, type Styler } from '../terminal';
-import type { ListenerRuleFinding, Review, ReviewChange, ReviewDetail, ReviewStack } from '../../operations/review/model';
+import type { FindingSection, ListenerRuleFinding, Review, ReviewChange, ReviewDetail, ReviewGap, ReviewStack } from '../../operations/review/model';
 
 const MAX_VALUE = 100;
 const MAX_DETAILS = 8;
@@ -52,7 +52,8 @@ function renderStack(stack: ReviewStack, prefix: string, style: Styler, lines: s
     const head = `${prefix}${branch}${symbol} ${change.logicalId}`;
     const pad = ' '.repeat(Math.max(2, typeColumn - visibleLength(head)));
     const tag = replacementTag(change, style);
-    const noise = change.noise ? `  ${style('dim', change.noise)}` : '';
+    const unseen = change.resourceType === 'AWS::CloudFormation::Stack' && !change.nested && (change.action === 'Add' || change.action === 'Modify');
+    const noise = change.noise ? `  ${style('dim', change.noise)}` : unseen ? `  ${style('yellow', 'inside not known: no nested change set')}` : '';
     const colour = actionStyle(change);
     const text = `${head}${pad}${change.resourceType}${tag ? `  ${tag}` : ''}`;
     lines.push(`${colour ? style(colour, text) : text}${noise}`);
@@ -75,11 +76,38 @@ function maxHeadWidth(stack: ReviewStack, depth: number): number {
   return width;
 }
 
+/** Nested stacks whose changes could not be seen (no nested change set). */
+const unseenStacks = (review: Review): string[] =>
+  [...new Set(Object.values(review.findings.unknown ?? {}).flat().filter((g) => g.kind === 'no-nested-change-set').map((g) => g.address))];
+
 export function summaryLine(review: Review): string {
   const c = review.counts;
   const parts = [`${c.add} to add`, `${c.modify} to modify`, `${c.remove} to remove`];
   const replaced = [c.replace ? `${c.replace} replaced` : '', c.conditional ? `${c.conditional} may be replaced` : ''].filter(Boolean).join(', ');
-  return `${parts.join(', ')}${replaced ? ` (${replaced})` : ''}, in ${c.stacks} stack${c.stacks === 1 ? '' : 's'}`;
+  const unseen = unseenStacks(review).length;
+  const unknown = unseen > 0 ? `; the changes inside ${unseen} nested stack${unseen === 1 ? '' : 's'} are not known` : '';
+  return `${parts.join(', ')}${replaced ? ` (${replaced})` : ''}, in ${c.stacks} stack${c.stacks === 1 ? '' : 's'}${unknown}`;
+}
+
+/** Why a section is not known, in one line. */
+function gapText(section: FindingSection, gaps: readonly ReviewGap[]): string {
+  const missing = gaps.filter((g) => g.kind === 'no-nested-change-set').map((g) => g.address);
+  const unread = gaps.filter((g) => g.kind === 'deployed-template-unread').map((g) => g.address || 'the root stack');
+  const reasons = [
+    missing.length > 0 ? `CloudFormation returned no nested change set for ${missing.join(', ')} (as an endpoint that ignores IncludeNestedStacks does, such as moto), so what changes inside ${missing.length === 1 ? 'it' : 'them'} cannot be seen` : '',
+    unread.length > 0 ? `the deployed template of ${unread.join(', ')} could not be read (GetTemplate), so ${section === 'dataLoss' ? 'what its removal deletes' : 'what is deployed there now'} is not known` : '',
+  ].filter(Boolean);
+  return reasons.join('; ');
+}
+
+const SECTION_NAMES: Readonly<Record<FindingSection, string>> = { dataLoss: 'Data-loss risks', security: 'Security-relevant changes', listenerRules: 'ECS-managed listener rules' };
+
+/** The "not known" line of a section, or undefined when it is known. */
+function unknownLine(review: Review, section: FindingSection, style: Styler, found: number): string | undefined {
+  const gaps = review.findings.unknown?.[section] ?? [];
+  if (gaps.length === 0) return undefined;
+  const head = found > 0 ? `${SECTION_NAMES[section]}: more may exist, not known` : `${SECTION_NAMES[section]}: not known`;
+  return style('yellow', `${style('bold', head)} — ${gapText(section, gaps)}. Review the templates of those stacks before approving.`);
 }
 
 /** Why a changed ECS-managed listener rule matters, with its source. */
@@ -113,6 +141,8 @@ export function renderReview(review: Review, style: Styler): string {
 
   const { dataLoss, security, listenerRules, noise } = review.findings;
   lines.push('');
+  const dataLossUnknown = unknownLine(review, 'dataLoss', style, dataLoss.length);
+  if (dataLossUnknown) lines.push(dataLossUnknown);
   if (dataLoss.length > 0) {
     lines.push(style('red', style('bold', `Data-loss risks (${dataLoss.length})`)));
     for (const f of dataLoss) {
@@ -121,11 +151,13 @@ export function renderReview(review: Review, style: Styler): string {
       lines.push(style(f.likelyNoise ? 'yellow' : 'red', `  ✗ ${f.address}  ${f.resourceType} ${f.what}${causes}`) + noiseNote);
       lines.push(style('dim', `      ${f.why}`));
     }
-  } else {
+  } else if (!dataLossUnknown) {
     lines.push(style('green', 'No data-loss risks: no repository, secret, log group, key or bucket is removed or replaced.'));
   }
 
   lines.push('');
+  const securityUnknown = unknownLine(review, 'security', style, security.length);
+  if (securityUnknown) lines.push(securityUnknown);
   if (security.length > 0) {
     const broadening = security.filter((s) => s.broadening).length;
     lines.push(style('yellow', style('bold', `Security-relevant changes (${security.length}${broadening ? `, ${broadening} broadening` : ''})`)));
@@ -140,10 +172,15 @@ export function renderReview(review: Review, style: Styler): string {
       }
       if (findings.length > MAX_SECURITY_PER_STACK) lines.push(style('dim', `    … ${findings.length - MAX_SECURITY_PER_STACK} more in the review file`));
     }
-  } else {
+  } else if (!securityUnknown) {
     lines.push(style('green', 'No security-relevant changes: IAM, key policies, bucket policies, Lambda permissions and security groups are unchanged.'));
   }
 
+  const rulesUnknown = unknownLine(review, 'listenerRules', style, listenerRules.length);
+  if (rulesUnknown) {
+    lines.push('');
+    lines.push(rulesUnknown);
+  }
   if (listenerRules.length > 0) {
     lines.push('');
     lines.push(style('red', style('bold', `ECS-managed listener rules (${listenerRules.length})`)));

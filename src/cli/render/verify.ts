@@ -60,7 +60,7 @@ function unknownText(why: Unknowable): string {
         : why.errorKind === 'unsupported' ? `${why.operation} not supported by this endpoint`
         : `${why.operation} failed: ${why.error.code}: ${why.error.message}`;
     case 'no-release':
-      return 'no ECS service deployed: no release yet (ImageTag is empty)';
+      return 'no ECS service deployed: no release yet (every imageTags entry is "")';
     case 'no-rollout-state':
       return 'ECS reported no rollout state for the deployment';
     case 'schedule-not-computable':
@@ -175,12 +175,12 @@ function unknownStep(why: Unknowable, row: CheckRow, environment: string): strin
   switch (why.kind) {
     case 'error': {
       const action = IAM_ACTIONS[why.operation];
-      if (why.errorKind === 'access-denied') return `allow ${action ?? why.operation} to the role you run with (README "Verifying a live environment" lists every action verify needs), then verify again.`;
+      if (why.errorKind === 'access-denied') return `allow ${action ?? why.operation} to the role you run with (docs/operations.md "Verifying a live environment" lists every action verify needs), then verify again.`;
       if (why.errorKind === 'unsupported') return `this endpoint does not implement ${why.operation}; check it against AWS.`;
       return `AWS answered ${why.error.code} to ${why.operation}; verify again, and if it persists, check ${row.ref ?? row.subject} in the console.`;
     }
     case 'no-release':
-      return `set "ImageTag" in params/${environment}.json to the released image tag, ${commandLine('deploy', environment).make}, then verify again.`;
+      return `push each service's image, give it its tag in imageTags of params/${environment}.json, ${commandLine('release', environment).make} SERVICE=<service> TAG=<tag>, then verify again.`;
     case 'no-rollout-state':
       return `read the deployments: aws ecs describe-services ${clusterAndService(row.ref)} --query 'services[0].deployments'.`;
     case 'schedule-not-computable':
@@ -229,7 +229,7 @@ export function nextStep(row: CheckRow, environment: string): string {
     case 'targets-unhealthy':
       return `aws elbv2 describe-target-health --target-group-arn ${row.ref ?? '<arn>'} gives each target's reason; the task must answer the target group's health-check path with 200-399 (its log group says why not).`;
     case 'targets-empty-live':
-      return 'production traffic goes to a target group without healthy tasks: a stack update re-applied the listener rule and reset the weights ECS had set (aws-cdk#36649; README "Listener rules ECS owns"). Start a new deployment of the service (aws ecs update-service --force-new-deployment) so ECS routes production to running tasks.';
+      return 'production traffic goes to a target group without healthy tasks: a stack update re-applied the listener rule and reset the weights ECS had set (aws-cdk#36649; docs/decisions.md "Listener rules ECS owns are frozen in the templates"). Start a new deployment of the service (aws ecs update-service --force-new-deployment) so ECS routes production to running tasks.';
     case 'path-server-error':
       return `the ALB answered ${finding.status}${finding.status === 503 ? ' (no healthy target to send it to: see the target group rows)' : finding.status === 502 ? ' (the target closed the connection or answered malformed)' : finding.status === 504 ? ' (the target did not answer in time)' : ''}; causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html`;
     case 'path-no-answer':

@@ -3,7 +3,8 @@
  * `TemplateURL` to the child's uploaded URL, and key each template by the SHA-256 of its
  * *packaged* bytes. A child's change therefore changes its parent's bytes too (a Merkle tree), so
  * the root's hash alone says whether anything in the platform changed.
- * I/O part: upload what the bucket does not already hold (HeadObject first).
+ * I/O part: upload what the bucket does not already hold (HeadObject first); an object copied from
+ * another environment's bucket (promotion) is read from there only when it is uploaded.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import type { TemplateJson } from '../../core/template-json';
 import { toPlainJson } from '../../core/template-json';
 import { assetKey, type BuiltAsset } from '../../assets/code-assets';
 import type { S3Port } from '../../aws/port';
+import { templateEndpoint } from '../../aws/endpoint';
 import { zipFiles } from './zip';
 
 /** CloudFormation's quota for a template read from S3. */
@@ -21,7 +23,7 @@ export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
 export interface ArtifactLocation {
   readonly bucket: string;
   readonly region: string;
-  /** A custom endpoint (AWS_ENDPOINT_URL): URLs become path-style on its host. */
+  /** A custom endpoint (AWS_ENDPOINT_URL): URLs become path-style on its host (a loopback address as `localhost`). */
   readonly endpoint?: string;
 }
 
@@ -46,6 +48,20 @@ export interface PackagedObject {
   readonly label: string;
 }
 
+/**
+ * An object whose bytes are read only when the bucket lacks it: promotion copies another
+ * environment's artifacts (D-18), and reads each from there only if it has to.
+ */
+export interface CopiedObject {
+  readonly key: string;
+  readonly contentType: string;
+  readonly label: string;
+  read(): Promise<Uint8Array>;
+}
+
+/** What the upload puts into the artifact bucket: packaged here, or copied from another bucket. */
+export type ArtifactObject = PackagedObject | CopiedObject;
+
 export interface PackagedPlatform {
   /** Root first, then depth-first in template order. */
   readonly stacks: readonly PackagedStack[];
@@ -55,7 +71,7 @@ export interface PackagedPlatform {
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 export function templateUrl(location: ArtifactLocation, key: string): string {
-  if (location.endpoint) return `${location.endpoint.replace(/\/+$/, '')}/${location.bucket}/${key}`;
+  if (location.endpoint) return `${templateEndpoint(location.endpoint).replace(/\/+$/, '')}/${location.bucket}/${key}`;
   return `https://${location.bucket}.s3.${location.region}.amazonaws.com/${key}`;
 }
 
@@ -130,18 +146,18 @@ export function packagePlatform(rendered: { templates: readonly RenderedTemplate
 /* ---------------------------------------------------------------------------------------------- */
 
 export type UploadResult =
-  | { readonly type: 'uploaded'; readonly uploaded: readonly PackagedObject[]; readonly present: readonly PackagedObject[] }
+  | { readonly type: 'uploaded'; readonly uploaded: readonly ArtifactObject[]; readonly present: readonly ArtifactObject[] }
   | { readonly type: 'no-bucket'; readonly bucket: string }
   | { readonly type: 'foreign-bucket'; readonly bucket: string };
 
 const UPLOAD_CONCURRENCY = 4;
 
-export async function uploadObjects(s3: S3Port, objects: readonly PackagedObject[], bucket: string, owner: string): Promise<UploadResult> {
+export async function uploadObjects(s3: S3Port, objects: readonly ArtifactObject[], bucket: string, owner: string): Promise<UploadResult> {
   const state = await s3.headBucket(bucket, owner);
   if (state === 'absent') return { type: 'no-bucket', bucket };
   if (state === 'foreign') return { type: 'foreign-bucket', bucket };
-  const uploaded: PackagedObject[] = [];
-  const present: PackagedObject[] = [];
+  const uploaded: ArtifactObject[] = [];
+  const present: ArtifactObject[] = [];
   const queue = [...objects];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -149,11 +165,12 @@ export async function uploadObjects(s3: S3Port, objects: readonly PackagedObject
         present.push(next);
         continue;
       }
-      await s3.putObject({ bucket, key: next.key, body: next.body, contentType: next.contentType, expectedOwner: owner });
+      const body = 'body' in next ? next.body : await next.read();
+      await s3.putObject({ bucket, key: next.key, body, contentType: next.contentType, expectedOwner: owner });
       uploaded.push(next);
     }
   };
   await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, objects.length) }, worker));
-  const order = (list: PackagedObject[]) => list.sort((a, b) => objects.indexOf(a) - objects.indexOf(b));
+  const order = (list: ArtifactObject[]) => list.sort((a, b) => objects.indexOf(a) - objects.indexOf(b));
   return { type: 'uploaded', uploaded: order(uploaded), present: order(present) };
 }

@@ -214,6 +214,8 @@ export async function watchOperation(options: WatchOptions): Promise<WatchResult
       failures = 0;
       reported = false;
     } catch (error) {
+      // Ctrl-C during a poll: the guarded port refused the next request (interrupt.ts).
+      if (signal?.aborted) return { type: 'interrupted', status: rootStatus, state, events: all };
       if (!(error instanceof AwsError) || error.kind === 'credentials' || error.kind === 'access-denied') throw error;
       failures += 1;
       if (!reported) listener.warning(error);

@@ -36,6 +36,30 @@ export interface ReviewArtifact {
   readonly parametersSha256: string;
   readonly tagsSha256: string;
   readonly review: Review;
+  /** A promotion's review (D-18): where the templates and code came from, by hash. */
+  readonly promotion?: PromotionRecord;
+}
+
+/**
+ * What a promotion took (D-18): the source environment as it was read, each template by its hash
+ * there and its hash here (a parent's differs only in its children's URLs, which name the bucket),
+ * and the code assets, whose keys are content-addressed.
+ */
+export interface PromotionRecord {
+  readonly from: {
+    readonly environment: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly stackName: string;
+    readonly bucket: string;
+    readonly status: StackStatus;
+    /** ISO time of the source stack's last change. */
+    readonly lastChanged: string;
+  };
+  readonly templates: readonly { readonly path: string; readonly sourceSha256: string; readonly sha256: string }[];
+  readonly assets: readonly string[];
+  /** Whether templates/ of the workspace is what the source runs; `differ` only with --allow-mismatch. */
+  readonly localTemplates: 'match' | 'differ';
 }
 
 const canonical = (value: Readonly<Record<string, string>>): string =>
@@ -58,6 +82,7 @@ export interface ArtifactInput {
   readonly packaged: readonly PackagedStack[];
   readonly parameters: Readonly<Record<string, string>>;
   readonly tags: Readonly<Record<string, string>>;
+  readonly promotion?: PromotionRecord;
 }
 
 export function buildArtifact(input: ArtifactInput): ReviewArtifact {
@@ -82,6 +107,7 @@ export function buildArtifact(input: ArtifactInput): ReviewArtifact {
     parametersSha256: parametersHash(input.parameters, rootTemplate),
     tagsSha256: tagsHash(input.tags),
     review: input.review,
+    ...(input.promotion ? { promotion: input.promotion } : {}),
   };
 }
 

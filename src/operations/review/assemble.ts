@@ -49,7 +49,7 @@ export function assembleReview(input: AssembleInput): Review {
     changeSetType: input.changeSetType,
     root,
     parameters: parameterChanges(input.parametersBefore, input.parametersAfter, input.masker),
-    findings: computeFindings(root, templates, input.masker),
+    findings: computeFindings(root, templates, input.masker, input.collected.gaps),
     counts: countChanges(root),
   };
 }

@@ -7,7 +7,7 @@ import type { ChangeDetail, ChangeSetPage, CloudFormationPort, ResourceChangeEnt
 import { describeAllPages } from '../changeset';
 import type { SecretMasker } from '../mask';
 import type { TemplateJson } from '../../core/template-json';
-import { addressOf, type ReviewChange, type ReviewDetail, type ReviewStack } from './model';
+import { addressOf, type ReviewChange, type ReviewDetail, type ReviewGap, type ReviewStack } from './model';
 
 export const KNOWN_AFTER_APPLY = '{{changeSet:KNOWN_AFTER_APPLY}}';
 
@@ -16,6 +16,8 @@ export interface CollectedReview {
   readonly rootPage: ChangeSetPage;
   /** Deployed templates by stack path (absent for stacks that do not exist yet). */
   readonly deployed: ReadonlyMap<string, TemplateJson>;
+  /** What could not be seen (findings.ts makes the sections it affects "not known"). */
+  readonly gaps: readonly ReviewGap[];
 }
 
 function detailOf(stackPath: string, logicalId: string, detail: ChangeDetail, masker: SecretMasker): ReviewDetail {
@@ -65,12 +67,15 @@ export interface CollectOptions {
 
 export async function collectReview({ cfn, changeSetId, rootStack, rootExisted, masker }: CollectOptions): Promise<CollectedReview> {
   const deployed = new Map<string, TemplateJson>();
+  const gaps: ReviewGap[] = [];
   const readDeployed = async (stackPath: string, stack: string) => {
     try {
       const template = parseTemplate(await cfn.getTemplate(stack));
       if (template) deployed.set(stackPath, template);
-    } catch {
-      // A stack that cannot answer (being created) simply has no deployed template to compare with.
+      else gaps.push({ kind: 'deployed-template-unread', address: stackPath, error: 'GetTemplate answered no JSON template' });
+    } catch (error) {
+      // The stack exists (it is modified or removed), so not knowing its template is a gap, not "nothing deployed".
+      gaps.push({ kind: 'deployed-template-unread', address: stackPath, error: error instanceof Error ? error.message : String(error) });
     }
   };
 
@@ -88,6 +93,7 @@ export async function collectReview({ cfn, changeSetId, rootStack, rootExisted, 
     const isStack = entry.resourceType === 'AWS::CloudFormation::Stack';
     if (isStack && entry.physicalId && entry.action !== 'Add') await readDeployed(childPath, entry.physicalId);
     const nested = isStack && entry.changeSetId ? (await walk(entry.changeSetId, childPath)).stack : undefined;
+    if (isStack && !nested && (entry.action === 'Add' || entry.action === 'Modify')) gaps.push({ kind: 'no-nested-change-set', address: childPath, action: entry.action });
     return {
       stackPath,
       logicalId: entry.logicalId,
@@ -104,5 +110,5 @@ export async function collectReview({ cfn, changeSetId, rootStack, rootExisted, 
 
   if (rootExisted) await readDeployed('', rootStack);
   const { stack: root, page: rootPage } = await walk(changeSetId, '');
-  return { root, rootPage, deployed };
+  return { root, rootPage, deployed, gaps };
 }

@@ -13,10 +13,12 @@ import {
   allChanges,
   allStacks,
   type DataLossFinding,
+  type FindingSection,
   type Findings,
   type ListenerRuleFinding,
   type NoiseFinding,
   type ReviewChange,
+  type ReviewGap,
   type ReviewStack,
   type SecurityFinding,
 } from './model';
@@ -228,11 +230,43 @@ export function noiseFindings(root: ReviewStack): NoiseFinding[] {
   return [...allChanges(root)].filter((c) => c.noise).map((c) => ({ address: c.address, label: c.noise as string }));
 }
 
-export function computeFindings(root: ReviewStack, templates: TemplatesByPath, masker: SecretMasker): Findings {
+/* ---------------------------------------------------------------------------------------------- */
+/* What could not be seen                                                                          */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The sections each gap leaves unknown:
+ * - a nested stack added without its nested change set: its security changes (nothing in a new
+ *   stack can be lost, and a listener rule it creates is not one ECS has rewritten);
+ * - a nested stack modified without its nested change set: data loss, security, listener rules;
+ * - a deployed template not read: the security diff of that stack, and the data in it when the
+ *   stack is removed.
+ */
+export function unknownSections(root: ReviewStack, gaps: readonly ReviewGap[]): NonNullable<Findings['unknown']> {
+  const removedStacks = new Set([...allChanges(root)].filter((c) => c.resourceType === 'AWS::CloudFormation::Stack' && c.action === 'Remove').map((c) => c.address));
+  const unknown: Partial<Record<FindingSection, ReviewGap[]>> = {};
+  const add = (section: FindingSection, gap: ReviewGap) => (unknown[section] ??= []).push(gap);
+  for (const gap of gaps) {
+    if (gap.kind === 'no-nested-change-set') {
+      add('security', gap);
+      if (gap.action !== 'Add') {
+        add('dataLoss', gap);
+        add('listenerRules', gap);
+      }
+      continue;
+    }
+    add('security', gap);
+    if (removedStacks.has(gap.address)) add('dataLoss', gap);
+  }
+  return unknown;
+}
+
+export function computeFindings(root: ReviewStack, templates: TemplatesByPath, masker: SecretMasker, gaps: readonly ReviewGap[] = []): Findings {
   return {
     dataLoss: dataLossFindings(root, templates),
     security: securityFindings(root, templates, masker),
     listenerRules: listenerRuleFindings(root, templates),
     noise: noiseFindings(root),
+    unknown: unknownSections(root, gaps),
   };
 }

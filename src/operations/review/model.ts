@@ -103,11 +103,29 @@ export interface NoiseFinding {
   readonly label: string;
 }
 
+/**
+ * Why part of the review could not be computed. The review then says "not known" and why, never
+ * "none" (issue 13 #7): seeing nothing is not the same as there being nothing.
+ */
+export type ReviewGap =
+  /**
+   * A nested stack is added or modified, but the change set names no nested change set for it
+   * (an endpoint that ignores IncludeNestedStacks, as moto does): what changes inside it is not known.
+   */
+  | { readonly kind: 'no-nested-change-set'; readonly address: string; readonly action: ChangeAction }
+  /** The deployed template of a stack could not be read (GetTemplate failed): what it holds now is not known. */
+  | { readonly kind: 'deployed-template-unread'; readonly address: string; readonly error: string };
+
+/** The sections whose findings can be unknown. */
+export type FindingSection = 'dataLoss' | 'security' | 'listenerRules';
+
 export interface Findings {
   readonly dataLoss: readonly DataLossFinding[];
   readonly security: readonly SecurityFinding[];
   readonly listenerRules: readonly ListenerRuleFinding[];
   readonly noise: readonly NoiseFinding[];
+  /** Sections that could not be computed (fully), and why; a section absent here is known. */
+  readonly unknown?: Readonly<Partial<Record<FindingSection, readonly ReviewGap[]>>>;
 }
 
 export interface ChangeCounts {

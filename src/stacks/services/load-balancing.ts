@@ -13,7 +13,7 @@
  * you to avoid there, and it would leave ALB-to-task traffic unencrypted. The params rules refuse
  * TLS without a certificate (no TLS listener); cfn-lint rule E9104 refuses HTTP target groups on a
  * TLS port. A target group's protocol is create-only and its name fixed, so ServiceConnectTls is
- * chosen when an environment is created (README, mesh).
+ * chosen when an environment is created (docs/mesh.md).
  *
  * After the first deployment ECS owns the rules' forward weights. Any later stack update that
  * rewrites these rules resets the weights (aws-cdk#36649), so their properties must not change once

@@ -19,7 +19,7 @@ import type { ReviewArtifact } from '../../../src/operations/review/artifact';
 import type { RetainedKind, RetainedResource } from '../../../src/operations/retained';
 import { Capture } from '../../helpers/capture';
 
-type Case = { readonly events: readonly OperationEvent[]; readonly stdout: readonly (string | RegExp)[]; readonly yes?: boolean };
+type Case = { readonly events: readonly OperationEvent[]; readonly stdout: readonly (string | RegExp)[]; readonly yes?: boolean; readonly latestReview?: boolean };
 
 const REVIEW = (dataLoss: number): Review => ({
   environment: 'dev',
@@ -48,6 +48,8 @@ const LOG_GROUP = retained('log-group', 'AWS::Logs::LogGroup', 'Services/Fronten
 const BUCKET = retained('bucket', 'AWS::S3::Bucket', 'Network', 'AccessLogBucket', 'tap-alb-logs-dev');
 const KEY = retained('key', 'AWS::KMS::Key', 'Registry', 'RegistryKey', '1234abcd-12ab');
 const ALB = 'arn:aws:elasticloadbalancing:eu-west-1:7:loadbalancer/app/alb-tap-prod/50dc6c495c0c9188';
+
+const PROMOTED_FROM = { environment: 'staging', accountId: '444455556666', region: 'eu-west-1', stackName: 'tap-staging', bucket: 'tap-artifacts-444455556666-eu-west-1', status: 'UPDATE_COMPLETE', lastChanged: '2026-11-20T08:00:00.000Z' } as const;
 
 const CASES: Record<OperationEvent['type'], Case> = {
   connected: {
@@ -89,7 +91,34 @@ const CASES: Record<OperationEvent['type'], Case> = {
     ],
     stdout: ['Compared with the deployed stack: templates changed.', 'Compared with the deployed stack: NoEcho parameters (ApiToken) cannot be compared with the deployed stack.', 'the stack is UPDATE_ROLLBACK_COMPLETE.', 'parameters changed.', 'tags changed.'],
   },
-  uploaded: { events: [{ type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' }], stdout: ['Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1'] },
+  uploaded: {
+    events: [
+      { type: 'uploaded', templates: 5, assets: 1, uploaded: 0, present: 6, bucket: 'tap-artifacts-111122223333-eu-west-1' },
+      { type: 'uploaded', templates: 5, assets: 1, uploaded: 2, present: 4, bucket: 'tap-artifacts-777788889999-us-east-1', copiedFrom: { environment: 'staging', bucket: 'tap-artifacts-444455556666-eu-west-1' } },
+    ],
+    stdout: [
+      'Packaged 5 templates and 1 assets: 0 uploaded, 6 already in s3://tap-artifacts-111122223333-eu-west-1',
+      'Promoting 5 templates and 1 code assets of staging: 2 copied from s3://tap-artifacts-444455556666-eu-west-1 to s3://tap-artifacts-777788889999-us-east-1, 4 already there',
+    ],
+  },
+  'promotion-source': {
+    events: [
+      { type: 'promotion-source', from: PROMOTED_FROM, rootSha256: 'ab'.repeat(32), templates: 5, assets: 1, differences: [], mismatchAllowed: false, parametersNotPassed: [], imageTags: [] },
+      {
+        type: 'promotion-source', from: PROMOTED_FROM, rootSha256: 'cd'.repeat(32), templates: 5, assets: 1, mismatchAllowed: true,
+        differences: [{ kind: 'template', path: 'Services/Frontend', change: 'changed' }, { kind: 'code', key: 'assets/rotate-api-key-0123456789abcdef.zip', change: 'only-in-workspace' }],
+        parametersNotPassed: ['EcsExec'],
+        imageTags: [{ service: 'frontend', source: '1.0.1', target: '1.0.0' }, { service: 'api-gateway', source: '1.0.0', target: '' }],
+      },
+    ],
+    stdout: [
+      'Promoting what staging runs: tap-staging (account 444455556666, eu-west-1, UPDATE_COMPLETE at 2026-11-20T08:00:00.000Z), root template abababababab…, 5 templates and 1 code assets by content hash from s3://tap-artifacts-444455556666-eu-west-1.',
+      'templates/ is what staging runs.',
+      'warning templates/ is not what staging runs (template Services/Frontend differs; code assets/rotate-api-key-0123456789abcdef.zip is in templates/, not in what staging runs); promoting what staging runs, as --allow-mismatch asks.',
+      'Not passed (the templates staging runs do not declare them): EcsExec.',
+      'Image tags are each environment\'s own (its params file): frontend 1.0.0 (staging runs 1.0.1), api-gateway (not released) (staging runs 1.0.0).',
+    ],
+  },
   'change-set-creating': {
     events: [
       { type: 'change-set-creating', name: 'tap-dev-x', changeSetType: 'CREATE', nested: true },
@@ -101,7 +130,7 @@ const CASES: Record<OperationEvent['type'], Case> = {
     stdout: ["✓ No changes: CloudFormation found nothing to do (The submitted information didn't contain changes. Submit different information to create a change set.). The empty change set was deleted."] },
   'reviewed-change-set': { events: [{ type: 'reviewed-change-set', name: 'tap-dev-x', createdAt: '2026-10-12T09:03:20.000Z' }], stdout: ['Executing the change set reviewed at 2026-10-12T09:03:20.000Z: tap-dev-x.'] },
   'review-ready': { events: [{ type: 'review-ready', review: REVIEW(0), from: 'new' }], stdout: ['\nChange set tap-dev-20261012-090320-a33eac0a (UPDATE of tap-dev)\n  0 to add, 1 to modify, 0 to remove, in 2 stacks', /└─ ~ Network\s+AWS::CloudFormation::Stack/] },
-  'review-artifact': { events: [{ type: 'review-artifact', artifact: ARTIFACT }], stdout: ['\nReview saved to .tap/dev/review.json and .tap/dev/review.md.'] },
+  'review-artifact': { events: [{ type: 'review-artifact', artifact: ARTIFACT }], stdout: ['\nReview saved to .tap/dev/reviews/tap-dev-x.json and .tap/dev/reviews/tap-dev-x.md.\n'] },
   'release-unused': {
     events: [{ type: 'release-unused', option: 'allow-replace', address: 'Registry/Typo' }, { type: 'release-unused', option: 'allow-update', address: 'Services/Frontend/Typo' }],
     stdout: ['warning --allow-replace Registry/Typo matches no data-loss finding of this change set; ignored.', 'warning --allow-update Services/Frontend/Typo matches no ECS-managed listener rule change of this change set; ignored.'],
@@ -192,9 +221,23 @@ const CASES: Record<OperationEvent['type'], Case> = {
       'Release of data-ingestion: only Services/DataIngestion changes (1 resource).',
     ],
   },
+  'stale-lock-removed': {
+    events: [{ type: 'stale-lock-removed', file: '/tmp/x/.tap/dev/deploy.lock', holder: { pid: 4242, host: 'laptop', command: 'tap deploy --env dev', startedAt: '2026-10-12T09:00:00.000Z', toolkitVersion: '0.1.0', token: 't' } }],
+    stdout: [/^Took over \S*\.tap\/dev\/deploy\.lock from `tap deploy --env dev` \(pid 4242, since 2026-10-12T09:00:00\.000Z\), which has ended without releasing it\.$/m],
+  },
+  'other-change-sets': {
+    events: [
+      { type: 'other-change-sets', stackName: 'tap-dev', changeSets: [{ id: 'arn:cs1', name: 'tap-dev-20261012-085000-0a1b2c3d', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', createdAt: '2026-10-12T08:50:00.000Z' }] },
+      { type: 'other-change-sets', stackName: 'tap-dev', changeSets: [{ id: 'a', name: 'a', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', createdAt: '2026-10-12T08:50:00.000Z' }, { id: 'b', name: 'b', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', createdAt: '2026-10-12T08:51:00.000Z' }] },
+    ],
+    stdout: [
+      "Another change set waits on tap-dev, not executed: tap-dev-20261012-085000-0a1b2c3d (2026-10-12 08:50:00 UTC). Executing a change set makes CloudFormation delete the stack's others.",
+      '2 other change sets wait on tap-dev, not executed: a (2026-10-12 08:50:00 UTC), b (2026-10-12 08:51:00 UTC).',
+    ],
+  },
 };
 
-function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean } = {}): { stdout: string; stderr: string; root: string } {
+function render(events: readonly OperationEvent[], options: { yes?: boolean; tty?: boolean; latestReview?: boolean } = {}): { stdout: string; stderr: string; root: string } {
   const out = new Capture();
   if (options.tty) {
     out.isTTY = true;
@@ -205,7 +248,7 @@ function render(events: readonly OperationEvent[], options: { yes?: boolean; tty
   const style = styler(false);
   const masker = createMasker([], ['s3cr3t-value']);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-events-'));
-  const emit = eventRenderer({ say: sayTo(output, style, masker), style, output, masker, root, yes: options.yes ?? false });
+  const emit = eventRenderer({ say: sayTo(output, style, masker), style, output, masker, root, yes: options.yes ?? false, latestReview: options.latestReview ?? false });
   for (const event of events) emit(event);
   return { stdout: out.text, stderr: err.text, root };
 }
@@ -229,14 +272,23 @@ test('D-6: a change set executed from a reviewed file shows its summary, and the
   assert.match(render([fromFile(1)], { yes: true }).stdout, /Data-loss risks \(1\)/);
 });
 
-test('D-5: the review artifact is saved as review.json and review.md, masked, with the command that executes it', () => {
-  const { root } = render([{ type: 'review-artifact', artifact: { ...ARTIFACT, toolkitVersion: 's3cr3t-value' } }]);
-  const json = fs.readFileSync(path.join(root, '.tap/dev/review.json'), 'utf8');
-  const markdown = fs.readFileSync(path.join(root, '.tap/dev/review.md'), 'utf8');
+test('D-5: the review artifact is saved per change set (json and md), masked, with the command that executes it; a deploy leaves review.json alone', () => {
+  const { root, stdout } = render([{ type: 'review-artifact', artifact: { ...ARTIFACT, toolkitVersion: 's3cr3t-value' } }]);
+  const json = fs.readFileSync(path.join(root, '.tap/dev/reviews/tap-dev-x.json'), 'utf8');
+  const markdown = fs.readFileSync(path.join(root, '.tap/dev/reviews/tap-dev-x.md'), 'utf8');
   assert.is(JSON.parse(json).changeSet.id, 'arn:cs');
   assert.match(markdown, /^## Change set review: tap-dev \(dev\)/);
-  assert.match(markdown, /Execute exactly this change set: `make deploy ENV=dev REVIEW=\.tap\/dev\/review\.json`/);
+  assert.match(markdown, /Execute exactly this change set: `make deploy ENV=dev REVIEW=\.tap\/dev\/reviews\/tap-dev-x\.json`/);
   assert.not.ok(`${json}${markdown}`.includes('s3cr3t-value'), 'a known secret never reaches the files');
+  assert.not.ok(fs.existsSync(path.join(root, '.tap/dev/review.json')), 'only a diff writes the latest review');
+  assert.not.match(stdout, /latest diff/);
+});
+
+test('D-5 / D-13: a diff saves its review per change set and as the latest diff (review.json, review.md)', () => {
+  const { root, stdout } = render([{ type: 'review-artifact', artifact: ARTIFACT }], { latestReview: true });
+  assert.is(fs.readFileSync(path.join(root, '.tap/dev/review.json'), 'utf8'), fs.readFileSync(path.join(root, '.tap/dev/reviews/tap-dev-x.json'), 'utf8'));
+  assert.ok(fs.existsSync(path.join(root, '.tap/dev/review.md')));
+  assert.ok(stdout.includes('Review saved to .tap/dev/reviews/tap-dev-x.json and .tap/dev/reviews/tap-dev-x.md (and, as the latest diff, .tap/dev/review.json and .tap/dev/review.md).'), stdout);
 });
 
 test.run();

@@ -29,9 +29,15 @@ interface Row {
   readonly command?: OperationCommand;
   readonly environment?: string;
   readonly reviewFile?: string;
+  /** promote (D-18): the environment promoted from. */
+  readonly promotionFrom?: string;
   readonly json?: boolean;
   readonly stdout?: readonly (string | RegExp)[];
   readonly stderr?: readonly (string | RegExp)[];
+  /** What must not be said (a hint whose condition is false). */
+  readonly reject?: readonly (string | RegExp)[];
+  /** Files in the workspace before rendering (e.g. a saved review). */
+  readonly files?: Readonly<Record<string, string>>;
   readonly code: number;
 }
 
@@ -70,8 +76,14 @@ const ROWS: readonly Row[] = [
   { name: 'D-4: a diff with nothing to do says nothing more', outcome: { type: 'no-changes' }, command: 'diff', stdout: [], code: 0 },
   { name: 'D-5: a diff leaves the change set for deploy --review', outcome: { type: 'reviewed', changeSetName: 'tap-dev-x' }, command: 'diff',
     stdout: ['The change set is left for review. To execute exactly this change set: make deploy ENV=dev REVIEW=.tap/dev/review.json', '(tap deploy --env dev --review .tap/dev/review.json; it refuses if anything changed since this review)'], code: 0 },
-  { name: 'D-6: left for review, with the review file', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true },
-    stdout: ['Left for review: change set tap-dev-x was NOT executed (no terminal to ask, and no --yes).', '    make deploy ENV=dev REVIEW=.tap/dev/review.json', '    tap deploy --env dev --review .tap/dev/review.json'], code: 5 },
+  { name: 'D-6 / D-13: left for review, with its own review file (review.json stays the latest diff\'s)', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true },
+    stdout: ['Left for review: change set tap-dev-x was NOT executed (no terminal to ask, and no --yes).', '  Review it in .tap/dev/reviews/tap-dev-x.md or the CloudFormation console', '    make deploy ENV=dev REVIEW=.tap/dev/reviews/tap-dev-x.json', '    tap deploy --env dev --review .tap/dev/reviews/tap-dev-x.json'], code: 5 },
+  { name: 'D-6: --require-approval broadening: --yes did not approve a change set whose security is not known', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true, approvalRequired: { level: 'broadening', broadening: 0, securityUnknown: true } },
+    stdout: ['Left for review: change set tap-dev-x was NOT executed (--require-approval broadening wants a person: its security-relevant changes are not known; there is no terminal to ask).'], code: 5 },
+  { name: 'D-6: --require-approval broadening: --yes did not approve broadening changes', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true, approvalRequired: { level: 'broadening', broadening: 2, securityUnknown: false } },
+    stdout: ['(--require-approval broadening wants a person: 2 security changes broaden access; there is no terminal to ask)'], code: 5 },
+  { name: 'D-6: --require-approval any-change', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: true, approvalRequired: { level: 'any-change' } },
+    stdout: ['(--require-approval any-change wants a person for every change set, and there is no terminal to ask)'], code: 5 },
   { name: 'D-1: the bootstrap change set left for review names make bootstrap --yes', outcome: { type: 'left-for-review', changeSetName: 'tap-dev-x', reviewSaved: false }, command: 'bootstrap',
     stdout: ["  After reviewing it above, run: make bootstrap ENV=dev ARGS='--yes'"], code: 5 },
   { name: 'D-6: declined: the change set and the empty stack are gone', outcome: { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: true } },
@@ -104,13 +116,16 @@ const ROWS: readonly Row[] = [
   { name: 'D-4: a nested change set that failed names its own reason', outcome: { type: 'change-set-failed', failure: { kind: 'failed', reason: 'Nested change set arn:x was not successfully created: Currently in FAILED.', causes: [{ stackName: 'tap-dev-Services-1', reason: 'Parameters: [VpcId] must have values' }], emptyStackDeleted: true } },
     stderr: ['error CloudFormation could not create the change set: Nested change set arn:x was not successfully created: Currently in FAILED.', '  caused by tap-dev-Services-1: Parameters: [VpcId] must have values', '  The failed change set was deleted, and so was the empty stack it had created. Nothing else was changed.'], code: 3 },
   { name: 'D-4: a change set CloudFormation rejected', outcome: { type: 'change-set-failed', failure: { kind: 'rejected', error: { code: 'ValidationError', message: 'Template format error: Unresolved resource dependencies [Nope]' } } },
-    stderr: ['error CloudFormation rejected the change set: Template format error: Unresolved resource dependencies [Nope]'], code: 3 },
+    stderr: ['error CloudFormation CreateChangeSet rejected the change set: Template format error: Unresolved resource dependencies [Nope]'], reject: ['aws-errors.log'], code: 3 },
+  { name: 'issue 13 #6: a 2,000-character rejection is shortened on screen; its whole text goes to .tap/dev/aws-errors.log',
+    outcome: { type: 'change-set-failed', failure: { kind: 'rejected', error: { code: 'ValidationError', message: `Template format error: Unresolved resource dependencies [${Array.from({ length: 200 }, (_, i) => `Resource${i}`).join(', ')}] in the Resources block of the template` } } },
+    stderr: [/^error CloudFormation CreateChangeSet rejected the change set: Template format error: Unresolved resource dependencies \[Resource0, .{100,240}… \(whole text in \.tap\/dev\/aws-errors\.log\)$/m], reject: ['Resource199'], code: 3 },
   { name: 'D-4: a change set deleted while being computed', outcome: { type: 'change-set-failed', failure: { kind: 'disappeared', emptyStackDeleted: false } },
     stderr: ['error CloudFormation could not create the change set: the change set disappeared while CloudFormation was computing it', '  The failed change set was deleted. Nothing else was changed.'], code: 3 },
-  { name: 'D-6: an ExecuteChangeSet that failed twice executed nothing', outcome: { type: 'execute-failed', failure: { kind: 'failed-twice' } },
-    stderr: ['error the change set could not be executed: ExecuteChangeSet failed twice; the change set is still AVAILABLE and nothing was executed'], code: 1 },
-  { name: 'D-6: an ExecuteChangeSet whose answer was lost and whose change set is gone', outcome: { type: 'execute-failed', failure: { kind: 'change-set-gone', error: { code: 'ECONNRESET', message: 'socket hang up' } } },
-    stderr: ['error the change set could not be executed: ECONNRESET: socket hang up (and the change set is gone)'], code: 1 },
+  { name: 'D-6: an ExecuteChangeSet that failed twice executed nothing (network: exit 4, not 1)', outcome: { type: 'execute-failed', failure: { kind: 'failed-twice' } },
+    stderr: ['error the change set could not be executed: ExecuteChangeSet failed twice; the change set is still AVAILABLE and nothing was executed'], code: 4 },
+  { name: 'D-6: an ExecuteChangeSet whose answer was lost and whose change set is gone (network: exit 4)', outcome: { type: 'execute-failed', failure: { kind: 'change-set-gone', error: { code: 'ECONNRESET', message: 'socket hang up' } } },
+    stderr: ['error the change set could not be executed: ECONNRESET: socket hang up (and the change set is gone)'], code: 4 },
   { name: 'D-1: the artifact bucket is ready, with its export and the next step', command: 'bootstrap',
     outcome: { type: 'bootstrapped', bucket: 'tap-artifacts-1-eu-west-1', stackName: 'tap-dev-bootstrap', exportName: 'tap-dev-bootstrap-ArtifactBucketName', outputs: [{ key: 'ArtifactBucketName', value: 'tap-artifacts-1-eu-west-1' }] },
     stdout: [/output\s+value\n-+\s+-+\nArtifactBucketName\s+tap-artifacts-1-eu-west-1/, '✓ Artifact bucket tap-artifacts-1-eu-west-1 is ready (stack tap-dev-bootstrap; export tap-dev-bootstrap-ArtifactBucketName). Next: make deploy ENV=dev'], code: 0 },
@@ -144,8 +159,24 @@ const ROWS: readonly Row[] = [
     stderr: ['error bucket tap-artifacts-111122223333-eu-west-1 already exists in account 111122223333 but no tap-dev-bootstrap stack manages it. Delete or import it, or name another bucket in params/dev.json.'], code: 4 },
   { name: 'D-1: a bucket name taken in another account', command: 'bootstrap', outcome: precondition({ kind: 'bucket-in-other-account', bucket: 'b', file: 'params/dev.json' }),
     stderr: ['error bucket b exists in another account (bucket names are global). Name another bucket in params/dev.json.'], code: 4 },
-  { name: 'D-6: another operation started during approval', outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'ValidationError', message: 'Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.' } }),
-    stderr: ['error the change set could not be executed: ValidationError: Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.', '  Another operation may have started on tap-dev meanwhile; make deploy ENV=dev follows it.'], code: 4 },
+  { name: 'D-6: another operation started during approval (read back: the stack is UPDATE_IN_PROGRESS)',
+    outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'ValidationError', message: 'Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.' }, stackNow: 'UPDATE_IN_PROGRESS', changeSetNow: { status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' } }),
+    stderr: ['error CloudFormation ExecuteChangeSet refused the change set: ValidationError: Stack:arn:x is in UPDATE_IN_PROGRESS state and can not be updated.', '  Another operation is running on tap-dev (UPDATE_IN_PROGRESS); nothing of this change set was executed. make deploy ENV=dev follows it.'], code: 4 },
+  { name: 'issue 13 #6: a refused ExecuteChangeSet with nothing running says no "another operation" (the hint is not true)',
+    outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'InvalidChangeSetStatus', message: 'ChangeSet [arn:cs] cannot be executed in its current status of [CREATE_COMPLETE]' }, stackNow: 'UPDATE_COMPLETE', changeSetNow: { status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' } }),
+    stderr: ['  Nothing was executed; the change set is still AVAILABLE.'], reject: [/nother operation/], code: 4 },
+  { name: 'D-6: a refused ExecuteChangeSet whose change set is gone says so', outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'ChangeSetNotFoundException', message: 'ChangeSet [arn:cs] does not exist' }, stackNow: 'UPDATE_COMPLETE', changeSetNow: 'gone' }),
+    stderr: ['  The change set no longer exists (deleted, or removed by CloudFormation when another change set was executed); nothing was executed. Create a new one: make deploy ENV=dev'], reject: [/nother operation is running/], code: 4 },
+  { name: 'D-6: a refused ExecuteChangeSet whose change set is spent says so', outcome: precondition({ kind: 'execute-conflict', stackName: 'tap-dev', error: { code: 'InvalidChangeSetStatus', message: 'x' }, stackNow: 'UPDATE_COMPLETE', changeSetNow: { status: 'CREATE_COMPLETE', executionStatus: 'OBSOLETE' } }),
+    stderr: ['  The change set is CREATE_COMPLETE, OBSOLETE: it cannot be executed; nothing was executed. Create a new one: make deploy ENV=dev'], code: 4 },
+  { name: 'D-13: another tap command holds the environment on this machine', outcome: precondition({ kind: 'locked', file: '/ws/.tap/dev/deploy.lock', sameHost: true, holder: { pid: 4242, host: 'laptop', user: 'ana', command: 'tap deploy --env dev', startedAt: '2026-10-12T09:00:00.000Z', toolkitVersion: '0.1.0', token: 't' } }),
+    stderr: ['error another tap command holds dev: `tap deploy --env dev` (pid 4242 on laptop, user ana, since 2026-10-12 09:00:00 UTC).', '  It is still running on this machine: wait for it to finish (or stop it: kill -INT 4242), then run this again.'], code: 4 },
+  { name: 'D-13: a lock from another machine (a shared checkout) cannot be checked: wait, or remove it', outcome: precondition({ kind: 'locked', file: '/ws/.tap/dev/deploy.lock', sameHost: false, holder: { pid: 7, host: 'ci-runner-3', command: 'tap deploy --env dev', startedAt: '2026-10-12T09:00:00.000Z', toolkitVersion: '0.1.0', token: 't' } }),
+    stderr: [/It runs on ci-runner-3, so whether it still runs cannot be checked from here: wait for it, or, if it is not running, remove \S*\.tap\/dev\/deploy\.lock and run this again\./], code: 4 },
+  { name: 'D-13: an unreadable lock file', outcome: precondition({ kind: 'locked', file: '/ws/.tap/dev/deploy.lock', sameHost: false }),
+    stderr: [/deploy\.lock exists but is not a lock tap can read\. If no tap command is running on dev, remove it and run this again\./], code: 4 },
+  { name: 'D-13: a change set being computed on the stack by another run', outcome: precondition({ kind: 'change-set-in-progress', stackName: 'tap-dev', changeSet: { id: 'arn:cs', name: 'tap-dev-20261012-085900-0a1b2c3d', status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', createdAt: '2026-10-12T08:59:00.000Z', description: 'tap 0.1.0: dev, root template 0a1b2c3d4e5f' } }),
+    stderr: ['error CloudFormation is computing change set tap-dev-20261012-085900-0a1b2c3d on tap-dev (created 2026-10-12 08:59:00 UTC: tap 0.1.0: dev, root template 0a1b2c3d4e5f): another deploy or diff of dev is running, on this machine or another.', '  Nothing was changed. Wait for that run (it reviews its change set, and may execute it), then run this again.'], code: 4 },
   { name: 'D-9: outputs of a stack not deployed', command: 'outputs', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: false }),
     stderr: ['error tap-dev is not deployed; nothing to show. Deploy it: make deploy ENV=dev'], code: 4 },
   { name: 'D-9: outputs of a stack that only awaits review', command: 'outputs', outcome: precondition({ kind: 'not-deployed', stackName: 'tap-dev', awaitingReview: true }),
@@ -189,13 +220,133 @@ const ROWS: readonly Row[] = [
     outcome: precondition({ kind: 'release-drift', stackName: 'tap-dev', service: 'api-gateway', differences: [{ kind: 'templates' }, { kind: 'parameters', names: ['DesiredCount'] }, { kind: 'tags', keys: ['owner'] }] }), command: 'release',
     stderr: ["error tap-dev does not run what templates/ and the params file say, apart from api-gateway's image tag:", '- the templates differ from the deployed ones', '- parameters differ: DesiredCount', '- stack tags differ: owner', 'A release changes one image tag and nothing else. Deploy the rest first (make deploy ENV=dev), or release from the commit that was deployed.'], code: 4 },
 
+  // ── promote (D-18) ─────────────────────────────────────────────────────────────────────────
+  { name: 'D-18: a promotion says what it promoted from, prints the outputs',
+    outcome: { type: 'promoted', from: 'staging', stackName: 'tap-prod', outputs: { ...OUTPUTS, environment: 'prod', stackName: 'tap-prod' } }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['Outputs written to .tap/prod/outputs.json.', '✓ Promoted what staging runs to tap-prod: the same templates and code, by content hash.'], code: 0 },
+  { name: 'D-18: a promotion reviewed only (--diff) is executed with make promote and the saved review',
+    outcome: { type: 'reviewed', changeSetName: 'tap-prod-x' }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['To execute exactly this change set: make promote FROM=staging TO=prod REVIEW=.tap/prod/review.json', '(tap promote --from staging --to prod --review .tap/prod/review.json; it refuses'], reject: ['make deploy'], code: 0 },
+  { name: 'D-18: a promotion left for review names its own review file and make promote',
+    outcome: { type: 'left-for-review', changeSetName: 'tap-prod-x', reviewSaved: true }, command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stdout: ['    make promote FROM=staging TO=prod REVIEW=.tap/prod/reviews/tap-prod-x.json', '    tap promote --from staging --to prod --review .tap/prod/reviews/tap-prod-x.json'], reject: ['make deploy'], code: 5 },
+  { name: 'D-18: a stale promotion review is replaced by a new promotion review',
+    outcome: { type: 'stale-review', reasons: [{ kind: 'parameters' }] }, command: 'promote', environment: 'prod', promotionFrom: 'staging', reviewFile: '.tap/prod/review.json',
+    stderr: ['stale review .tap/prod/review.json no longer describes what would be executed', 'Create and review a new change set: make promote FROM=staging TO=prod ARGS=\'--diff\''], code: 9 },
+  { name: 'D-18: templates/ that differs from what the source runs refuses the promotion, listing the differences and both ways on',
+    outcome: { type: 'refused', reason: { kind: 'promotion-mismatch', from: 'staging', differences: [{ kind: 'template', path: 'Services/Frontend', change: 'changed' }, { kind: 'template', path: 'Services/Pricing', change: 'only-in-workspace' }, { kind: 'code', key: 'assets/rotate-api-key-0123456789abcdef.zip', change: 'only-deployed' }] } },
+    command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['refused templates/ is not what staging runs, so the promotion would deploy other templates than the workspace shows:', '- template Services/Frontend differs', '- template Services/Pricing is in templates/, not in what staging runs', '- code assets/rotate-api-key-0123456789abcdef.zip is in what staging runs, not in templates/',
+      'deploy them to staging first (make deploy ENV=staging), then promote. To promote what staging runs anyway: make promote FROM=staging TO=prod ARGS=\'--allow-mismatch\'', 'Nothing was changed in AWS.'], code: 10 },
+  { name: 'D-18: a source that is not deployed has nothing to promote',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-deployed', stackName: 'tap-staging' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ["error staging's stack tap-staging is not deployed: there is nothing to promote. Deploy it first: make deploy ENV=staging", 'Nothing was changed in AWS.'], code: 4 },
+  { name: 'D-18: a source whose last change did not succeed is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-settled', stackName: 'tap-staging', status: 'UPDATE_ROLLBACK_COMPLETE' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['error tap-staging is UPDATE_ROLLBACK_COMPLETE: promotion takes what staging runs after a change that succeeded (CREATE_COMPLETE or UPDATE_COMPLETE), and this is not one.'], code: 4 },
+  { name: 'D-18: an artifact missing from the source bucket names the object and how to put it back',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'artifact-missing', bucket: 'tap-artifacts-s', key: 'assets/rotate-api-key-0123456789abcdef.zip', path: 'Services', what: 'code' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ["error the code s3://tap-artifacts-s/assets/rotate-api-key-0123456789abcdef.zip (Services) is not in staging's artifact bucket, so it cannot be promoted.", 'make deploy ENV=staging ARGS=\'--force\' uploads what is missing'], code: 4 },
+  { name: 'D-18: a reviewed promotion whose templates left the target bucket is promoted again',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'prod', problem: { kind: 'artifact-missing', bucket: 'tap-artifacts-p', key: `templates/${'a'.repeat(64)}.json`, path: '', what: 'template' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: [`error the template s3://tap-artifacts-p/templates/${'a'.repeat(64)}.json (root) is not in prod's artifact bucket`, "Promote again: make promote FROM=staging TO=prod ARGS='--diff'"], code: 4 },
+  { name: 'D-18: an artifact whose bytes do not match its hash is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'artifact-altered', bucket: 'tap-artifacts-s', key: `templates/${'a'.repeat(64)}.json`, path: 'Network', sha256: 'b'.repeat(64) } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: [`does not hash to its key (its bytes hash to ${'b'.repeat(64)}): it was changed after tap wrote it`], code: 4 },
+  { name: 'D-18: a template tap did not package is not promoted',
+    outcome: precondition({ kind: 'promotion-artifacts', environment: 'staging', problem: { kind: 'not-packaged-by-tap', bucket: 'tap-artifacts-s', key: `templates/${'a'.repeat(64)}.json`, path: '', reason: 'its bytes are not as tap serialises templates' } }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['is not a template as tap packages it: its bytes are not as tap serialises templates. Promotion takes only what tap deployed.'], code: 4 },
+  { name: 'D-18: parameters the promoted templates need and the target file lacks are named with the file',
+    outcome: precondition({ kind: 'promotion-parameters', from: 'staging', file: 'params/prod.json', missing: ['FeatureFlag'] }), command: 'promote', environment: 'prod', promotionFrom: 'staging',
+    stderr: ['error params/prod.json: /parameters: lacks FeatureFlag, which the templates staging runs declare without a default; add it, then promote again.'], code: 4 },
+
   // ── following an operation ─────────────────────────────────────────────────────────────────
   { name: 'D-7: Ctrl-C stops watching; CloudFormation carries on', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS', elapsedMs: 65_000, operation: 'deploy' },
     stderr: ['interrupted stopped watching after 1m05s; nothing was cancelled.', '  CloudFormation carries on: tap-dev is UPDATE_IN_PROGRESS.', '  Re-attach with make deploy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
   { name: 'D-10: an interrupted delete re-attaches with destroy', command: 'destroy', outcome: { type: 'interrupted', stackName: 'tap-dev', status: 'DELETE_IN_PROGRESS', elapsedMs: 3_000, operation: 'delete' },
     stderr: ['  Re-attach with make destroy ENV=dev (a deploy started while one is running follows it and reports its result).'], code: 130 },
-  { name: 'D-7: losing contact while watching', outcome: { type: 'lost-contact', stackName: 'tap-dev', error: { code: 'ECONNRESET', message: 'socket hang up' }, elapsedMs: 40_000, lastStatus: 'UPDATE_IN_PROGRESS', statusNow: 'UPDATE_IN_PROGRESS' },
-    stderr: ['error lost contact with CloudFormation after 40s (ECONNRESET: socket hang up).', '  The operation continues in AWS (tap-dev is UPDATE_IN_PROGRESS). Re-attach with make deploy ENV=dev.'], code: 1 },
+  { name: 'D-7: losing contact while watching (network: exit 4)', outcome: { type: 'lost-contact', stackName: 'tap-dev', error: { code: 'ECONNRESET', message: 'socket hang up' }, elapsedMs: 40_000, lastStatus: 'UPDATE_IN_PROGRESS', statusNow: 'UPDATE_IN_PROGRESS' },
+    stderr: ['error lost contact with CloudFormation after 40s (ECONNRESET: socket hang up).', '  The operation continues in AWS (tap-dev is UPDATE_IN_PROGRESS). Re-attach with make deploy ENV=dev.'], code: 4 },
+  { name: 'D-7: lost contact, and the operation has ended since: no "continues"', outcome: { type: 'lost-contact', stackName: 'tap-dev', error: { code: 'ECONNRESET', message: 'socket hang up' }, elapsedMs: 40_000, lastStatus: 'UPDATE_IN_PROGRESS', statusNow: 'UPDATE_ROLLBACK_COMPLETE' },
+    stderr: ['  The operation has ended since: tap-dev is UPDATE_ROLLBACK_COMPLETE. make deploy ENV=dev reports where it stands.'], reject: ['continues'], code: 4 },
+  { name: 'D-7: lost contact, and the status could not be read: it may still run', outcome: { type: 'lost-contact', stackName: 'tap-dev', error: { code: 'ECONNRESET', message: 'socket hang up' }, elapsedMs: 40_000, lastStatus: 'UPDATE_IN_PROGRESS' },
+    stderr: ['  The operation may still be running: tap-dev was UPDATE_IN_PROGRESS when contact was lost. Once AWS answers again, make deploy ENV=dev re-attaches to it.'], code: 4 },
+
+  // ── Ctrl-C between steps, AWS errors (D-13, issue 13 #5, #6) ───────────────────────────────
+  { name: 'D-13: Ctrl-C before anything was sent: nothing changed, run it again', outcome: { type: 'stopped', sent: [] },
+    stderr: ['interrupted Ctrl-C: stopped; nothing more was sent to AWS.', '  Nothing was changed in AWS by this run.', '  Next: make deploy ENV=dev'], code: 130 },
+  { name: 'D-13: Ctrl-C at the approval prompt of a first create: the empty stack, the change set, its review file, and each way on',
+    files: { '.tap/dev/reviews/tap-dev-20261012-090320-0a1b2c3d.json': '{}' },
+    outcome: {
+      type: 'stopped',
+      question: 'execute-change-set',
+      sent: [
+        { operation: 's3.putObject', api: 'S3 PutObject', resource: 's3://tap-artifacts-1-eu-west-1/templates/a.json', failed: false },
+        { operation: 's3.putObject', api: 'S3 PutObject', resource: 's3://tap-artifacts-1-eu-west-1/templates/b.json', failed: false },
+        { operation: 'cfn.createChangeSet', api: 'CloudFormation CreateChangeSet', resource: 'change set tap-dev-20261012-090320-0a1b2c3d on stack tap-dev', failed: false },
+      ],
+      left: { stackName: 'tap-dev', stack: { stackName: 'tap-dev', status: 'REVIEW_IN_PROGRESS' }, changeSets: [{ id: 'arn:aws:cloudformation:eu-west-1:1:changeSet/tap-dev-20261012-090320-0a1b2c3d/1', name: 'tap-dev-20261012-090320-0a1b2c3d', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', createdAt: '2026-10-12T09:03:20.000Z' }] },
+    },
+    stderr: [
+      'interrupted Ctrl-C at the approval prompt: stopped; nothing more was sent to AWS.',
+      '  Before that, this run had sent:',
+      '    S3 PutObject ×2 s3://tap-artifacts-1-eu-west-1/templates/a.json and 1 more',
+      '    CloudFormation CreateChangeSet change set tap-dev-20261012-090320-0a1b2c3d on stack tap-dev',
+      '  Left in AWS now:',
+      '    stack tap-dev REVIEW_IN_PROGRESS: empty, it holds the change set of its first create',
+      '    change set tap-dev-20261012-090320-0a1b2c3d CREATE_COMPLETE, not executed (created by this run)',
+      '    execute exactly this change set: make deploy ENV=dev REVIEW=.tap/dev/reviews/tap-dev-20261012-090320-0a1b2c3d.json',
+      '    or start over: make deploy ENV=dev (executing a newer change set makes CloudFormation delete this one)',
+      '    or remove it: aws cloudformation delete-change-set --change-set-name arn:aws:cloudformation:eu-west-1:1:changeSet/tap-dev-20261012-090320-0a1b2c3d/1',
+      '      and the empty stack: aws cloudformation delete-stack --stack-name tap-dev',
+    ], code: 130 },
+  { name: 'D-13: Ctrl-C while CloudFormation computes the change set', outcome: {
+      type: 'stopped',
+      sent: [{ operation: 'cfn.createChangeSet', api: 'CloudFormation CreateChangeSet', resource: 'change set tap-dev-20261012-090320-0a1b2c3d on stack tap-dev', failed: false }],
+      left: { stackName: 'tap-dev', stack: { stackName: 'tap-dev', status: 'UPDATE_COMPLETE' }, changeSets: [{ id: 'arn:cs', name: 'tap-dev-20261012-090320-0a1b2c3d', status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', createdAt: '2026-10-12T09:03:20.000Z' }] },
+    },
+    stderr: ['    change set tap-dev-20261012-090320-0a1b2c3d CREATE_IN_PROGRESS, CloudFormation is still computing it (created by this run)', '  Next: make deploy ENV=dev once CloudFormation has computed it (until then a new run stops, naming it)'], code: 130 },
+  { name: 'D-13: Ctrl-C right after ExecuteChangeSet: CloudFormation carries on, deploy follows it', outcome: {
+      type: 'stopped',
+      sent: [{ operation: 'cfn.executeChangeSet', api: 'CloudFormation ExecuteChangeSet', resource: 'change set tap-dev-x', failed: false }],
+      left: { stackName: 'tap-dev', stack: { stackName: 'tap-dev', status: 'UPDATE_IN_PROGRESS' }, changeSets: [] },
+    },
+    stderr: ['  CloudFormation carries on (nothing was cancelled): tap-dev is UPDATE_IN_PROGRESS.', '  Next: make deploy ENV=dev follows it and reports its result.'], code: 130 },
+  { name: 'D-13: Ctrl-C after the stack operation ended (protections, outputs): deploy again finishes them', environment: 'prod', outcome: {
+      type: 'stopped',
+      sent: [{ operation: 'cfn.executeChangeSet', api: 'CloudFormation ExecuteChangeSet', resource: 'change set tap-prod-x', failed: false }],
+      left: { stackName: 'tap-prod', stack: { stackName: 'tap-prod', status: 'UPDATE_COMPLETE' }, changeSets: [] },
+    },
+    stderr: ['  The stack operation itself has ended (tap-prod UPDATE_COMPLETE); what follows it (prod protections, outputs) may not have run.', '  Next: make deploy ENV=prod: it finds nothing to deploy and finishes them.'], code: 130 },
+  { name: 'D-13: Ctrl-C in destroy after emptying a bucket: destroy again', command: 'destroy', outcome: {
+      type: 'stopped',
+      sent: [{ operation: 's3.deleteObjects', api: 'S3 DeleteObjects', resource: 's3://tap-alb-logs-dev', failed: false }],
+      left: { stackName: 'tap-dev', stack: { stackName: 'tap-dev', status: 'UPDATE_COMPLETE' }, changeSets: [] },
+    },
+    stderr: ['    S3 DeleteObjects s3://tap-alb-logs-dev', '    stack tap-dev UPDATE_COMPLETE', '  Next: make destroy ENV=dev'], code: 130 },
+  { name: 'D-13: what was left could not be read back', outcome: { type: 'stopped', sent: [{ operation: 'cfn.createChangeSet', api: 'CloudFormation CreateChangeSet', failed: true }], left: { stackName: 'tap-dev', changeSets: [], unreadable: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } } },
+    stderr: ['    CloudFormation CreateChangeSet (1 answered with an error: may or may not have been applied)', '  What it left could not be read back (ECONNREFUSED: connect ECONNREFUSED); look at tap-dev in the CloudFormation console.'], code: 130 },
+  { name: 'issue 13 #6: connection refused names the request, the resource and the endpoint (exit 4, not 1)', outcome: {
+      type: 'aws-unavailable',
+      sent: [],
+      failure: { kind: 'transient', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9', operation: 'cfn.describeStack', api: 'CloudFormation DescribeStacks', resource: 'stack tap-dev', endpoint: 'http://127.0.0.1:9' },
+    },
+    stderr: ['error CloudFormation DescribeStacks stack tap-dev: connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)', '  Nothing answered at the endpoint http://127.0.0.1:9 (AWS_ENDPOINT_URL): is it running, and is the address right?', '  Before it, this run had changed nothing in AWS.', '  Whole error: .tap/dev/aws-errors.log'], code: 4 },
+  { name: 'issue 13 #6: without a custom endpoint, an unreachable AWS points at the network', outcome: {
+      type: 'aws-unavailable', sent: [],
+      failure: { kind: 'transient', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com', operation: 'cfn.describeStack', api: 'CloudFormation DescribeStacks', resource: 'stack tap-dev' },
+    },
+    stderr: ['  AWS could not be reached: check the network, a proxy (HTTPS_PROXY) and DNS, then run the command again.'], reject: ['AWS_ENDPOINT_URL'], code: 4 },
+  { name: 'issue 13 #6: expired credentials mid-deploy', outcome: {
+      type: 'aws-unavailable', sent: [{ operation: 's3.putObject', api: 'S3 PutObject', resource: 's3://b/k', failed: false }],
+      failure: { kind: 'credentials', code: 'ExpiredToken', message: 'The security token included in the request is expired', operation: 'cfn.createChangeSet', api: 'CloudFormation CreateChangeSet', resource: 'change set tap-dev-x on stack tap-dev', httpStatus: 403 },
+    },
+    stderr: ['error CloudFormation CreateChangeSet change set tap-dev-x on stack tap-dev: The security token included in the request is expired (ExpiredToken)', '  The credentials were refused (expired or invalid)', '    S3 PutObject s3://b/k', '  Run make deploy ENV=dev again once this is resolved'], code: 4 },
+  { name: 'issue 13 #6: an S3 error names the request and the object; AWS refused it: exit 13', outcome: {
+      type: 'aws-request-failed', sent: [],
+      failure: { kind: 'other', code: 'NoSuchBucket', message: 'The specified bucket does not exist', operation: 's3.putObject', api: 'S3 PutObject', resource: 's3://tap-artifacts-1-eu-west-1/templates/a.json', httpStatus: 404, requestId: 'R1' },
+    },
+    stderr: ['error S3 PutObject s3://tap-artifacts-1-eu-west-1/templates/a.json: The specified bucket does not exist (NoSuchBucket)', '  Whole error: .tap/dev/aws-errors.log'], reject: [/nother operation/, 'AWS_ENDPOINT_URL'], code: 13 },
   { name: 'D-8: a failed first create, rolled back: remove the empty stack', outcome: { type: 'rolled-back', operation: 'deploy', failure: report('ROLLBACK_COMPLETE', { rootCause: ROOT_CAUSE }) },
     stderr: ['deployment failed tap-dev is ROLLBACK_COMPLETE', '    Registry › AWS::ECR::Repository FrontendRepository CREATE_FAILED at 09:03:53', "    make deploy ENV=dev ARGS='--replace-failed-stack'     (deletes the failed stack, then creates; tap deploy --env dev --replace-failed-stack)", '    make destroy ENV=dev     (deletes it; then make deploy ENV=dev)'], code: 7 },
   { name: 'D-8: a failed rollback names continue-rollback with --skip, for make and tap', outcome: { type: 'rollback-failed', operation: 'deploy', failure: report('UPDATE_ROLLBACK_FAILED', { rollbackFailures: [LOG_GROUP], skip: ['Services.Frontend.LogGroup'] }) },
@@ -261,6 +412,10 @@ function render(row: Row): { stdout: string; stderr: string; root: string } {
   const style = styler(false);
   const masker = createMasker([], []);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-render-'));
+  for (const [file, content] of Object.entries(row.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
   renderOutcome(row.outcome, {
     command: row.command ?? 'deploy',
     environment: row.environment ?? 'dev',
@@ -271,6 +426,7 @@ function render(row: Row): { stdout: string; stderr: string; root: string } {
     masker,
     apiCalls: () => 8,
     ...(row.reviewFile ? { reviewFile: row.reviewFile } : {}),
+    ...(row.promotionFrom ? { promotionFrom: row.promotionFrom } : {}),
     json: row.json ?? false,
   });
   return { stdout: out.text, stderr: err.text, root };
@@ -284,6 +440,7 @@ for (const row of ROWS) {
     assert.is(exitCodeOf(row.outcome), row.code);
     for (const expected of row.stdout ?? []) assert.ok(contains(stdout, expected), `stdout lacks ${expected}:\n${stdout}`);
     for (const expected of row.stderr ?? []) assert.ok(contains(stderr, expected), `stderr lacks ${expected}:\n${stderr}`);
+    for (const unwanted of row.reject ?? []) assert.not.ok(contains(`${stdout}${stderr}`, unwanted), `did not expect ${unwanted}:\n${stdout}${stderr}`);
     if (row.stdout !== undefined && row.stdout.length === 0) assert.is(stdout, '', 'nothing to add');
     if (row.stderr === undefined) assert.is(stderr, '', 'success and narrative go to stdout');
   });
@@ -301,6 +458,15 @@ test('D-9 / D-11: outputs.json and drift.json are written where the messages say
   assert.is(JSON.parse(fs.readFileSync(path.join(drifted.root, '.tap/dev/drift.json'), 'utf8')).drifted.length, 1);
 });
 
+test('D-8: the whole text of an AWS error is in .tap/<env>/aws-errors.log, with its request id, masked', () => {
+  const row = ROWS.find((r) => r.outcome.type === 'aws-request-failed')!;
+  const { root } = render(row);
+  const log = fs.readFileSync(path.join(root, '.tap/dev/aws-errors.log'), 'utf8');
+  assert.match(log, /tap deploy --env dev\nS3 PutObject s3:\/\/tap-artifacts-1-eu-west-1\/templates\/a\.json \(NoSuchBucket, HTTP 404, request id R1\)\nThe specified bucket does not exist\n/);
+  const long = render(ROWS.find((r) => r.name.startsWith('issue 13 #6: a 2,000-character'))!);
+  assert.match(fs.readFileSync(path.join(long.root, '.tap/dev/aws-errors.log'), 'utf8'), /Resource199\] in the Resources block of the template/);
+});
+
 test('every outcome type and every precondition kind has a row here (a new one needs its words tested)', () => {
   const types = new Set(ROWS.map((r) => r.outcome.type));
   assert.equal(Object.keys(OUTCOME_EXIT_CODES).filter((t) => !types.has(t as Outcome['type'])), []);
@@ -309,7 +475,8 @@ test('every outcome type and every precondition kind has a row here (a new one n
   const allKinds = {
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
-    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0,
+    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
+    'promotion-artifacts': 0, 'promotion-parameters': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);
 });
