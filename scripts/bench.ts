@@ -8,8 +8,13 @@
  * machine they move less than wall time, and a wall time far above CPU/cores means the machine was
  * busy. Figures only: nothing here asserts a time (timings vary with the machine; tests must not).
  *
+ * The deploy path is measured against the fake AWS (test/fakes/aws, through the deploy harness) with
+ * a fixed real latency per request: API calls, wall time and local CPU of `diff` and a no-op
+ * `deploy` at 4, 20, 50 and 100 services.
+ *
  * Environment: BENCH_RUNS (default 5), BENCH_SCALE_RUNS for the 100-service plan (default 3),
- * BENCH_ONLY=commands,edit,scale100,series to run some sections.
+ * BENCH_LATENCY_MS per simulated AWS request (default 50),
+ * BENCH_ONLY=commands,edit,scale100,deploy,series to run some sections.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +30,11 @@ import { CheckPool, type TaskRecord } from '../src/checks/worker-pool';
 import { loadEnvironment } from '../src/config/environment';
 import { renderPlatform, writeTemplates } from '../src/synth/render';
 import { SERVICE_CATALOG } from '../src/catalog/services';
+import { DEFAULT_MAX_IN_FLIGHT } from '../src/aws/concurrency';
+import { LOCAL_OPERATIONS } from '../src/aws/retry';
+import { deploying, diffing, Scenario } from '../test/helpers/deploy-harness';
+import { testAssets } from '../test/helpers/platform';
+import { PortMeter } from '../test/helpers/port-meter';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const SCALE_RUNS = Number(process.env['BENCH_SCALE_RUNS'] ?? 3);
@@ -257,6 +267,92 @@ async function coldPlanAt100(): Promise<{ figure: Figure; pools: string[] }> {
   return { figure: { label: `100-service cold plan (synthetic catalog, ${templates} templates: render, params, cfn-lint, checkov; in-process)`, runs }, pools };
 }
 
+// --- the deploy path at scale, against the fake AWS ----------------------------------------------
+
+const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
+const DEPLOY_SIZES = [4, 20, 50, 100] as const;
+
+interface DeployPathRun {
+  readonly calls: ReadonlyMap<string, number>;
+  readonly wallMs: number;
+  /** CPU-seconds of this process (the toolkit and the fake: an upper bound on the toolkit's). */
+  readonly cpu: number;
+  readonly maxInFlight: number;
+}
+
+async function measured(meter: PortMeter, action: () => Promise<void>): Promise<DeployPathRun> {
+  meter.reset();
+  meter.latencyMs = LATENCY_MS;
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await action();
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  meter.latencyMs = 0;
+  const calls = new Map([...meter.counts].filter(([operation]) => !LOCAL_OPERATIONS.has(operation)));
+  return { calls, wallMs, cpu: (cpu.user + cpu.system) / 1e6, maxInFlight: meter.maxInFlight };
+}
+
+/**
+ * At each size: deploy the synthetic catalog to a fresh fake (not measured), then measure a `diff`
+ * after a change to every service template (as a shared builder change makes: a nested change set
+ * per stack to read and review) and a no-op `deploy`.
+ */
+async function deployPath(): Promise<string> {
+  const assets = testAssets();
+  const rows: { size: number; stacks: number; diff: DeployPathRun; noop: DeployPathRun }[] = [];
+  for (const size of DEPLOY_SIZES) {
+    const catalog = syntheticCatalog(size);
+    const platform = renderPlatform(catalog, assets);
+    const meter = new PortMeter(0);
+    const scenario = new Scenario('dev', { platform, wrapPort: meter.wrap });
+    try {
+      await scenario.deployed();
+      scenario.platform = renderPlatform(catalog.map((service) => ({ ...service, errorLogPattern: `${service.errorLogPattern} ?FATAL` })), assets);
+      const diff = await measured(meter, async () => {
+        const { outcome } = await scenario.operate(diffing());
+        if (outcome.type !== 'reviewed') throw new Error(`bench: diff at ${size} services ended ${outcome.type}`);
+      });
+      scenario.platform = platform;
+      await scenario.deployed(); // back to the deployed templates (not measured), then the no-op
+      const noop = await measured(meter, async () => {
+        const { outcome } = await scenario.operate(deploying());
+        if (outcome.type !== 'no-changes') throw new Error(`bench: no-op deploy at ${size} services ended ${outcome.type}`);
+      });
+      rows.push({ size, stacks: platform.templates.filter((t) => t.name !== 'bootstrap').length, diff, noop });
+      process.stderr.write(`  measured the deploy path at ${size} services\n`);
+    } finally {
+      fs.rmSync(scenario.root, { recursive: true, force: true });
+    }
+  }
+  const total = (run: DeployPathRun) => [...run.calls.values()].reduce((sum, n) => sum + n, 0);
+  const table = [
+    '| services | stacks | `diff` (every service changed): calls | wall | CPU | max in flight | no-op `deploy`: calls | wall | CPU |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ size, stacks, diff, noop }) =>
+      `| ${size} | ${stacks} | ${total(diff)} | ${seconds(diff.wallMs)} | ${diff.cpu.toFixed(2)} s | ${diff.maxInFlight} | ${total(noop)} | ${seconds(noop.wallMs)} | ${noop.cpu.toFixed(2)} s |`),
+  ].join('\n');
+  // Which calls grow with the number of stacks: compared between the smallest and largest catalog.
+  const growth = (pick: (row: (typeof rows)[number]) => DeployPathRun): string => {
+    const first = pick(rows[0]);
+    const last = pick(rows[rows.length - 1]);
+    const operations = [...new Set([...first.calls.keys(), ...last.calls.keys()])].sort();
+    const grows = operations.filter((op) => (last.calls.get(op) ?? 0) > (first.calls.get(op) ?? 0));
+    const fixed = operations.filter((op) => !grows.includes(op));
+    const cell = (op: string) => `${op} ${rows.map((row) => pick(row).calls.get(op) ?? 0).join('/')}`;
+    return `grow with the stacks: ${grows.length ? grows.map(cell).join(', ') : 'none'}; independent of them: ${fixed.length ? fixed.map(cell).join(', ') : 'none'}`;
+  };
+  return [
+    `Deploy path against the fake AWS, ${LATENCY_MS} ms per request, at most ${DEFAULT_MAX_IN_FLIGHT} requests in flight (src/aws/concurrency.ts); CPU is this process's, fake included:`,
+    '',
+    table,
+    '',
+    `Calls per operation at ${DEPLOY_SIZES.join('/')} services:`,
+    `- \`diff\`: ${growth((row) => row.diff)}`,
+    `- no-op \`deploy\`: ${growth((row) => row.noop)}`,
+  ].join('\n');
+}
+
 // --- scale series ------------------------------------------------------------------------------
 
 function scaleTable(): string {
@@ -319,6 +415,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${commandTable(figures)}\n${ratioLine}${poolLines}`);
   process.stdout.write(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (${os.cpus().length} cores; other processes' load slows wall times, less so CPU-seconds).\n`);
+  if (section('deploy')) process.stdout.write(`\n${await deployPath()}\n`);
   if (section('series')) process.stdout.write(`\nScale series (synthetic catalogs, test/helpers/synthetic-catalog.ts):\n\n${scaleTable()}\n`);
 }
 
