@@ -28,11 +28,15 @@ import { runGates, startChecks } from '../src/checks/gates';
 import { PROJECT_RULES_DIR } from '../src/checks/project-rules';
 import { CheckPool, type TaskRecord } from '../src/checks/worker-pool';
 import { loadEnvironment } from '../src/config/environment';
-import { renderPlatform, writeTemplates } from '../src/synth/render';
+import { renderPlatform, writeTemplates, type RenderedPlatform } from '../src/synth/render';
 import { SERVICE_CATALOG } from '../src/catalog/services';
 import { DEFAULT_MAX_IN_FLIGHT } from '../src/aws/concurrency';
 import { LOCAL_OPERATIONS } from '../src/aws/retry';
-import { deploying, diffing, Scenario } from '../test/helpers/deploy-harness';
+import { collectReview } from '../src/operations/review/collect';
+import { packageTemplates } from '../src/operations/package/package';
+import { assembleReview } from '../src/operations/review/assemble';
+import { createMasker, secretParameterValues } from '../src/operations/mask';
+import { deploying, diffing, eventsOf, Scenario } from '../test/helpers/deploy-harness';
 import { testAssets } from '../test/helpers/platform';
 import { PortMeter } from '../test/helpers/port-meter';
 
@@ -272,6 +276,30 @@ async function coldPlanAt100(): Promise<{ figure: Figure; pools: string[] }> {
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
 const DEPLOY_SIZES = [4, 20, 50, 100] as const;
 
+/**
+ * Local CPU of building the review of the change set a diff left: collect (every nested change
+ * set and deployed template read from the fake with no latency; the fake's answers included) and
+ * assemble (findings, noise labels, counts). Median of RUNS.
+ */
+async function reviewCpu(scenario: Scenario, platform: RenderedPlatform, changeSetId: string, stackId: string): Promise<{ collect: number; assemble: number }> {
+  // The stacks as the deploy packages them (root first, each with its stack path).
+  const stacks = packageTemplates(platform.templates.filter((t) => t.name !== 'bootstrap'), { bucket: 'bench', region: 'eu-west-1' });
+  const parameters = (await scenario.aws.port.cfn.describeStack(stackId))?.parameters ?? {};
+  const masker = createMasker(stacks.map((t) => ({ path: t.path, templates: [t.template] })), secretParameterValues(stacks[0].template, parameters));
+  const collects: number[] = [];
+  const assembles: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const started = process.cpuUsage();
+    const collected = await collectReview({ cfn: scenario.aws.port.cfn, changeSetId, rootStack: stackId, rootExisted: true, masker });
+    const collectedAt = process.cpuUsage(started);
+    assembleReview({ collected, next: new Map(stacks.map((t) => [t.path, t.template])), environment: 'dev', stackName: 'tap-dev', changeSetType: 'UPDATE', parametersBefore: parameters, parametersAfter: parameters, masker });
+    const total = process.cpuUsage(started);
+    collects.push((collectedAt.user + collectedAt.system) / 1e6);
+    assembles.push((total.user + total.system - collectedAt.user - collectedAt.system) / 1e6);
+  }
+  return { collect: median(collects), assemble: median(assembles) };
+}
+
 interface DeployPathRun {
   readonly calls: ReadonlyMap<string, number>;
   readonly wallMs: number;
@@ -300,7 +328,7 @@ async function measured(meter: PortMeter, action: () => Promise<void>): Promise<
  */
 async function deployPath(): Promise<string> {
   const assets = testAssets();
-  const rows: { size: number; stacks: number; diff: DeployPathRun; noop: DeployPathRun }[] = [];
+  const rows: { size: number; stacks: number; diff: DeployPathRun; noop: DeployPathRun; reviewed: { collect: number; assemble: number } }[] = [];
   for (const size of DEPLOY_SIZES) {
     const catalog = syntheticCatalog(size);
     const platform = renderPlatform(catalog, assets);
@@ -309,17 +337,22 @@ async function deployPath(): Promise<string> {
     try {
       await scenario.deployed();
       scenario.platform = renderPlatform(catalog.map((service) => ({ ...service, errorLogPattern: `${service.errorLogPattern} ?FATAL` })), assets);
+      let review: { changeSetId: string; stackId: string } | undefined;
       const diff = await measured(meter, async () => {
-        const { outcome } = await scenario.operate(diffing());
+        const { outcome, events } = await scenario.operate(diffing());
         if (outcome.type !== 'reviewed') throw new Error(`bench: diff at ${size} services ended ${outcome.type}`);
+        const [ready] = eventsOf(events, 'review-ready');
+        review = { changeSetId: ready.review.changeSetId, stackId: ready.review.stackId };
       });
+      if (!review) throw new Error('bench: the diff built no review');
+      const reviewed = await reviewCpu(scenario, platform, review.changeSetId, review.stackId);
       scenario.platform = platform;
       await scenario.deployed(); // back to the deployed templates (not measured), then the no-op
       const noop = await measured(meter, async () => {
         const { outcome } = await scenario.operate(deploying());
         if (outcome.type !== 'no-changes') throw new Error(`bench: no-op deploy at ${size} services ended ${outcome.type}`);
       });
-      rows.push({ size, stacks: platform.templates.filter((t) => t.name !== 'bootstrap').length, diff, noop });
+      rows.push({ size, stacks: platform.templates.filter((t) => t.name !== 'bootstrap').length, diff, noop, reviewed });
       process.stderr.write(`  measured the deploy path at ${size} services\n`);
     } finally {
       fs.rmSync(scenario.root, { recursive: true, force: true });
@@ -327,10 +360,10 @@ async function deployPath(): Promise<string> {
   }
   const total = (run: DeployPathRun) => [...run.calls.values()].reduce((sum, n) => sum + n, 0);
   const table = [
-    '| services | stacks | `diff` (every service changed): calls | wall | CPU | max in flight | no-op `deploy`: calls | wall | CPU |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(({ size, stacks, diff, noop }) =>
-      `| ${size} | ${stacks} | ${total(diff)} | ${seconds(diff.wallMs)} | ${diff.cpu.toFixed(2)} s | ${diff.maxInFlight} | ${total(noop)} | ${seconds(noop.wallMs)} | ${noop.cpu.toFixed(2)} s |`),
+    '| services | stacks | `diff` (every service changed): calls | wall | CPU | max in flight | its review: CPU to collect (fake included) + assemble | no-op `deploy`: calls | wall | CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ size, stacks, diff, noop, reviewed }) =>
+      `| ${size} | ${stacks} | ${total(diff)} | ${seconds(diff.wallMs)} | ${diff.cpu.toFixed(2)} s | ${diff.maxInFlight} | ${reviewed.collect.toFixed(2)} s + ${reviewed.assemble.toFixed(2)} s | ${total(noop)} | ${seconds(noop.wallMs)} | ${noop.cpu.toFixed(2)} s |`),
   ].join('\n');
   // Which calls grow with the number of stacks: compared between the smallest and largest catalog.
   const growth = (pick: (row: (typeof rows)[number]) => DeployPathRun): string => {
