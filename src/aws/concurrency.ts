@@ -38,6 +38,8 @@ export function afterAnswer(state: AdaptiveLimit, throttled: boolean): AdaptiveL
 
 export interface ConcurrencyOptions {
   readonly maxInFlight?: number;
+  /** Ctrl-C (D-13): a request still waiting for a slot when it aborts is never sent. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ConcurrencyLimited {
@@ -46,7 +48,7 @@ export interface ConcurrencyLimited {
   limit(): number;
 }
 
-export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_IN_FLIGHT }: ConcurrencyOptions = {}): ConcurrencyLimited {
+export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_IN_FLIGHT, signal }: ConcurrencyOptions = {}): ConcurrencyLimited {
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error(`maxInFlight must be a whole number of at least 1 (got ${maxInFlight})`);
   let state: AdaptiveLimit = { max: maxInFlight, limit: maxInFlight };
   let inFlight = 0;
@@ -59,15 +61,7 @@ export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_
       waiting.shift()?.();
     }
   };
-  const acquire = (): Promise<void> => {
-    if (inFlight < allowed() && waiting.length === 0) {
-      inFlight += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const limited = decoratePort(port, async (_operation, call) => {
-    await acquire();
+  const send = async (call: () => Promise<unknown>): Promise<unknown> => {
     try {
       const answer = await call();
       state = afterAnswer(state, false);
@@ -79,6 +73,20 @@ export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_
     } finally {
       release();
     }
+  };
+  const limited = decoratePort(port, (operation, call) => {
+    // A free slot sends at once, in the caller's tick, as an unbounded port would.
+    if (inFlight < allowed() && waiting.length === 0) {
+      inFlight += 1;
+      return send(call);
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve)).then(() => {
+      if (signal?.aborted) {
+        release();
+        throw new AwsError('other', 'Interrupted', 'not sent: the run was interrupted while the request waited for a slot', operation);
+      }
+      return send(call);
+    });
   });
   return { port: limited, limit: allowed };
 }

@@ -26,7 +26,10 @@ export function sessionFromPort(raw: AwsPort, options: SessionOptions): AwsSessi
   // Errors name their request's resource (requests.ts) before anything above sees them.
   const counted = withCallCounter(withRequestContext(raw));
   // Bounded beneath the retries: a request waiting out its backoff holds no slot.
-  const limited = withConcurrencyLimit(counted.port, options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight });
+  const limited = withConcurrencyLimit(counted.port, {
+    ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const port = withRetries(limited.port, {
     clock: options.clock,
     ...(options.random ? { random: options.random } : {}),

@@ -49,6 +49,21 @@ test('D-5: a throttled request shrinks how many are in flight together; other er
   assert.ok(meter.maxInFlight > 1 && meter.maxInFlight < DEFAULT_MAX_IN_FLIGHT, `in flight at most ${meter.maxInFlight}`);
 });
 
+test('D-13: a request still waiting for a slot when Ctrl-C aborts the run is never sent', async () => {
+  const aws = new FakeAws({ clock: new FakeClock() });
+  const meter = new PortMeter(5);
+  const controller = new AbortController();
+  const limited = withConcurrencyLimit(meter.wrap(aws.port), { maxInFlight: 1, signal: controller.signal });
+  const first = limited.port.sts.callerIdentity();
+  const second = limited.port.sts.callerIdentity().then(() => undefined, (error: unknown) => error);
+  controller.abort();
+  await first;
+  const refused = await second;
+  assert.instance(refused, AwsError);
+  assert.is((refused as AwsError).code, 'Interrupted');
+  assert.is(meter.counts.get('sts.callerIdentity'), 1, 'only the request already in flight was sent');
+});
+
 test('D-5 / D-9: deploying 100 services, the reads of nested change sets and stack outputs overlap, never more than the bound at once', async () => {
   const meter = new PortMeter(1);
   const s = new Scenario('dev', { platform: hundredServices(), wrapPort: meter.wrap });
