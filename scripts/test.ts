@@ -13,7 +13,8 @@
  * Environment: TAP_TEST_JOBS (default: the number of cores), TAP_TEST_TIMEOUT_S per file
  * (default 600), TAP_TEST_VERBOSE=1 prints every file's output, not only the failing ones',
  * TAP_TEST_BAIL=1 stops at the first failing file (the mutation script wants only a verdict),
- * TAP_TEST_REPORT=<file> writes the per-file results as JSON.
+ * TAP_TEST_REPORT=<file> writes the per-file results as JSON, TAP_TEST_LIST=1 prints the files the
+ * run would test, one a line, and runs none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,7 +85,9 @@ function runOne(file: string, scratch: string, index: number, timeoutS: number):
       } catch {
         result = undefined;
       }
-      if (!result && bailing) {
+      // Files the bail killed are not results, unless they had already failed: a file that
+      // passed and was killed while still exiting (an open handle) did not fail.
+      if (bailing && !timedOut && signal === 'SIGKILL' && (!result || result.failed === 0)) {
         resolve(undefined);
       } else if (!result) {
         resolve({ file, ms, output, passed: 0, failed: 1, skipped: 0, failedTests: [], errors: `  the test process ${how} before reporting any result\n` });
@@ -103,6 +106,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (files.length === 0) {
     process.stderr.write(`no test files under ${targets.join(', ')}\n`);
     return 1;
+  }
+  if (process.env['TAP_TEST_LIST'] === '1') {
+    process.stdout.write(`${files.join('\n')}\n`);
+    return 0;
   }
   const jobs = Math.max(1, Number(process.env['TAP_TEST_JOBS']) || os.availableParallelism());
   const timeoutS = Number(process.env['TAP_TEST_TIMEOUT_S']) || 600;

@@ -2,7 +2,7 @@
  * The narrow AWS port of the deploy pipeline: exactly the calls it makes, grouped per service, in
  * the toolkit's own types. Each method is ONE request (pagination loops live in the callers), so a
  * counter below the port counts real API calls. The real adapter is `aws-sdk.ts`; the scenario
- * tests drive `test/fakes/aws.ts`.
+ * tests drive the fake AWS, `test/fakes/aws/`.
  *
  * Every method throws `AwsError` (never a raw SDK error), classified by what the caller can do
  * about it; "does not exist" answers are values (`undefined`/`false`), not errors.

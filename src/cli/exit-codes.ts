@@ -45,7 +45,7 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   1: 'unexpected error (a bug in the toolkit)',
   2: 'invalid input: params file, command-line argument, unknown ENV, service catalog; nothing was changed',
   3: 'a check failed: lint or scan findings, stale `templates/` or diagram, a stack over a CloudFormation quota, a change set CloudFormation could not create, a live check of `make verify`',
-  4: 'AWS cannot be used or is not ready: network or endpoint unreachable, throttled, no or expired credentials, access denied, account or region mismatch, missing artifact bucket, stuck or busy stack, another run holds the environment, a release whose image is not in ECR or whose stack runs more than the workspace, a promotion whose source is not deployed, not settled or lacks an artifact; `make verify` could not compute a check (not known) and none failed',
+  4: 'AWS cannot be used or is not ready: network or endpoint unreachable, throttled, no or expired credentials, access denied, account or region mismatch, missing artifact bucket, stuck or busy stack, another run holds the environment, an image a deploy, diff, promotion or release would start that is not in ECR, a release whose stack runs more than the workspace, a promotion whose source is not deployed, not settled or lacks an artifact; `make verify` could not compute a check (not known) and none failed; `make drift` could not detect drift on every stack and found none',
   5: 'change set left for review (no terminal, no `--yes`); the message says how to execute it',
   6: 'declined; the change set (and an empty new stack) was deleted',
   7: 'deployment failed and was rolled back (the root cause is printed)',
@@ -81,7 +81,9 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<Outcome['type'], ExitCode>> = {
   // Both are network failures: the class of an unreachable AWS.
   'execute-failed': EXIT.precondition,
   'lost-contact': EXIT.precondition,
-  'drift-incomplete': EXIT.internal,
+  // Drift that could not be computed is not a bug: DetectStackDrift ends DETECTION_FAILED when a resource
+  // cannot be checked (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackDriftDetectionStatus.html).
+  'drift-incomplete': EXIT.precondition,
   unconfirmed: EXIT.invalidInput,
   'change-set-failed': EXIT.checkFailed,
   precondition: EXIT.precondition,

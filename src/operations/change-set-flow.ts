@@ -78,6 +78,12 @@ export interface FlowOptions {
   readonly reviewGate?: (review: Review) => ReviewGateRefusal | undefined;
   /** Which fresh change sets --yes may not approve (approval.ts); default `never`. */
   readonly requireApproval?: RequireApproval;
+  /**
+   * What must hold before anything is uploaded or created, given the stack as it is (undefined:
+   * not created yet): deploy and diff check the images they would start (images.ts). Runs after
+   * the identical-stack skip, so a no-op deploy pays nothing for it.
+   */
+  readonly preflight?: (current: StackDescription | undefined) => Promise<Extract<FlowEnd, { readonly type: 'precondition' }> | undefined>;
 }
 
 export type FlowEnd =
@@ -145,6 +151,9 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
     const busy = await checkOtherChangeSets(cfn, io, stackName, c.env.name);
     if (busy) return busy;
   }
+
+  const unmet = await options.preflight?.(action.type === 'update' ? action.stack : undefined);
+  if (unmet) return unmet;
 
   // Upload.
   const { deployment } = c.env;
@@ -215,8 +224,8 @@ export async function runChangeSetFlow(c: Connection, io: OperationIo, target: D
   if (options.mode === 'diff') return { type: 'reviewed', changeSetName: review.changeSetName };
   const refusal = options.reviewGate?.(review);
   if (refusal) {
-    await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
-    return { type: 'refused', reason: { ...refusal, changeSetDeleted: true } };
+    const discarded = await discardChangeSet(cfn, result.id, createdStack, cleanupToken);
+    return { type: 'refused', reason: { ...refusal, changeSetDeleted: discarded.changeSetDeleted } };
   }
   return approveAndExecute(c, io, target, review, { id: result.id, stackId: result.stackId, createdStack: action.type === 'create', fromReviewFile: false, cleanupToken }, options);
 }
@@ -318,9 +327,9 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   const discard = () => discardChangeSet(cfn, changeSet.id, changeSet.createdStack ? target.stackName : undefined, changeSet.cleanupToken);
   if (isRefused(verdict)) {
     // A reviewed change set stays for its reviewer to execute naming each one; a fresh one goes.
-    if (!changeSet.fromReviewFile) await discard();
+    const changeSetDeleted = changeSet.fromReviewFile ? false : (await discard()).changeSetDeleted;
     const { dataLoss, listenerRules } = verdict.refused;
-    return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted: !changeSet.fromReviewFile } };
+    return { type: 'refused', reason: { kind: 'guarded-changes', environment: c.env.name, dataLoss, listenerRules, changeSetDeleted } };
   }
 
   // A reviewed file is itself the approval; a fresh change set may need a person (--require-approval).

@@ -14,6 +14,7 @@ import type { TemplateJson } from '../core/template-json';
 import type { ReviewArtifact } from './review/artifact';
 import { executionRoleArn } from './identity';
 import type { RequireApproval } from './approval';
+import { imagesPreflight } from './images';
 
 export interface DeployOptions {
   /** Create a change set even when nothing seems to have changed. */
@@ -52,7 +53,7 @@ export function platformTarget(c: Connection): Extract<DeployTarget, { readonly 
 }
 
 export async function deploy(c: Connection, io: OperationIo, options: DeployOptions): Promise<DeployOutcome> {
-  const flow: FlowOptions & { mode: 'deploy' } = { mode: 'deploy', ...options };
+  const flow: FlowOptions & { mode: 'deploy' } = { mode: 'deploy', ...options, preflight: imagesPreflight(c) };
   const end = await runChangeSetFlow(c, io, platformTarget(c), flow);
   if (end.type !== 'applied') return end;
   if (!end.stack) return { type: 'deployed', stackName: c.env.deployment.stackName };
@@ -63,7 +64,7 @@ export async function deploy(c: Connection, io: OperationIo, options: DeployOpti
 
 /** Creates and reviews the change set, and leaves it for `deploy --review`: never executes. */
 export async function diff(c: Connection, io: OperationIo, options: DiffOptions): Promise<DeployOutcome> {
-  const end = await runChangeSetFlow(c, io, platformTarget(c), { mode: 'diff', force: options.force, allowReplace: [], replaceFailedStack: false });
+  const end = await runChangeSetFlow(c, io, platformTarget(c), { mode: 'diff', force: options.force, allowReplace: [], replaceFailedStack: false, preflight: imagesPreflight(c) });
   // A diff executes nothing, so it never ends applied; should it, nothing was changed by it.
   return end.type === 'applied' ? { type: 'no-changes' } : end;
 }

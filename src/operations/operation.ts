@@ -82,6 +82,14 @@ export type Question =
 /* ---------------------------------------------------------------------------------------------- */
 
 /** An AWS error as data: its code and AWS's own message. */
+/** A service's image a deploy would start that its ECR repository does not hold (images.ts). */
+export interface MissingImage {
+  readonly service: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly repositoryExists: boolean;
+}
+
 export interface ErrorInfo {
   readonly code: string;
   readonly message: string;
@@ -304,6 +312,8 @@ export type PreconditionReason =
   | { readonly kind: 'not-deployed'; readonly stackName: string; readonly awaitingReview: boolean }
   | { readonly kind: 'no-failed-rollback'; readonly stackName: string; readonly status?: StackStatus }
   | { readonly kind: 'drift-unsupported'; readonly error: ErrorInfo }
+  /** deploy, diff: services the deploy would move to an image tag their repository lacks (images.ts). */
+  | { readonly kind: 'images-missing'; readonly registryId: string; readonly region: string; readonly missing: readonly MissingImage[] }
   /** release: the image is not in the service's repository (or there is no repository). */
   | { readonly kind: 'image-missing'; readonly service: string; readonly repository: string; readonly tag: string; readonly registryId: string; readonly region: string; readonly repositoryExists: boolean }
   /** promote (D-18): the artifacts an environment runs (the source's, or a reviewed promotion's in the target's bucket) cannot be used as they are. */

@@ -22,6 +22,7 @@ import { AwsError } from '../aws/port';
 import { guardPort } from './interrupt';
 import { openConnection, type Connection, type PreparedEnvironment } from './connection';
 import { runChangeSetFlow, type DeployTarget, type FlowOptions } from './change-set-flow';
+import { imagesPreflight } from './images';
 import { applyProtections, platformTarget } from './deploy';
 import type { OperationIo, PromoteOutcome, Precondition } from './operation';
 import { collectOutputs } from './outputs';
@@ -72,6 +73,8 @@ export async function promote(c: Connection, io: OperationIo, options: PromoteOp
     replaceFailedStack: false,
     ...(options.review ? { review: options.review } : {}),
     ...(options.requireApproval ? { requireApproval: options.requireApproval } : {}),
+    // The images TO's tags name must be in TO's own repositories: a promotion copies templates, not images.
+    preflight: imagesPreflight(connection),
   };
   const end = await runChangeSetFlow(connection, io, target.deploy, flow);
   if (end.type !== 'applied') return end;

@@ -21,7 +21,7 @@ import { releaseDifferences, releaseScope } from './release-scope';
 import { decideStackAction } from './stack-status';
 import { pascal } from '../cfn/names';
 import { imageTagParameter } from '../stacks/releases';
-import { repositoryNameTemplate } from '../stacks/registry';
+import { repositoryName } from './images';
 import { IMAGE_TAG_DESCRIPTION, IMAGE_TAG_PATTERN } from '../stacks/releases';
 import { quote, type Problem } from '../core/problems';
 
@@ -36,7 +36,6 @@ export interface ReleaseOptions {
 export const serviceStackPath = (service: string): string => `Services/${pascal(service)}`;
 
 /** `ecr-<service>-<env>`: the registry stack's repository of the service. */
-export const repositoryName = (service: string, environment: string): string => repositoryNameTemplate({ name: service }).replace('${Environment}', environment);
 
 /**
  * What can be wrong with a release's arguments, found before any AWS call: the service must be a

@@ -88,6 +88,19 @@ test('P-SEC: a cycle in the call graph is refused', () => {
   ]);
 });
 
+test('P-SEC: a callee listed twice is refused wherever the repeat stands, at its position (each callee opens one security-group path)', () => {
+  const callees = SERVICE_CATALOG.slice(0, 2).map((s) => s.name);
+  assert.is(callees.length, 2);
+  const [first, second] = callees;
+  for (const calls of [[first, first], [first, second, first], [second, first, second]]) {
+    const worker = { ...syntheticService(6, first), name: 'worker-006', calls };
+    const repeat = calls.lastIndexOf(calls[0]);
+    assert.equal(catalogInputProblems([...SERVICE_CATALOG, worker]).map((p) => p.message), [
+      `calls[${repeat}] "${calls[0]}" is listed twice; each callee opens one security-group path`,
+    ], calls.join(', '));
+  }
+});
+
 test('P-SVC: the real catalog is valid', () => {
   assert.equal(catalogInputProblems(SERVICE_CATALOG), []);
 });

@@ -84,6 +84,19 @@ test('T-12: the documented exit codes are the table\'s, and the operators\' page
   assert.match(fs.readFileSync(path.join(repoRoot(), 'README.md'), 'utf8'), /\[docs\/cli\.md\]\(docs\/cli\.md\)[^\n]*`make` exits 2 on any failure/);
 });
 
+test('T-12: the reference says which option each make variable becomes, for every variable the Makefile passes to tap', async () => {
+  const makefile = fs.readFileSync(path.join(repoRoot(), 'Makefile'), 'utf8');
+  const variables = /^TAP_VARIABLES := (.+)$/m.exec(makefile)?.[1]?.split(/\s+/) ?? [];
+  assert.ok(variables.includes('ENV') && variables.includes('TO'), `TAP_VARIABLES read from the Makefile: ${variables.join(' ')}`);
+  const reference = cliReference(await commands());
+  // IDS selects mutations for make mutation, a script rather than a tap command.
+  for (const name of variables.filter((v) => v !== 'IDS')) {
+    // Each variable becomes the option of its own name (the Makefile's tap-option calls).
+    const expected = name === 'ARGS' ? '`ARGS=` is' : `\`${name}=\` is \`--${name.toLowerCase()}\``;
+    assert.ok(reference.includes(expected), `docs/cli.md should say ${expected}`);
+  }
+});
+
 test('T-12: package.json\'s bin runs the CLI from the checkout, rebuilding the bundle when a source is newer', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { bin?: Record<string, string> };
   const launcher = path.join(repoRoot(), manifest.bin?.['tap'] ?? '(no bin)');

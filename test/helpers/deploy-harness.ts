@@ -13,13 +13,14 @@ import { Capture } from './capture';
 import { main } from '../../src/cli/main';
 import type { Output, Terminal } from '../../src/cli/terminal';
 import { requireKnownEnvironment } from '../../src/config/environment';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../src/config/regions';
 import type { DeployRuntime, PlatformSource, Workspace } from '../../src/operations/runtime';
 import { openConnection, prepareConnection, type Connection, type PrepareOptions } from '../../src/operations/connection';
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
 import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
 import { sessionFromPort } from '../../src/aws/session';
 import type { AwsPort } from '../../src/aws/port';
-import { FakeAws, type RecordedCall } from '../fakes/aws';
+import { FakeAws, type AccountProfile, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
 import { SERVICE_CATALOG } from '../../src/catalog/services';
@@ -133,8 +134,15 @@ export function fakeWorkspace(root: string, name: string, platform: PlatformSour
       deployment: file.deployment,
       tags: file.tags ?? {},
       imageTags: file.imageTags ?? {},
-      stackParameters: rootParameters(platform, { ...file.parameters, ...REAL_PLATFORM_VALUES, ...imageTagParameters(file.imageTags), ArtifactBucket: file.deployment.artifactBucket }),
-      computedParameters: ['ArtifactBucket'],
+      stackParameters: rootParameters(platform, {
+        ...file.parameters,
+        ...REAL_PLATFORM_VALUES,
+        ...imageTagParameters(file.imageTags),
+        ArtifactBucket: file.deployment.artifactBucket,
+        // As the loader sets it (src/config/environment.ts): the ALB's access logs need the Region's principal.
+        ElbLogDeliveryAccount: ELB_LOG_DELIVERY_ACCOUNTS[file.deployment.region] ?? '',
+      }),
+      computedParameters: ['ArtifactBucket', 'ElbLogDeliveryAccount'].filter((key) => platform.templates[0].template.Parameters?.[key]),
       subnets: { publicSubnets: [], privateSubnets: [] },
     },
   };
@@ -152,10 +160,10 @@ export class Scenario {
   /** Between the fake and the session: a test or `make bench` wraps the raw port (latency, a meter). */
   private readonly wrapPort: (port: AwsPort) => AwsPort;
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; platform?: PlatformSource; callerArn?: string; wrapPort?: (port: AwsPort) => AwsPort } = {}) {
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string; accountProfile?: AccountProfile; wrapPort?: (port: AwsPort) => AwsPort } = {}) {
     this.environment = environment;
     this.wrapPort = options.wrapPort ?? ((port) => port);
-    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}) });
+    this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}), ...(options.accountProfile ? { accountProfile: options.accountProfile } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
     fs.writeFileSync(path.join(this.root, 'package.json'), JSON.stringify({ name: 'tap-infra', version: '0.1.0-test' }));
@@ -166,6 +174,15 @@ export class Scenario {
     if (options.bucket !== false) {
       this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
       this.aws.accountRoles.add(`role-cfn-exec-tap-${environment}`);
+    }
+    // The images of the tags the params files give, as CI would have pushed them: deploy looks up
+    // the images it would start (src/operations/images.ts). Only a root that takes image tags (the
+    // real one) starts images; `images: false` leaves ECR empty.
+    const declared = this.platform.templates[0].template.Parameters ?? {};
+    if (options.images !== false) {
+      for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
+        if (imageTagParameter({ name: service }) in declared) this.aws.pushImage(`ecr-${service}-${environment}`, tag);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * A local moto server (from the project's .venv) on a free loopback port, for wire tests that
- * drive the real AWS SDK over HTTP.
+ * drive the real AWS SDK over HTTP (test/wire/) and for the contract suite (test/contract/).
  *
  * The endpoint uses the host name `localhost`, not 127.0.0.1: moto parses S3 TemplateURLs by host
  * and only resolves path-style URLs whose host contains "localhost" (see the moto reference).
@@ -8,6 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import type { Test } from 'uvu';
+import { failLoudly } from './fail-loudly';
 
 export interface MotoServer {
   /** e.g. http://localhost:53211 */
@@ -88,4 +90,35 @@ export async function startMotoServer(options: MotoOptions = {}): Promise<MotoSe
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The common client options of a test's own SDK clients against moto. */
+export const motoClientOptions = (moto: MotoServer) => ({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { ...MOTO_CREDENTIALS }, maxAttempts: 1 });
+
+/** What a suite may set for the SDK's standard chain (D-18's per-side profiles set the files and regions too). */
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
+
+/**
+ * A suite's moto lifecycle: one server for the suite (with the test's own clients), reset before
+ * every scenario, stopped after. The SDK's standard credential chain reads the process
+ * environment: moto's credentials are set there for the suite, and the process's given back after.
+ */
+export function onMoto<C extends { moto: MotoServer }>(suite: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>, options: MotoOptions = {}): void {
+  const saved = Object.fromEntries(CREDENTIAL_VARIABLES.map((key) => [key, process.env[key]]));
+  suite.before(failLoudly(name, async (context: C) => {
+    process.env['AWS_ACCESS_KEY_ID'] = MOTO_CREDENTIALS.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
+    delete process.env['AWS_PROFILE'];
+    delete process.env['AWS_SESSION_TOKEN'];
+    const moto = await startMotoServer(options);
+    Object.assign(context, { moto, ...clients(moto) });
+  }));
+  suite.after(async ({ moto }) => {
+    await moto?.stop();
+    for (const key of CREDENTIAL_VARIABLES) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+  suite.before.each(async ({ moto }) => moto.reset());
 }

@@ -24,6 +24,7 @@ import { FakeAws, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform } from '../fakes/platform-fixture';
 import { Capture } from './capture';
+import { imageTagParameter } from '../../src/stacks/releases';
 import { deploying, fakeWorkspace, imageTagsAt, type Operated, type RunResult } from './deploy-harness';
 
 export const ENVIRONMENTS = {
@@ -76,6 +77,14 @@ export class PromotionScenario {
       for (const name of ['staging', 'prod'] as const) {
         this.fake(name).createBucket(bucketOf(name));
         this.fake(name).accountRoles.add(`role-cfn-exec-tap-${name}`);
+      }
+    }
+    // The images of the params files' tags, pushed to each account's repositories as CI would
+    // (deploy and promote look up the images they would start: src/operations/images.ts).
+    const declared = this.platform.templates[0].template.Parameters ?? {};
+    for (const name of ['staging', 'prod'] as const) {
+      for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
+        if (imageTagParameter({ name: service }) in declared) this.fake(name).pushImage(`ecr-${service}-${name}`, tag);
       }
     }
   }

@@ -54,6 +54,19 @@ test('D-11: drift is detected on the root and on every nested stack (the API doe
   assert.equal(report.drifted[0].drift.differences[0], { path: '/Policies/0/PolicyDocument/Statement/0/Action', expected: 'secretsmanager:GetSecretValue', actual: 'secretsmanager:*', type: 'NOT_EQUAL' });
 });
 
+test('D-11: a resource deleted outside CloudFormation is drift; resources in sync or not checked are not', async () => {
+  const s = new Scenario('dev');
+  await s.deployed();
+  s.aws.setDrift('Services/Frontend', [
+    { logicalId: 'LogGroup', resourceType: 'AWS::Logs::LogGroup', status: 'DELETED', differences: [] },
+    { logicalId: 'TaskRole', resourceType: 'AWS::IAM::Role', status: 'IN_SYNC', differences: [] },
+    { logicalId: 'Dashboard', resourceType: 'AWS::CloudWatch::Dashboard', status: 'NOT_CHECKED', differences: [] },
+  ]);
+  const { outcome } = await s.operate(drift);
+  const { report } = expectOutcome(outcome, 'drifted');
+  assert.equal(report.drifted.map((d) => [d.path, d.drift.logicalId, d.drift.status, d.expected]), [['Services/Frontend', 'LogGroup', 'DELETED', undefined]]);
+});
+
 test('D-11: blue/green listener weights and autoscaled desired counts are expected drift (in sync)', async () => {
   const s = new Scenario('dev');
   await s.deployed();

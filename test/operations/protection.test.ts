@@ -4,6 +4,7 @@
  * --allow-replace names each one, in which case exactly those logical ids are let through and the
  * policy is restored. (The listener-rule part of the policies: listener-rules.test.ts.)
  */
+import { AwsError } from '../../src/aws/port';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { STATEFUL_RESOURCE_TYPES } from '../../src/cfn/stateful';
@@ -79,6 +80,21 @@ test('P-DATA: prod refuses a stateful replacement without --allow-replace (nothi
   assert.equal(refused.questions, [], 'refused before anyone is asked');
   assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
   assert.is(s.aws.pendingChangeSets().length, 0);
+});
+
+test('P-DATA: a refusal whose change set could not be deleted says so (it is not reported deleted)', async () => {
+  const s = new Scenario('prod');
+  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
+  s.platform = renamedRepository();
+  // CloudFormation refuses DeleteChangeSet while the change set is in a state it cannot leave
+  // (InvalidChangeSetStatus, https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html).
+  s.aws.inject('cfn.deleteChangeSet', new AwsError('conflict', 'InvalidChangeSetStatus', 'Cannot delete ChangeSet in status CREATE_IN_PROGRESS', 'cfn.deleteChangeSet', 400));
+  const refused = await s.operate(deploying(), { answers: ['yes'] });
+  const { reason } = expectOutcome(refused.outcome, 'refused');
+  if (reason.kind !== 'guarded-changes') throw new Error(`expected a guarded-changes refusal, got ${reason.kind}`);
+  assert.is(reason.changeSetDeleted, false);
+  assert.is(s.aws.pendingChangeSets().length, 1, 'the change set is still there, as the outcome says');
+  assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
 });
 
 test('P-DATA: --allow-replace lets exactly the named resource through, then restores the stack policy', async () => {

@@ -71,7 +71,7 @@ test('D-16: a missing image is refused before any change set, and nothing in AWS
 });
 
 test('D-16: before the first deploy there is no repository, and the release says so without a change set', async () => {
-  const s = new Scenario('dev', { platform: realPlatform() });
+  const s = new Scenario('dev', { platform: realPlatform(), images: false });
   const { outcome, calls } = await s.operate(releasing({ service: 'frontend', tag: '1.0.0' }));
   assert.is(expectOutcome(outcome, 'precondition').reason.kind, 'image-missing');
   assert.not.ok(ops(calls).includes('cfn.createChangeSet'));

@@ -138,6 +138,18 @@ test('P-SEC: execution and task roles are per service and scoped to that service
   }
 });
 
+test('P-SEC: a service key decrypts its secrets only through Secrets Manager in the stack\'s region (kms:ViaService), for every service with secrets', () => {
+  const withSecrets = SERVICE_CATALOG.filter((service) => service.secrets.length > 0);
+  assert.ok(withSecrets.length > 0, 'the catalog has services with secrets');
+  for (const service of withSecrets) {
+    const decrypt = policyStatements(stackOf(service), 'ExecutionRole').filter((s) => asArray(s['Action']).includes('kms:Decrypt'));
+    assert.is(decrypt.length, 1, service.name);
+    // Without the condition the role could decrypt anything encrypted with the key, e.g. a
+    // snapshot or an object outside Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    assert.equal(decrypt[0]['Condition'], { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' } } }, service.name);
+  }
+});
+
 test('P-TRUTH (issue 11 #7): ECS infrastructure roles use the documented trust policy, with no condition', () => {
   // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html
   const documented = { Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' };

@@ -20,9 +20,7 @@ import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime
 import { sessionFromPort } from '../../src/aws/session';
 import { platformOfFiles, rotationAsset } from './moto-fixtures';
 import { imageTagParameter } from '../../src/stacks/releases';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMotoServer, type MotoOptions, type MotoServer } from '../helpers/moto-server';
-import { failLoudly } from '../helpers/fail-loudly';
-import type { Test } from 'uvu';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type MotoServer } from '../helpers/moto-server';
 
 
 export interface WireResult {
@@ -123,28 +121,6 @@ export class WireWorkspace {
   }
 }
 
-/** The common client options of a test's own SDK clients against moto. */
-export const motoClientOptions = (moto: MotoServer) => ({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
-
-/**
- * A wire suite's moto lifecycle: one server for the suite (with the test's own clients), reset
- * before every scenario, stopped after, and the process's credentials given back (WireWorkspace
- * sets moto's for the SDK's standard chain).
- */
-export function onMoto<C extends { moto: MotoServer }>(wire: Test<C>, name: string, clients: (moto: MotoServer) => Omit<C, 'moto'>, options: MotoOptions = {}): void {
-  const saved = { ...process.env };
-  wire.before(failLoudly(name, async (context: C) => {
-    const moto = await startMotoServer(options);
-    Object.assign(context, { moto, ...clients(moto) });
-  }));
-  wire.after(async ({ moto }) => {
-    await moto?.stop();
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  });
-  wire.before.each(async ({ moto }) => moto.reset());
-}
+export { motoClientOptions, onMoto } from '../helpers/moto-server';
 
 export const total = (calls: ReadonlyMap<string, number>): number => [...calls.values()].reduce((a, b) => a + b, 0);

@@ -192,6 +192,17 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
       say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
+    case 'images-missing': {
+      const where = `account ${reason.registryId}, ${reason.region}`;
+      for (const image of reason.missing) {
+        say.fail('error', image.repositoryExists
+          ? `${image.repository} (${where}) has no image tagged ${image.tag}: ${image.service} would fail to start with it (imageTags.${image.service} in params/${environment}.json).`
+          : `there is no repository ${image.repository} in ${where} yet: deploy with imageTags.${image.service} "" first (the registry stack creates it), then push and release ${image.service}.`);
+      }
+      const pushes = reason.missing.filter((image) => image.repositoryExists);
+      for (const image of pushes) say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${image.repository}:${image.tag}`);
+      return say.detail('Nothing was changed in AWS: no change set was created.');
+    }
     case 'promotion-artifacts':
       return renderArtifactProblem(reason.environment, reason.problem, ctx);
     case 'promotion-parameters':
@@ -433,7 +444,7 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'drift-incomplete': {
       renderDrift(ctx, outcome.report, outcome.stackName);
       const failed = outcome.report.stacks.filter((s) => s.detection === 'failed');
-      return say.fail('error', `drift detection failed on ${failed.map((s) => s.path || outcome.stackName).join(', ')}; the result is incomplete.`);
+      return say.fail('not known', `drift detection failed on ${failed.map((s) => s.path || outcome.stackName).join(', ')}, and found no drift elsewhere; the result is incomplete. The reason per stack is above; run make drift again, or look at that stack's drift in the console.`);
     }
     case 'outputs-read': {
       const file = writeOutputs(ctx, outcome.outputs);

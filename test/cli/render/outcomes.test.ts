@@ -207,6 +207,17 @@ const ROWS: readonly Row[] = [
   { name: 'D-16: an image missing from the repository stops the release before any change set, with the push to run',
     outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: true }), command: 'release',
     stderr: ['error ecr-api-gateway-dev (account 111122223333, eu-west-1) has no image tagged 2026.11.4; api-gateway cannot be released with it.', 'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-api-gateway-dev:2026.11.4', 'Nothing was changed in AWS: no change set was created.'], code: 4 },
+  { name: 'D-16: a deploy that would start images their repositories lack stops before any change set, naming each',
+    outcome: precondition({ kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [
+      { service: 'frontend', repository: 'ecr-frontend-dev', tag: '2026.12.1', repositoryExists: true },
+      { service: 'risk-engine', repository: 'ecr-risk-engine-dev', tag: '1.0.0', repositoryExists: false },
+    ] }), command: 'deploy',
+    stderr: [
+      'error ecr-frontend-dev (account 111122223333, eu-west-1) has no image tagged 2026.12.1: frontend would fail to start with it (imageTags.frontend in params/dev.json).',
+      'error there is no repository ecr-risk-engine-dev in account 111122223333, eu-west-1 yet: deploy with imageTags.risk-engine "" first (the registry stack creates it), then push and release risk-engine.',
+      'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-frontend-dev:2026.12.1',
+      'Nothing was changed in AWS: no change set was created.',
+    ], code: 4 },
   { name: 'D-16: no repository at all: the environment is not deployed yet',
     outcome: precondition({ kind: 'image-missing', service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.4', registryId: '111122223333', region: 'eu-west-1', repositoryExists: false }), command: 'release',
     stderr: ['error there is no repository ecr-api-gateway-dev in account 111122223333, eu-west-1: the registry stack creates it. Deploy the environment first: make deploy ENV=dev', 'Nothing was changed in AWS.'], code: 4 },
@@ -381,7 +392,7 @@ const ROWS: readonly Row[] = [
     stdout: [/MODIFIED \(expected\)/, 'Services/Frontend/Service: expected: Application Auto Scaling sets the desired count', '✓ No unexpected drift in 1 stacks.'], code: 0 },
   { name: 'D-11: a failed detection is an incomplete result', command: 'drift',
     outcome: { type: 'drift-incomplete', stackName: 'tap-dev', report: { stacks: [{ path: '', stackId: 'r', status: 'UNKNOWN', detection: 'failed', reason: 'timeout' }, { path: 'Network', stackId: 'n', status: 'UNKNOWN', detection: 'failed' }], drifted: [] } },
-    stdout: [/tap-dev\s+UNKNOWN\s+failed: timeout/], stderr: ['error drift detection failed on tap-dev, Network; the result is incomplete.'], code: 1 },
+    stdout: [/tap-dev\s+UNKNOWN\s+failed: timeout/], stderr: ['not known drift detection failed on tap-dev, Network, and found no drift elsewhere; the result is incomplete. The reason per stack is above; run make drift again, or look at that stack\'s drift in the console.'], code: 4 },
   { name: 'D-9: outputs as tables, saved with the stack state', command: 'outputs', outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
     stdout: [/Outputs of tap-dev\noutput\s+value/, 'Written to .tap/dev/outputs.json (UPDATE_COMPLETE, last changed 2026-10-12T09:03:53.000Z).'], code: 0 },
   { name: 'D-9: outputs as JSON', command: 'outputs', json: true, outcome: { type: 'outputs-read', outputs: OUTPUTS, stack: { status: 'UPDATE_COMPLETE', lastChanged: at } },
@@ -475,7 +486,7 @@ test('every outcome type and every precondition kind has a row here (a new one n
   const allKinds = {
     guard: 0, 'stack-busy': 0, 'failed-create': 0, 'rollback-unfinished': 0, stuck: 0, 'bucket-missing': 0, 'bucket-not-owned': 0,
     'bucket-unmanaged': 0, 'bucket-in-other-account': 0, 'execute-conflict': 0, 'not-deployed': 0, 'no-failed-rollback': 0, 'drift-unsupported': 0,
-    'image-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
+    'image-missing': 0, 'images-missing': 0, 'release-drift': 0, 'assume-role-failed': 0, locked: 0, 'change-set-in-progress': 0,
     'promotion-artifacts': 0, 'promotion-parameters': 0,
   } satisfies Record<PreconditionReason['kind'], 0>;
   assert.equal(Object.keys(allKinds).filter((k) => !kinds.has(k as PreconditionReason['kind'])), []);

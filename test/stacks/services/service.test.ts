@@ -180,6 +180,16 @@ test('P-DEPLOY: where rolling updates remain, the circuit breaker rolls back', (
   }
 });
 
+test('P-DEPLOY: zero downtime: no deployment of any service stops a running task before its replacement runs', () => {
+  assert.ok(SERVICE_CATALOG.length > 0);
+  for (const service of SERVICE_CATALOG) {
+    const deployment = properties(stackOf(service), 'Service')['DeploymentConfiguration'] as JsonObject;
+    // MinimumHealthyPercent below 100 lets ECS stop tasks first; MaximumPercent 200 leaves room for a
+    // full second set (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html#sd-deploymentconfiguration).
+    assert.equal([deployment['MinimumHealthyPercent'], deployment['MaximumPercent']], [100, 200], service.name);
+  }
+});
+
 test('P-ALB: path-based rules route /api/* to api-gateway and / to frontend', () => {
   for (const service of publicServices) {
     if (service.exposure.kind !== 'public') continue;
@@ -241,6 +251,17 @@ test('P-OBS: CPU, memory, 5xx and (behind the ALB) unhealthy-target alarms notif
   assert.match(public5xx, 'TargetGroupA');
   assert.match(public5xx, 'TargetGroupB');
   assert.ok(resource(templateNamed('cluster'), 'AlarmTopic'));
+});
+
+test('P-OBS: the running-tasks alarm fires only when fewer tasks run than the autoscaling minimum, and when the metric stops', () => {
+  assert.ok(SERVICE_CATALOG.length > 0);
+  for (const service of SERVICE_CATALOG) {
+    const alarm = properties(stackOf(service), 'RunningTasksAlarm');
+    // A service at exactly MinCapacity is healthy: the alarm compares strictly.
+    assert.equal([alarm['MetricName'], alarm['Statistic'], alarm['Threshold'], alarm['ComparisonOperator']], ['RunningTaskCount', 'Minimum', { Ref: 'MinCapacity' }, 'LessThanThreshold'], service.name);
+    assert.is(alarm['TreatMissingData'], 'breaching', `${service.name}: no data means no tasks report`);
+    assert.equal(alarm['AlarmActions'], [{ Ref: 'AlarmTopicArn' }], service.name);
+  }
 });
 
 test('P-OBS: one dashboard with a line per service for each signal', () => {
