@@ -116,7 +116,7 @@ docs: install .build/tap.js ## Regenerate docs/cli.md, docs/requirements.md's te
 	@node --import tsx scripts/requirements.ts
 	@node --import tsx scripts/resource-permissions.ts
 
-bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan and plan; scale series to 100 services
+bench: install .build/tap.js ## Time synth, typecheck, validation, lint, scan, plan, a one-service edit, a 100-service plan; scale series
 	@node --import tsx scripts/bench.ts
 
 mutation: install ## Apply each catalogued bug (scripts/mutations.ts) to a scratch checkout of HEAD and report which gate catches it (IDS='a b' for some)

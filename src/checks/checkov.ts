@@ -1,21 +1,29 @@
 /**
  * Security scan gate: checkov (pinned, project .venv) over every template. Zero failed checks are
  * allowed; each skip must carry its reason in the resource's Metadata (see cfn/scan-exemptions.ts).
- * `--skip-download` keeps checkov offline (it would otherwise fetch guidelines from Prisma Cloud).
- * checkov judges each template on its own, so results are cached per template content.
+ * The workers run checkov's CloudFormation runner offline, as `checkov --framework cloudformation
+ * --skip-download --file <template>` does (CHECKOV_COMMAND; test/checks/worker-pool.test.ts
+ * compares the two). checkov judges each template on its own: a CloudFormation graph connects
+ * resources of one template only, so each template is one pool task and its result is cached by
+ * its content.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ResultCache, toolPins } from './result-cache';
+import type { CheckPool } from './worker-pool';
 
 export const CHECKOV = path.join('.venv', 'bin', 'checkov');
+
+/** The command line the workers' scan is equivalent to (files appended). */
+export const CHECKOV_COMMAND: readonly string[] = [CHECKOV, '--framework', 'cloudformation', '--output', 'json', '--skip-download', '--file'];
 
 export interface ScanFinding {
   readonly check: string;
   readonly name: string;
   readonly file: string;
   readonly resource: string;
+  /** First line of the resource in the template. */
+  readonly line: number;
   /** The suppression comment, for skipped checks. */
   readonly reason?: string;
 }
@@ -32,7 +40,7 @@ export interface ScanResult {
 }
 
 /** One template's share of a report: what the cache stores. */
-interface FileResult {
+export interface FileResult {
   readonly passed: number;
   readonly failed: readonly ScanFinding[];
   readonly skipped: readonly ScanFinding[];
@@ -44,6 +52,7 @@ interface CheckovCheck {
   check_name: string;
   file_path: string;
   resource: string;
+  file_line_range: [number, number];
   check_result?: { suppress_comment?: string };
 }
 
@@ -57,81 +66,74 @@ const finding = (check: CheckovCheck): ScanFinding => ({
   name: check.check_name,
   file: check.file_path.replace(/^\//, ''),
   resource: check.resource,
+  line: check.file_line_range[0],
   ...(check.check_result?.suppress_comment ? { reason: check.check_result.suppress_comment } : {}),
 });
 
-/** Splits a report over the scanned files (paths relative to the repository root). */
-export function parseCheckovReport(json: string, files: readonly string[]): { perFile: Map<string, FileResult>; parsingErrors: number } {
-  const parsed = JSON.parse(json) as CheckovReport | CheckovReport[];
-  const reports = Array.isArray(parsed) ? parsed : [parsed];
+/** Splits a report (parsed JSON, one report or a list) over the scanned files (paths relative to the repository root). */
+export function parseCheckovReport(report: unknown, files: readonly string[]): { perFile: Map<string, FileResult>; parsingErrors: number } {
+  const reports = (Array.isArray(report) ? report : [report]) as CheckovReport[];
   const perFile = new Map<string, { passed: number; failed: ScanFinding[]; skipped: ScanFinding[]; version: string }>(
     files.map((file) => [file, { passed: 0, failed: [], skipped: [], version: '' }]),
   );
   let parsingErrors = 0;
-  for (const report of reports) {
-    parsingErrors += report.summary.parsing_errors;
+  for (const scan of reports) {
+    parsingErrors += scan.summary.parsing_errors;
     const entryFor = (check: CheckovCheck) => perFile.get(check.file_path.replace(/^\//, ''));
-    for (const check of report.results.passed_checks) {
+    for (const check of scan.results.passed_checks) {
       const entry = entryFor(check);
       if (entry) entry.passed += 1;
     }
-    for (const check of report.results.failed_checks) entryFor(check)?.failed.push(finding(check));
-    for (const check of report.results.skipped_checks) entryFor(check)?.skipped.push(finding(check));
-    for (const entry of perFile.values()) entry.version = report.summary.checkov_version;
+    for (const check of scan.results.failed_checks) entryFor(check)?.failed.push(finding(check));
+    for (const check of scan.results.skipped_checks) entryFor(check)?.skipped.push(finding(check));
+    for (const entry of perFile.values()) entry.version = scan.summary.checkov_version;
   }
   return { perFile, parsingErrors };
 }
 
-function spawnCheckov(files: readonly string[], root: string): Promise<{ perFile: Map<string, FileResult>; parsingErrors: number }> {
-  const args = ['--framework', 'cloudformation', '--output', 'json', '--skip-download', '--file', ...files];
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, CHECKOV), args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => reject(new Error(`cannot run ${CHECKOV} (${error.message}); run \`make install\``)));
-    child.on('close', (code) => {
-      try {
-        resolve(parseCheckovReport(stdout, files));
-      } catch {
-        reject(new Error(`checkov exited ${code} without a report:\n${stderr || stdout}`));
-      }
-    });
-  });
-}
+/** Bump when what is cached per template changes shape. */
+const RESULT_VERSION = '2';
 
-/** Scans `files` (paths relative to `root`), re-running checkov only for changed templates. */
-export async function runCheckov(files: readonly string[], root: string): Promise<ScanResult> {
+/**
+ * Estimated CPU-seconds to scan a template (2-core EPYC, checkov 3.3): about 7 µs per byte, and
+ * more per byte for large templates, whose graph checkov renders in time that grows faster than
+ * the template (the 480 KB services stack at 100 services takes 8-10 s).
+ */
+const scanCost = (root: string, file: string): number => {
+  const bytes = fs.statSync(path.join(root, file), { throwIfNoEntry: false })?.size ?? 0;
+  return 7e-6 * bytes * (1 + bytes / 300_000);
+};
+
+/** Scans `files` (paths relative to `root`), one pool task per template whose content changed. */
+export async function runCheckov(files: readonly string[], root: string, pool: CheckPool): Promise<ScanResult> {
   const started = process.hrtime.bigint();
   const cache = new ResultCache<FileResult>(root, 'checkov');
   const pins = toolPins(root);
-  const keyOf = (file: string) => cache.key(pins, file, fs.readFileSync(path.join(root, file), 'utf8'));
-  const results = new Map<string, FileResult>();
-  const uncached: string[] = [];
-  for (const file of files) {
-    const hit = cache.get(keyOf(file));
-    if (hit) results.set(file, hit);
-    else uncached.push(file);
-  }
+  const keyOf = (file: string) => cache.key(RESULT_VERSION, pins, CHECKOV_COMMAND.join(' '), file, fs.readFileSync(path.join(root, file), 'utf8'));
+  const unique = [...new Set(files)];
   let parsingErrors = 0;
-  if (uncached.length > 0) {
-    const fresh = await spawnCheckov(uncached, root);
-    parsingErrors = fresh.parsingErrors;
-    for (const [file, result] of fresh.perFile) {
-      results.set(file, result);
-      // A template checkov could not parse is not cached: it must be scanned (and fail) again.
-      if (parsingErrors === 0) cache.set(keyOf(file), result);
+  let cached = 0;
+  const results = await Promise.all(unique.map(async (file): Promise<FileResult> => {
+    const key = keyOf(file);
+    const hit = cache.get(key);
+    if (hit) {
+      cached += 1;
+      return hit;
     }
-  }
-  const all = [...results.values()];
+    const scan = parseCheckovReport(await pool.run({ tool: 'checkov', files: [file], cost: scanCost(root, file) }), [file]);
+    parsingErrors += scan.parsingErrors;
+    const result = scan.perFile.get(file) ?? { passed: 0, failed: [], skipped: [], version: '' };
+    // A template checkov could not parse is not cached: it must be scanned (and fail) again.
+    if (scan.parsingErrors === 0) cache.set(key, result);
+    return result;
+  }));
   return {
-    passed: all.reduce((sum, r) => sum + r.passed, 0),
-    failed: all.flatMap((r) => r.failed),
-    skipped: all.flatMap((r) => r.skipped),
+    passed: results.reduce((sum, r) => sum + r.passed, 0),
+    failed: results.flatMap((r) => r.failed),
+    skipped: results.flatMap((r) => r.skipped),
     parsingErrors,
-    version: all.find((r) => r.version)?.version ?? '',
+    version: results.find((r) => r.version)?.version ?? '',
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    cached: files.length - uncached.length,
+    cached,
   };
 }

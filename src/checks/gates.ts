@@ -2,12 +2,16 @@
  * The lint and security gates over a rendered platform: cfn-lint on every template and on the root
  * with each environment's parameters, checkov on every template. Zero findings pass.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { EnvironmentConfig } from '../config/environment';
 import type { TemplateJson } from '../core/template-json';
 import type { RenderedPlatform } from '../synth/render';
 import { TEMPLATES_DIR } from '../synth/freshness';
 import { runCfnLint, type LintJob, type LintResult } from './cfn-lint';
 import { runCheckov, type ScanResult } from './checkov';
+import { LINT_RESULT_CACHE_DIR } from './result-cache';
+import { CheckPool } from './worker-pool';
 
 /** One line of a gate report; the CLI chooses how each tone looks. */
 export interface GateLine {
@@ -74,7 +78,7 @@ function summarizeScan(scan: ScanResult, withReasons: boolean): { lines: GateLin
     tone: failed === 0 ? 'passed' : 'failed',
     text: `checkov ${scan.version}: ${scan.passed} passed, ${scan.failed.length} failed, ${scan.skipped.length} skipped${scan.parsingErrors ? `, ${scan.parsingErrors} parsing errors` : ''} (${scan.cached > 0 ? `${scan.cached} templates cached, ` : ''}${scan.seconds.toFixed(1)} s)`,
   }];
-  for (const f of scan.failed) lines.push({ tone: 'detail', text: `  FAILED ${f.check} ${f.file} ${f.resource}: ${f.name}` });
+  for (const f of scan.failed) lines.push({ tone: 'detail', text: `  FAILED ${f.check} ${f.file}:${f.line} ${f.resource}: ${f.name}` });
   if (withReasons) {
     for (const s of scan.skipped) lines.push({ tone: 'note', text: `  skipped ${s.check} ${s.file} ${s.resource}: ${s.reason ?? '(no reason given)'}` });
   }
@@ -90,18 +94,27 @@ function summarizeScan(scan: ScanResult, withReasons: boolean): { lines: GateLin
 export const GATES = ['cfn-lint', 'checkov'] as const;
 export type Gate = (typeof GATES)[number];
 
-/** cfn-lint (every template, each environment) and checkov, run concurrently. */
+export interface GateOptions {
+  readonly scanReasons: boolean;
+  readonly gates?: readonly Gate[];
+  /** The workers to use (from startChecks; closed when the gates are done) instead of new ones. */
+  readonly pool?: CheckPool;
+}
+
+/** cfn-lint (every template, each environment) and checkov, sharing one pool of check workers. */
 export async function runGates(
   root: string,
   platform: RenderedPlatform,
   environments: readonly EnvironmentConfig[],
-  options: { scanReasons: boolean; gates?: readonly Gate[] },
+  options: GateOptions,
 ): Promise<GateReport> {
   const gates = options.gates ?? GATES;
+  const pool = options.pool ?? new CheckPool(root);
   const [lint, scan] = await Promise.all([
-    gates.includes('cfn-lint') ? runCfnLint(lintJobs(platform, environments), root) : Promise.resolve(undefined),
-    gates.includes('checkov') ? runCheckov(platform.templates.map((t) => `${TEMPLATES_DIR}/${t.file}`), root) : Promise.resolve(undefined),
-  ]);
+    gates.includes('cfn-lint') ? runCfnLint(lintJobs(platform, environments), root, { pool }) : Promise.resolve(undefined),
+    gates.includes('checkov') ? runCheckov(platform.templates.map((t) => `${TEMPLATES_DIR}/${t.file}`), root, pool) : Promise.resolve(undefined),
+  ]).finally(() => pool.close());
+  markChecked(root);
   const lines: GateLine[] = [];
   const failures: string[] = [];
   if (lint) {
@@ -115,4 +128,44 @@ export async function runGates(
     if (summary.failure) failures.push(summary.failure);
   }
   return { lines, failures };
+}
+
+/** Written after every run of the gates: what `startChecks` compares the sources with. */
+const LAST_RUN = path.join(LINT_RESULT_CACHE_DIR, 'last-run');
+/** Where an edit makes checks likely: the builders and catalog, the params, the tool pins. */
+const SOURCES = ['src', 'params', 'requirements.txt'];
+
+function markChecked(root: string): void {
+  try {
+    fs.mkdirSync(path.join(root, LINT_RESULT_CACHE_DIR), { recursive: true });
+    fs.writeFileSync(path.join(root, LAST_RUN), `${new Date().toISOString()}\n`);
+  } catch {
+    // Without the marker the next command only starts its workers early again.
+  }
+}
+
+/** Whether any source changed since the gates last ran (or they never ran here). */
+function sourcesChangedSinceLastRun(root: string): boolean {
+  const lastRun = fs.statSync(path.join(root, LAST_RUN), { throwIfNoEntry: false })?.mtimeMs;
+  if (lastRun === undefined) return true;
+  const newer = (file: string): boolean => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) return false;
+    if (!stat.isDirectory()) return stat.mtimeMs > lastRun;
+    return fs.readdirSync(file).some((entry) => entry !== '__pycache__' && newer(path.join(file, entry)));
+  };
+  return SOURCES.some((source) => newer(path.join(root, source)));
+}
+
+/**
+ * The check workers for one command, to pass to runGates, which closes them. When checks are
+ * likely (a source, params or pin file changed since the gates last ran here), the workers start
+ * importing cfn-lint and checkov at once, while the command builds assets, renders and validates
+ * (0.4-1.1 s, against imports of 0.9 and 1.7 s). Otherwise, as after a plan that found nothing to
+ * check, they start only when a check is needed.
+ */
+export function startChecks(root: string, options: { readonly gates?: readonly Gate[] } = {}): CheckPool {
+  const pool = new CheckPool(root);
+  if (sourcesChangedSinceLastRun(root)) pool.prestart(options.gates ?? GATES);
+  return pool;
 }

@@ -60,11 +60,13 @@ export async function collectOutputs(
 ): Promise<OutputsDocument> {
   const tree = await listStackTree(cfn, rootStack.stackId);
   const stacks: Record<string, Record<string, OutputValue>> = {};
-  for (const stack of tree) {
-    if (stack.path === '') continue;
-    const described = await cfn.describeStack(stack.stackId);
-    if (described) stacks[stack.path] = toRecord(stack.path, described.outputs, masker);
-  }
+  // Described at once (the session bounds the requests in flight), recorded in tree order.
+  const nested = tree.filter((stack) => stack.path !== '');
+  const described = await Promise.all(nested.map((stack) => cfn.describeStack(stack.stackId)));
+  nested.forEach((stack, index) => {
+    const found = described[index];
+    if (found) stacks[stack.path] = toRecord(stack.path, found.outputs, masker);
+  });
   const root = toRecord('', rootStack.outputs, masker);
   return {
     environment,

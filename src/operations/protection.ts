@@ -250,22 +250,24 @@ export interface TreeStack {
 
 /** Root and nested stacks, by ListStackResources of each stack (physical id of a nested stack = its ARN). */
 export async function listStackTree(cfn: CloudFormationPort, rootStackId: string): Promise<TreeStack[]> {
-  const tree: TreeStack[] = [];
-  const visit = async (stackId: string, path: string): Promise<void> => {
-    tree.push({ path, stackId });
+  // Children are listed at once (the session bounds the requests in flight); the tree comes back
+  // in the same order as a one-at-a-time walk: each stack, then its children in listing order.
+  const visit = async (stackId: string, path: string): Promise<TreeStack[]> => {
+    const children: { stackId: string; path: string }[] = [];
     let token: string | undefined;
     do {
       const page = await cfn.listStackResources(stackId, token);
       for (const resource of page.resources) {
         if (resource.resourceType !== 'AWS::CloudFormation::Stack' || !resource.physicalId) continue;
         if (resource.status.startsWith('DELETE_')) continue;
-        await visit(resource.physicalId, path ? `${path}/${resource.logicalId}` : resource.logicalId);
+        children.push({ stackId: resource.physicalId, path: path ? `${path}/${resource.logicalId}` : resource.logicalId });
       }
       token = page.nextToken;
     } while (token);
+    const below = await Promise.all(children.map((child) => visit(child.stackId, child.path)));
+    return [{ path, stackId }, ...below.flat()];
   };
-  await visit(rootStackId, '');
-  return tree;
+  return visit(rootStackId, '');
 }
 
 export interface ProtectionReport {
@@ -307,11 +309,14 @@ export async function ensureProtections(cfn: CloudFormationPort, rootStackId: st
   const tree = await listStackTree(cfn, rootStackId);
   const policiesSet: string[] = [];
   const frozenRules: string[] = [];
-  for (const stack of tree) {
+  // Every stack's policy is read at once (the session bounds the requests in flight); writes,
+  // only where a policy differs, follow in tree order.
+  const currentPolicies = await Promise.all(tree.map((stack) => cfn.getStackPolicy(stack.stackId)));
+  for (const [index, stack] of tree.entries()) {
     const scope = options.scopeOf(stack.path);
     frozenRules.push(...scope.frozenRules.map((id) => (stack.path ? `${stack.path}/${id}` : id)));
     const desired = policyFor(scope);
-    const current = await cfn.getStackPolicy(stack.stackId);
+    const current = currentPolicies[index];
     if (samePolicy(current, desired) || (current === undefined && !deniesAnything(desired))) continue;
     await cfn.setStackPolicy(stack.stackId, policyBody(desired));
     policiesSet.push(stack.path);

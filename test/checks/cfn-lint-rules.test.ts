@@ -56,7 +56,7 @@ test('T-6: E9101 follows sibling-fed values through a middle stack and names whe
 });
 
 test('T-6: the lint gate passes the project rules to cfn-lint', () => {
-  const args = cfnLintArguments({ label: 'all templates', files: ['templates/root.json'], regions: ['us-east-1'] }, ['templates/root.json'], '.');
+  const args = cfnLintArguments({ label: 'all templates', files: ['templates/root.json'], regions: ['us-east-1'] }, '.');
   assert.ok(args.join(' ').includes(`--append-rules ${PROJECT_RULES_DIR}`), args.join(' '));
 });
 

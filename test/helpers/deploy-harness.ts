@@ -19,6 +19,7 @@ import { openConnection, prepareConnection, type Connection, type PrepareOptions
 import { deploy, diff, type DeployOptions } from '../../src/operations/deploy';
 import type { Answer, OperationEvent, OperationIo, Precondition, Question } from '../../src/operations/operation';
 import { sessionFromPort } from '../../src/aws/session';
+import type { AwsPort } from '../../src/aws/port';
 import { FakeAws, type AccountProfile, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform, props } from '../fakes/platform-fixture';
@@ -156,8 +157,12 @@ export class Scenario {
   /** Real delays recorded by the retry layer. */
   readonly retryDelays: number[] = [];
 
-  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string; accountProfile?: AccountProfile } = {}) {
+  /** Between the fake and the session: a test or `make bench` wraps the raw port (latency, a meter). */
+  private readonly wrapPort: (port: AwsPort) => AwsPort;
+
+  constructor(environment: 'dev' | 'prod' = 'dev', options: { bucket?: boolean; images?: boolean; platform?: PlatformSource; callerArn?: string; accountProfile?: AccountProfile; wrapPort?: (port: AwsPort) => AwsPort } = {}) {
     this.environment = environment;
+    this.wrapPort = options.wrapPort ?? ((port) => port);
     this.aws = new FakeAws({ clock: this.clock, account: ACCOUNTS[environment], ...(options.callerArn ? { callerArn: options.callerArn } : {}), ...(options.accountProfile ? { accountProfile: options.accountProfile } : {}) });
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-deploy-'));
     fs.mkdirSync(path.join(this.root, 'params'));
@@ -207,7 +212,7 @@ export class Scenario {
       prepare: (root, name) => fakeWorkspace(root, name, scenario.platform),
       async connect(region, _env, onRetry, { credentials } = {}) {
         // An assumed role's session: every call is checked against the role's policies (D-17).
-        return sessionFromPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port, {
+        return sessionFromPort(scenario.wrapPort(credentials ? scenario.aws.portFor(credentials) : scenario.aws.port), {
           region,
           clock: scenario.clock,
           random: () => 0.5,

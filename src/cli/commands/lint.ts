@@ -7,7 +7,7 @@ import { gateLine, styler, writeLine } from '../terminal';
 import { valueOf } from '../args';
 import { CheckFailedError } from '../../core/problems';
 import { loadEnvironments, selectEnvironments } from '../../config/environment';
-import { GATES, runGates } from '../../checks/gates';
+import { GATES, runGates, startChecks } from '../../checks/gates';
 import { renderFresh } from '../../synth/freshness';
 import { InputError, quote } from '../../core/problems';
 
@@ -28,9 +28,11 @@ export const lintCommand: Command = {
       throw new InputError([{ file: 'command line', path: '--only', message: `must be one of: ${GATES.join(', ')} (got ${quote(only)})` }]);
     }
     const names = selectEnvironments(root, valueOf(args, 'env'));
+    const gates = gate ? [gate] : GATES;
+    const pool = startChecks(root, { gates }); // the check tools import while the templates render
     const platform = renderFresh(root);
     const environments = loadEnvironments(root, names, platform, SERVICE_CATALOG);
-    const report = await runGates(root, platform, environments, { scanReasons: true, ...(gate ? { gates: [gate] } : {}) });
+    const report = await runGates(root, platform, environments, { scanReasons: true, gates, pool });
     for (const line of report.lines) writeLine(output.out, gateLine(style, line));
     if (report.failures.length > 0) throw new CheckFailedError(report.failures.join('; '));
     return EXIT.ok;

@@ -13,7 +13,7 @@ import { loadEnvironment, requireKnownEnvironment } from '../../config/environme
 import { renderPlatform, writeTemplates } from '../../synth/render';
 import { CLOUDFORMATION_LIMITS, INLINE_TEMPLATE_MAX_BYTES, inlineBytes, LIMIT_HEADROOM, measureTemplate, serviceCapacity, type LimitName, type StackUsage } from '../../checks/quotas';
 import { CheckFailedError } from '../../core/problems';
-import { runGates } from '../../checks/gates';
+import { runGates, startChecks } from '../../checks/gates';
 import { TEMPLATES_DIR } from '../../synth/freshness';
 import { DERIVED_PARAMETERS } from '../../config/schema';
 import { imageTagParameter } from '../../stacks/releases';
@@ -47,6 +47,7 @@ export const planCommand: Command = {
     const name = valueOf(args, 'env') ?? 'dev';
     requireKnownEnvironment(root, name);
 
+    const pool = startChecks(root); // the check tools import while synth and validation run
     const platform = renderPlatform();
     const written = writeTemplates(path.join(root, TEMPLATES_DIR), platform.templates);
     const changed = written.changed.length + written.missing.length + written.extra.length;
@@ -64,7 +65,7 @@ export const planCommand: Command = {
       ? `${deployRole} (deployment.deployRoleArn; assumed with the standard credential chain's identity)`
       : `the standard credential chain's identity (no deployment.deployRoleArn; \`make bootstrap\` creates ${bootstrapDeployRoleArn(env)})`}`);
     writeLine(output.out, `          CloudFormation acts as ${executionRoleArn(env)} (RoleARN of every change set; created by \`make bootstrap\`, which runs with your own credentials)`);
-    const gates = await runGates(root, platform, [env], { scanReasons: false });
+    const gates = await runGates(root, platform, [env], { scanReasons: false, pool });
     for (const line of gates.lines) writeLine(output.out, gateLine(style, line));
 
     writeLine(output.out);

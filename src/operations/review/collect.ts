@@ -82,8 +82,9 @@ export async function collectReview({ cfn, changeSetId, rootStack, rootExisted, 
   const walk = async (id: string, stackPath: string): Promise<{ stack: ReviewStack; page: ChangeSetPage }> => {
     const page = await describeAllPages(cfn, id);
     if (!page) throw new Error(`change set ${id} disappeared while it was being reviewed`);
-    const changes: ReviewChange[] = [];
-    for (const entry of page.changes) changes.push(await changeOf(entry, stackPath));
+    // Every change at once (nested change sets and deployed templates are reads of other stacks);
+    // the session bounds how many reach AWS together (src/aws/concurrency.ts). Order is kept.
+    const changes = await Promise.all(page.changes.map((entry) => changeOf(entry, stackPath)));
     return { stack: { path: stackPath, stackName: page.stackName, changeSetId: page.id, status: page.status, changes }, page };
   };
 
@@ -108,7 +109,8 @@ export async function collectReview({ cfn, changeSetId, rootStack, rootExisted, 
     };
   };
 
-  if (rootExisted) await readDeployed('', rootStack);
-  const { stack: root, page: rootPage } = await walk(changeSetId, '');
+  const [, { stack: root, page: rootPage }] = await Promise.all([rootExisted ? readDeployed('', rootStack) : undefined, walk(changeSetId, '')]);
+  // Reads finish in any order: gaps are listed by address, as the tree is.
+  gaps.sort((a, b) => a.address.localeCompare(b.address));
   return { root, rootPage, deployed, gaps };
 }
