@@ -353,6 +353,15 @@ export const MUTATIONS: readonly Mutation[] = [
     bug: "the lint rule accepts an ALB idle timeout equal to a service's request timeout (the ALB cuts the connection as the request may still answer)",
     likelyCaughtBy: ['test/checks/cfn-lint-rules.test.ts'],
   },
+  {
+    id: 'lint-gate-allows-warnings',
+    requirement: 'T-6',
+    file: 'src/checks/gates.ts',
+    find: 'if (summary.errors + summary.warnings > 0) failures.push(',
+    replace: 'if (summary.errors > 0) failures.push(',
+    bug: 'the lint gate passes templates with cfn-lint warnings (an unused parameter, a deprecated runtime)',
+    likelyCaughtBy: ['test/checks/gates.test.ts'],
+  },
   /* D-*: the deploy path -------------------------------------------------------------------- */
   {
     id: 'review-ignores-parameters',

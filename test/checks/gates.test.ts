@@ -77,4 +77,20 @@ test('T-6: a command that ends before it checks anything does not wait for start
   for (const pid of pids) assert.is(alive(pid), false, `worker ${pid} ended with the process`);
 });
 
+test('T-6: the lint gate fails on a cfn-lint warning alone, and names it; the same templates without it pass', async () => {
+  const ws = tempWorkspace();
+  const platform = renderPlatform();
+  const clean = await runGates(ws, platform, [], { scanReasons: false, gates: ['cfn-lint'] });
+  assert.equal(clean.failures, [], 'control: the rendered templates pass');
+
+  // A parameter nothing uses is a warning (W2001), never an error.
+  const file = path.join(ws, 'templates', 'registry.json');
+  const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Parameters: Record<string, unknown> };
+  template.Parameters['NobodyReadsThis'] = { Type: 'String', Default: 'x', Description: 'unused on purpose' };
+  fs.writeFileSync(file, `${JSON.stringify(template, null, 2)}\n`);
+  const warned = await runGates(ws, platform, [], { scanReasons: false, gates: ['cfn-lint'] });
+  assert.equal(warned.failures, ['cfn-lint reported 0 errors and 1 warnings (the gate allows none)']);
+  assert.ok(warned.lines.some((line) => /Warning W2001 templates\/registry\.json:\d+ .*NobodyReadsThis/.test(line.text)), warned.lines.map((l) => l.text).join('\n'));
+});
+
 test.run();
