@@ -27,8 +27,8 @@ import { applyProtections, platformTarget } from './deploy';
 import type { OperationIo, PromoteOutcome, Precondition } from './operation';
 import { collectOutputs } from './outputs';
 import { createMasker, secretParameterValues } from './mask';
-import { sha256, templateKey, templateUrl, type ArtifactLocation, type ArtifactObject, type PackagedStack } from './package/package';
-import { promotedParameters, readDeployedArtifacts, relocate, workspaceDifferences, type DeployedArtifacts } from './promote-artifacts';
+import { checkCodeAsset, sha256, templateKey, templateUrl, type ArtifactLocation, type ArtifactObject, type PackagedStack } from './package/package';
+import { promotedParameters, readDeployedArtifacts, relocate, workspaceDifferences, type ArtifactProblem, type DeployedArtifacts } from './promote-artifacts';
 import type { PromotionRecord, ReviewArtifact } from './review/artifact';
 import type { RequireApproval } from './approval';
 import type { TemplateJson } from '../core/template-json';
@@ -76,7 +76,14 @@ export async function promote(c: Connection, io: OperationIo, options: PromoteOp
     // The images TO's tags name must be in TO's own repositories: a promotion copies templates, not images.
     preflight: imagesPreflight(connection),
   };
-  const end = await runChangeSetFlow(connection, io, target.deploy, flow);
+  let end: Awaited<ReturnType<typeof runChangeSetFlow>>;
+  try {
+    end = await runChangeSetFlow(connection, io, target.deploy, flow);
+  } catch (error) {
+    // Found while uploading, before any change set: what was copied so far is content-addressed and correct.
+    if (error instanceof AlteredCode) return { type: 'precondition', reason: { kind: 'promotion-artifacts', environment: error.environment, problem: error.problem } };
+    throw error;
+  }
   if (end.type !== 'applied') return end;
   const from = target.deploy.promotion?.from.environment ?? options.source.env.name;
   if (!end.stack) return { type: 'promoted', from, stackName: c.env.deployment.stackName };
@@ -131,6 +138,10 @@ async function freshTarget(c: Connection, io: OperationIo, options: PromoteOptio
       const bytes = await s3.getObject(artifacts.from.bucket, key, artifacts.from.accountId);
       // Checked present while reading the source; gone since means someone deleted it meanwhile.
       if (!bytes) throw new AwsError('other', 'NoSuchKey', 'The specified key does not exist (it was there when the promotion read the source a moment ago).', 's3.getObject', 404, { resource: `s3://${artifacts.from.bucket}/${key}` });
+      // Code is content-addressed like the templates (assets/<name>-<first 16 of its sha256>.zip):
+      // bytes that do not hash to their key were changed after tap wrote them, and are not copied.
+      const check = checkCodeAsset(key, bytes);
+      if (!check.matches) throw new AlteredCode(artifacts.from.environment, { kind: 'artifact-altered', bucket: artifacts.from.bucket, key, path: 'code', sha256: check.sha256 });
       return bytes;
     },
   }));
@@ -152,6 +163,13 @@ function imageTagDifferences(c: Connection, artifacts: DeployedArtifacts): { ser
   return Object.entries(c.env.imageTags)
     .map(([service, tag]) => ({ service, source: artifacts.parameters[imageTagParameter({ name: service })] ?? '', target: tag }))
     .filter((entry) => entry.source !== entry.target);
+}
+
+/** Code read from the source while copying it whose bytes do not hash to its key (read() above). */
+class AlteredCode extends Error {
+  constructor(readonly environment: string, readonly problem: Extract<ArtifactProblem, { readonly kind: 'artifact-altered' }>) {
+    super(`s3://${problem.bucket}/${problem.key} does not hash to its key`);
+  }
 }
 
 /** A reviewed promotion: its templates from the target's bucket, by the hashes the review names. */

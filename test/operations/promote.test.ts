@@ -97,6 +97,20 @@ test('D-18: a promotion skips what prod\'s bucket holds: code already there is n
   assert.equal([again.uploaded, again.present], [0, again.templates + again.assets]);
 });
 
+test('D-18: code in staging\'s bucket whose bytes no longer hash to its key is not copied into prod, and nothing is deployed', async () => {
+  const s = await stagingDeployed();
+  const [codeKey] = s.keys('staging').filter((key) => key.startsWith('assets/'));
+  const stagingObjects = s.staging.buckets.get(bucketOf('staging'))!.objects;
+  const original = stagingObjects.get(codeKey)!;
+  stagingObjects.set(codeKey, { ...original, body: Buffer.concat([Buffer.from(original.body), Buffer.from('// not the code tap built')]) });
+  const { outcome, prodCalls } = await s.promote({ answers: ['yes'] });
+  const reason = expectOutcome(outcome, 'precondition').reason;
+  if (reason.kind !== 'promotion-artifacts' || reason.problem.kind !== 'artifact-altered') throw new Error(`expected an altered artifact, got ${JSON.stringify(reason)}`);
+  assert.equal([reason.environment, reason.problem.key, reason.problem.path], ['staging', codeKey, 'code']);
+  assert.not.ok(puts(prodCalls).includes(codeKey), 'the altered code was not written to prod');
+  assert.not.ok(prodCalls.some((c) => c.op === 'cfn.createChangeSet'), 'no change set');
+});
+
 test('D-18: a workspace that differs from what staging runs is refused before anything is copied, naming what differs; --allow-mismatch promotes what staging runs, not the workspace, and the review says so', async () => {
   const s = await stagingDeployed();
   const deployedFrontend = s.staging.stack('Services/Frontend')?.template;

@@ -15,7 +15,7 @@ import { toPlainJson } from '../../core/template-json';
 import { assetKey, type BuiltAsset } from '../../assets/code-assets';
 import type { S3Port } from '../../aws/port';
 import { templateEndpoint } from '../../aws/endpoint';
-import { zipFiles } from './zip';
+import { firstZipEntry, zipFiles } from './zip';
 
 /** CloudFormation's quota for a template read from S3. */
 export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
@@ -129,6 +129,18 @@ export function packageAssets(assets: readonly BuiltAsset[]): PackagedObject[] {
   return assets
     .filter((asset) => asset.delivery === 's3')
     .map((asset) => ({ key: assetKey(asset), body: zipFiles([{ name: 'index.js', content: asset.code }]), contentType: 'application/zip', label: `asset ${asset.name}` }));
+}
+
+/**
+ * Whether bytes read back from a bucket are the code asset its key names: the deterministic zip of
+ * one `index.js` whose sha256 begins with the key's hash (packageAssets, assetKey). `sha256` is
+ * the hash of the code found (of the bytes, when they hold no code), for the message.
+ */
+export function checkCodeAsset(key: string, bytes: Uint8Array): { readonly matches: boolean; readonly sha256: string } {
+  const entry = firstZipEntry(bytes);
+  const digest = sha256(entry ? entry.content : bytes);
+  const rebuilt = entry?.name === 'index.js' && zipFiles([{ name: 'index.js', content: entry.content }]).equals(Buffer.from(bytes));
+  return { matches: rebuilt && key.endsWith(`-${digest.slice(0, 16)}.zip`), sha256: digest };
 }
 
 export function packagePlatform(rendered: { templates: readonly RenderedTemplate[]; assets: Readonly<Record<string, BuiltAsset>> }, location: ArtifactLocation): PackagedPlatform {

@@ -3,7 +3,7 @@
  * files give the same bytes, so the same code gives the same content-addressed key. Timestamps
  * are fixed at the DOS epoch (1980-01-01 00:00), entries keep the given order, files are 0644.
  */
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   readonly name: string;
@@ -73,4 +73,26 @@ export function zipFiles(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(offset, 16);
   end.writeUInt16LE(0, 20);
   return Buffer.concat([...locals, ...centrals, end]);
+}
+
+/**
+ * The first entry of a ZIP (its local header: APPNOTE 4.3.7), stored or deflated; undefined when
+ * the bytes are not a ZIP this module could have written. Enough to check an asset read back.
+ */
+export function firstZipEntry(zip: Uint8Array): ZipEntry | undefined {
+  const bytes = Buffer.from(zip);
+  if (bytes.length < 30 || bytes.readUInt32LE(0) !== 0x04034b50) return undefined;
+  const method = bytes.readUInt16LE(8);
+  const size = bytes.readUInt32LE(18);
+  const nameLength = bytes.readUInt16LE(26);
+  const extraLength = bytes.readUInt16LE(28);
+  const start = 30 + nameLength + extraLength;
+  if (start + size > bytes.length || (method !== 0 && method !== 8)) return undefined;
+  const name = bytes.subarray(30, 30 + nameLength).toString('utf8');
+  const data = bytes.subarray(start, start + size);
+  try {
+    return { name, content: method === 8 ? inflateRawSync(data) : Buffer.from(data) };
+  } catch {
+    return undefined;
+  }
 }

@@ -2,13 +2,14 @@
  * D-3 Package: bottom-up TemplateURL rewriting, content-addressed keys of the packaged bytes,
  * path-style URLs for a custom endpoint, deterministic asset zips, uploads that skip what exists.
  */
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packagePlatform, sha256, templateUrl, uploadObjects } from '../../../src/operations/package/package';
+import { checkCodeAsset, packagePlatform, sha256, templateUrl, uploadObjects } from '../../../src/operations/package/package';
 import { zipFiles } from '../../../src/operations/package/zip';
 import { FakeAws } from '../../fakes/aws';
 import { FakeClock } from '../../fakes/clock';
@@ -71,6 +72,18 @@ test('D-3: uploads check first (ExpectedBucketOwner) and send only what is missi
   assert.ok(aws.callsTo('s3.putObject').every((c) => c.args[2] === aws.account));
   assert.equal(await uploadObjects(aws.port.s3, packaged.objects, location.bucket, '444455556666'), { type: 'foreign-bucket', bucket: location.bucket });
   assert.equal(await uploadObjects(aws.port.s3, packaged.objects, 'no-such-bucket', aws.account), { type: 'no-bucket', bucket: 'no-such-bucket' });
+});
+
+test('D-18: a code asset read back is checked against its key: the same zip matches; other code, extra bytes or a re-zipped bundle do not', () => {
+  const code = 'exports.handler = async () => "ok";\n';
+  const digest = createHash('sha256').update(code).digest('hex');
+  const key = `assets/rotate-api-key-${digest.slice(0, 16)}.zip`;
+  const zip = zipFiles([{ name: 'index.js', content: code }]);
+  assert.equal(checkCodeAsset(key, zip), { matches: true, sha256: digest });
+  assert.is(checkCodeAsset(key, zipFiles([{ name: 'index.js', content: `${code}// changed\n` }])).matches, false, 'other code');
+  assert.is(checkCodeAsset(key, Buffer.concat([zip, Buffer.from('trailing')])).matches, false, 'bytes appended to the same code');
+  assert.is(checkCodeAsset(key, zipFiles([{ name: 'index.js', content: code }, { name: 'extra.js', content: 'x' }])).matches, false, 'another file beside it');
+  assert.is(checkCodeAsset(key, Buffer.from('not a zip')).matches, false, 'not a zip');
 });
 
 test.run();
