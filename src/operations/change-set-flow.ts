@@ -346,7 +346,7 @@ async function approveAndExecute(c: Connection, io: OperationIo, target: DeployT
   if (answer === 'unanswered') return { type: 'left-for-review', changeSetName: review.changeSetName, reviewSaved: target.template === 'url', ...(approvalRequired ? { approvalRequired } : {}) };
   if (answer === 'no') {
     const discarded = await discard();
-    return { type: 'declined', what: { kind: 'change-set', emptyStackDeleted: discarded.emptyStackDeleted } };
+    return { type: 'declined', what: { kind: 'change-set', changeSetDeleted: discarded.changeSetDeleted, emptyStackDeleted: discarded.emptyStackDeleted } };
   }
 
   // Execute.

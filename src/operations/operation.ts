@@ -339,7 +339,7 @@ export type WatchFailure =
 export type Declined = {
   readonly type: 'declined';
   readonly what:
-    | { readonly kind: 'change-set'; readonly emptyStackDeleted: boolean }
+    | { readonly kind: 'change-set'; readonly changeSetDeleted: boolean; readonly emptyStackDeleted: boolean }
     | { readonly kind: 'continue-rollback' }
     | { readonly kind: 'destroy' };
 };

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CreateChangeSetRequest } from '../../src/aws/port';
+import { AwsError, type CreateChangeSetRequest } from '../../src/aws/port';
 import { allChanges, type ReviewChange } from '../../src/operations/review/model';
 import type { Review } from '../../src/operations/review/model';
 import { deploying, diffing, eventsOf, expectOutcome, ops, Scenario } from '../helpers/deploy-harness';
@@ -111,10 +111,23 @@ test('D-3: a missing artifact bucket stops before any change set (the next step 
   assert.equal(s.aws.mutatingCalls(), []);
 });
 
+test('D-6: a decline whose change set could not be deleted says so (it is not reported deleted)', async () => {
+  const s = new Scenario('dev');
+  await s.deployed();
+  s.platform = fixturePlatform((t) => {
+    props(t, 'network.json', 'AlbSecurityGroup')['SecurityGroupIngress'] = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }];
+  });
+  s.aws.inject('cfn.deleteChangeSet', new AwsError('access-denied', 'AccessDenied', 'User is not authorized to perform: cloudformation:DeleteChangeSet', 'cfn.deleteChangeSet', 403));
+  const { outcome, calls } = await s.operate(deploying(), { answers: ['no'] });
+  assert.equal(expectOutcome(outcome, 'declined').what, { kind: 'change-set', changeSetDeleted: false, emptyStackDeleted: false });
+  assert.is(s.aws.pendingChangeSets().length, 1, 'still there, as the outcome says');
+  assert.not.ok(ops(calls).includes('cfn.executeChangeSet'));
+});
+
 test('D-6: declining deletes the change set and the empty REVIEW_IN_PROGRESS stack it created', async () => {
   const s = new Scenario('dev');
   const { outcome, questions, calls } = await s.operate(deploying(), { answers: ['no'] });
-  assert.equal(expectOutcome(outcome, 'declined').what, { kind: 'change-set', emptyStackDeleted: true });
+  assert.equal(expectOutcome(outcome, 'declined').what, { kind: 'change-set', changeSetDeleted: true, emptyStackDeleted: true });
   assert.is(questions[0]?.kind, 'execute-change-set');
   assert.not.ok(ops(calls).includes('cfn.executeChangeSet'));
   assert.is(s.aws.rootStack('tap-dev'), undefined);

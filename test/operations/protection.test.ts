@@ -82,20 +82,28 @@ test('P-DATA: prod refuses a stateful replacement without --allow-replace (nothi
   assert.is(s.aws.pendingChangeSets().length, 0);
 });
 
-test('P-DATA: a refusal whose change set could not be deleted says so (it is not reported deleted)', async () => {
-  const s = new Scenario('prod');
-  expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
-  s.platform = renamedRepository();
-  // CloudFormation refuses DeleteChangeSet while the change set is in a state it cannot leave
-  // (InvalidChangeSetStatus, https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html).
-  s.aws.inject('cfn.deleteChangeSet', new AwsError('conflict', 'InvalidChangeSetStatus', 'Cannot delete ChangeSet in status CREATE_IN_PROGRESS', 'cfn.deleteChangeSet', 400));
-  const refused = await s.operate(deploying(), { answers: ['yes'] });
-  const { reason } = expectOutcome(refused.outcome, 'refused');
-  if (reason.kind !== 'guarded-changes') throw new Error(`expected a guarded-changes refusal, got ${reason.kind}`);
-  assert.is(reason.changeSetDeleted, false);
-  assert.is(s.aws.pendingChangeSets().length, 1, 'the change set is still there, as the outcome says');
-  assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
-});
+// CloudFormation refuses DeleteChangeSet while the change set is in a state it cannot leave
+// (InvalidChangeSetStatus, https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html);
+// a denial is no different: the refusal and its reasons are what the reviewer must read.
+const UNDELETABLE = [
+  new AwsError('conflict', 'InvalidChangeSetStatus', 'Cannot delete ChangeSet in status CREATE_IN_PROGRESS', 'cfn.deleteChangeSet', 400),
+  new AwsError('access-denied', 'AccessDenied', 'User is not authorized to perform: cloudformation:DeleteChangeSet', 'cfn.deleteChangeSet', 403),
+];
+for (const error of UNDELETABLE) {
+  test(`P-DATA: a refusal whose change set could not be deleted (${error.code}) says so and keeps its reasons`, async () => {
+    const s = new Scenario('prod');
+    expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
+    s.platform = renamedRepository();
+    s.aws.inject('cfn.deleteChangeSet', error);
+    const refused = await s.operate(deploying(), { answers: ['yes'] });
+    const { reason } = expectOutcome(refused.outcome, 'refused');
+    if (reason.kind !== 'guarded-changes') throw new Error(`expected a guarded-changes refusal, got ${reason.kind}`);
+    assert.is(reason.changeSetDeleted, false);
+    assert.equal(reason.dataLoss.map((f) => f.address), ['Registry/FrontendRepository']);
+    assert.is(s.aws.pendingChangeSets().length, 1, 'the change set is still there, as the outcome says');
+    assert.not.ok(ops(refused.calls).includes('cfn.executeChangeSet'));
+  });
+}
 
 test('P-DATA: --allow-replace lets exactly the named resource through, then restores the stack policy', async () => {
   const s = new Scenario('prod');

@@ -317,6 +317,7 @@ export function renderOutcome(outcome: Outcome, ctx: OutcomeContext): void {
     case 'declined':
       switch (outcome.what.kind) {
         case 'change-set':
+          if (!outcome.what.changeSetDeleted) return say.line('Declined. Nothing was executed, but the change set could not be deleted: it stays on the stack until you delete it (console, or aws cloudformation delete-change-set).');
           return say.line(`Declined: the change set was deleted${outcome.what.emptyStackDeleted ? ', and so was the empty stack it had created' : ''}. Nothing was executed.`);
         case 'continue-rollback':
           return say.line('Declined; nothing was started.');
