@@ -5,9 +5,11 @@
  * and the deployment circuit breaker rolls the stack back minutes later, after every other change
  * of the change set has been made.
  *
- * Only tags that differ from what the stack runs are looked up, so a deploy that moves no tag
- * (and every no-op deploy) makes no ECR call; an empty tag is a service not released yet
- * (docs/operations.md, first deploy) and needs no image.
+ * Every non-empty tag is looked up, the ones the stack already runs too: the registry's lifecycle
+ * policy keeps the last images only (src/stacks/registry.ts), so an image a service runs can be
+ * gone, and then no new task of it starts, in this deploy or when ECS replaces or adds tasks. The
+ * look-up runs after the identical-stack skip, so a no-op deploy makes no ECR call; an empty tag
+ * is a service not released yet (docs/operations.md, first deploy) and needs no image.
  */
 import type { StackDescription } from '../aws/port';
 import { imageTagParameter } from '../stacks/releases';
@@ -25,8 +27,8 @@ export async function missingImages(c: Connection, current: StackDescription | u
   const moved = Object.keys(c.env.imageTags).flatMap((service) => {
     const tag = c.env.stackParameters[imageTagParameter({ name: service })];
     // undefined: a service with no stack yet (imagePending), whose tag nothing uses.
-    if (!tag || current?.parameters[imageTagParameter({ name: service })] === tag) return [];
-    return [{ service, tag, repository: repositoryName(service, c.env.name) }];
+    if (!tag) return [];
+    return [{ service, tag, repository: repositoryName(service, c.env.name), running: current?.parameters[imageTagParameter({ name: service })] === tag }];
   });
   const lookups = await Promise.all(moved.map(async (image) => ({
     ...image,

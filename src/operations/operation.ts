@@ -88,6 +88,8 @@ export interface MissingImage {
   readonly repository: string;
   readonly tag: string;
   readonly repositoryExists: boolean;
+  /** The stack already runs this tag: its image was there once (the lifecycle policy expired it, or someone deleted it). */
+  readonly running: boolean;
 }
 
 export interface ErrorInfo {

@@ -34,14 +34,15 @@ test('D-16: empty tags (the documented first deploy) start no image and look not
   assert.not.ok(ops(calls).includes('ecr.describeImage'));
 });
 
-test('D-16: a deploy that moves one tag to an image not pushed stops before any change set; only that tag is looked up; once pushed it deploys', async () => {
+test('D-16: a deploy that moves one tag to an image not pushed stops before any change set, naming that image alone; once pushed it deploys', async () => {
   const s = new Scenario('dev', { platform: realPlatform() });
   await s.deployed();
   s.editParams((d) => { d.imageTags['frontend'] = '1.0.1'; });
   const refused = await s.operate(deploying(), { answers: ['yes'] });
   const reason = expectOutcome(refused.outcome, 'precondition').reason;
-  assert.equal(reason, { kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [{ service: 'frontend', repository: 'ecr-frontend-dev', tag: '1.0.1', repositoryExists: true }] });
-  assert.equal(refused.calls.filter((c) => c.op === 'ecr.describeImage').map((c) => c.args[0]), [{ registryId: '111122223333', repository: 'ecr-frontend-dev', tag: '1.0.1' }]);
+  assert.equal(reason, { kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [{ service: 'frontend', repository: 'ecr-frontend-dev', tag: '1.0.1', repositoryExists: true, running: false }] });
+  const launched = SERVICE_CATALOG.filter((service) => !service.imagePending);
+  assert.is(refused.calls.filter((c) => c.op === 'ecr.describeImage').length, launched.length, 'every tag is looked up, the ones the stack runs too');
   assert.equal(changeSetsAndUploads(ops(refused.calls)), []);
   assert.is(s.aws.pendingChangeSets().length, 0);
 
@@ -50,6 +51,17 @@ test('D-16: a deploy that moves one tag to an image not pushed stops before any 
 
   s.aws.pushImage('ecr-frontend-dev', '1.0.1');
   expectOutcome((await s.operate(deploying(), { answers: ['yes'] })).outcome, 'deployed');
+});
+
+test('D-16: an image a service runs that ECR no longer holds (the lifecycle policy keeps the last images) stops a deploy that changes anything', async () => {
+  const s = new Scenario('dev', { platform: realPlatform() });
+  await s.deployed();
+  s.aws.images.get('ecr-frontend-dev')?.delete('1.0.0');
+  s.platform = renderPlatform(SERVICE_CATALOG.map((service) => (service.name === 'frontend' ? { ...service, scalingMetric: { ...service.scalingMetric, targetValue: service.scalingMetric.targetValue + 1 } } : service)), testAssets());
+  const { outcome, calls } = await s.operate(deploying(), { answers: ['yes'] });
+  const reason = expectOutcome(outcome, 'precondition').reason;
+  assert.equal(reason, { kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [{ service: 'frontend', repository: 'ecr-frontend-dev', tag: '1.0.0', repositoryExists: true, running: true }] });
+  assert.equal(changeSetsAndUploads(ops(calls)), []);
 });
 
 test('D-16 / D-3: a deploy with nothing to do makes no ECR call', async () => {

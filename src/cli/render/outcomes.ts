@@ -195,7 +195,9 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
     case 'images-missing': {
       const where = `account ${reason.registryId}, ${reason.region}`;
       for (const image of reason.missing) {
-        say.fail('error', image.repositoryExists
+        say.fail('error', image.running
+          ? `${image.repository} (${where}) no longer holds ${image.tag}, the image ${image.service} runs (the repository keeps its last images only): no new task of it can start, in this deploy or when ECS replaces or adds tasks. Push it again, or release another tag.`
+          : image.repositoryExists
           ? `${image.repository} (${where}) has no image tagged ${image.tag}: ${image.service} would fail to start with it (imageTags.${image.service} in params/${environment}.json).`
           : `there is no repository ${image.repository} in ${where} yet: deploy with imageTags.${image.service} "" first (the registry stack creates it), then push and release ${image.service}.`);
       }

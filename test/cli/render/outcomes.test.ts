@@ -211,13 +211,16 @@ const ROWS: readonly Row[] = [
     stderr: ['error ecr-api-gateway-dev (account 111122223333, eu-west-1) has no image tagged 2026.11.4; api-gateway cannot be released with it.', 'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-api-gateway-dev:2026.11.4', 'Nothing was changed in AWS: no change set was created.'], code: 4 },
   { name: 'D-16: a deploy that would start images their repositories lack stops before any change set, naming each',
     outcome: precondition({ kind: 'images-missing', registryId: '111122223333', region: 'eu-west-1', missing: [
-      { service: 'frontend', repository: 'ecr-frontend-dev', tag: '2026.12.1', repositoryExists: true },
-      { service: 'risk-engine', repository: 'ecr-risk-engine-dev', tag: '1.0.0', repositoryExists: false },
+      { service: 'frontend', repository: 'ecr-frontend-dev', tag: '2026.12.1', repositoryExists: true, running: false },
+      { service: 'risk-engine', repository: 'ecr-risk-engine-dev', tag: '1.0.0', repositoryExists: false, running: false },
+      { service: 'api-gateway', repository: 'ecr-api-gateway-dev', tag: '2026.11.1', repositoryExists: true, running: true },
     ] }), command: 'deploy',
     stderr: [
       'error ecr-frontend-dev (account 111122223333, eu-west-1) has no image tagged 2026.12.1: frontend would fail to start with it (imageTags.frontend in params/dev.json).',
       'error there is no repository ecr-risk-engine-dev in account 111122223333, eu-west-1 yet: deploy with imageTags.risk-engine "" first (the registry stack creates it), then push and release risk-engine.',
+      'error ecr-api-gateway-dev (account 111122223333, eu-west-1) no longer holds 2026.11.1, the image api-gateway runs (the repository keeps its last images only): no new task of it can start, in this deploy or when ECS replaces or adds tasks. Push it again, or release another tag.',
       'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-frontend-dev:2026.12.1',
+      'Push it first: docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ecr-api-gateway-dev:2026.11.1',
       'Nothing was changed in AWS: no change set was created.',
     ], code: 4 },
   { name: 'D-16: no repository at all: the environment is not deployed yet',
