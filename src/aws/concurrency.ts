@@ -42,6 +42,13 @@ export interface ConcurrencyOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A request the bound never sent: Ctrl-C came while it waited for a slot. Nothing reached AWS. */
+export class RequestNotSent extends AwsError {
+  constructor(operation: string) {
+    super('other', 'Interrupted', 'not sent: the run was interrupted while the request waited for a slot', operation);
+  }
+}
+
 export interface ConcurrencyLimited {
   readonly port: AwsPort;
   /** The current bound (whole requests), for tests and `make bench`. */
@@ -83,7 +90,7 @@ export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_
     return new Promise<void>((resolve) => waiting.push(resolve)).then(() => {
       if (signal?.aborted) {
         release();
-        throw new AwsError('other', 'Interrupted', 'not sent: the run was interrupted while the request waited for a slot', operation);
+        throw new RequestNotSent(operation);
       }
       return send(call);
     });

@@ -54,6 +54,7 @@ import {
   type LogsPort,
   type EcrPort,
   type IamPort,
+  type ImageLookup,
   type ResourceChangeEntry,
   type S3Port,
   type SecretsPort,
@@ -95,6 +96,18 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
   $retryable?: { throttling?: boolean };
   $response?: { statusCode?: number };
+}
+
+/**
+ * What DescribeImages says of a tag, as a deploy can use it. An image not ACTIVE (ARCHIVED, or
+ * ACTIVATING on its way back) is still described but cannot be pulled: "Archived images cannot be
+ * pulled ... The image status will be shown as ARCHIVED"; pushing it again restores it
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html). No status (an
+ * emulator, an older API) means active.
+ */
+export function imageLookupOf(image: { readonly imageDigest?: string; readonly imagePushedAt?: Date; readonly imageStatus?: string } | undefined): ImageLookup {
+  if (!image || (image.imageStatus !== undefined && image.imageStatus !== 'ACTIVE')) return { kind: 'image-missing' };
+  return { kind: 'found', digest: image.imageDigest ?? '', ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt } : {}) };
 }
 
 export function classifySdkError(error: unknown, operation: string): AwsError {
@@ -823,9 +836,7 @@ export async function createSdkPort(region: string, env: Env, credentials?: Temp
     async describeImage({ registryId, repository, tag }) {
       try {
         const answer = await clients.ecr.send(new ecrSdk.DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag }] }));
-        const image = answer.imageDetails?.[0];
-        if (!image) return { kind: 'image-missing' };
-        return { kind: 'found', digest: image.imageDigest ?? '', ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt } : {}) };
+        return imageLookupOf(answer.imageDetails?.[0]);
       } catch (error) {
         const classified = classifySdkError(error, 'ecr.describeImage');
         if (classified.code === 'ImageNotFoundException') return { kind: 'image-missing' };

@@ -11,6 +11,7 @@
  * is not a read, in order, with whether AWS accepted it), from which guarded-run.ts tells what the
  * run left behind.
  */
+import { RequestNotSent } from '../aws/concurrency';
 import type { AwsPort } from '../aws/port';
 import { decoratePort } from '../aws/retry';
 import { describeRequest, isReadOperation } from '../aws/requests';
@@ -47,7 +48,8 @@ export function guardPort(port: AwsPort, signal: AbortSignal, journal: SentReque
       journal.push({ operation, ...request, failed: false });
       return answer;
     } catch (error) {
-      journal.push({ operation, ...request, failed: true });
+      // Never sent (it waited for a slot when Ctrl-C came): nothing to report as maybe applied.
+      if (!(error instanceof RequestNotSent)) journal.push({ operation, ...request, failed: true });
       throw error;
     }
   });

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { CHANGE_ACTIONS, STACK_STATUSES, type ChangeAction, type RootParameterName, type StackStatus } from '../../src/aws/port';
 import { endpointFor, templateEndpoint, usesPathStyle } from '../../src/aws/endpoint';
 import { templateUrl } from '../../src/operations/package/package';
-import { classifySdkError, recognize } from '../../src/aws/sdk';
+import { classifySdkError, imageLookupOf, recognize } from '../../src/aws/sdk';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...extra });
@@ -83,6 +83,15 @@ test('D-12: statuses, change actions and root parameter names are unions: a miss
   const misspeltParameter: RootParameterName = 'DataProtecton';
   const spelt: RootParameterName = 'DataProtection';
   assert.equal([misspeltStatus, misspeltAction, misspeltParameter, spelt], [false, false, 'DataProtecton', 'DataProtection']);
+});
+
+test('D-16: an archived (or still activating) image is not there for a deploy: ECR describes it, but it cannot be pulled', () => {
+  const pushedAt = new Date('2026-11-30T10:00:00Z');
+  assert.equal(imageLookupOf({ imageDigest: 'sha256:a', imagePushedAt: pushedAt, imageStatus: 'ACTIVE' }), { kind: 'found', digest: 'sha256:a', pushedAt });
+  assert.equal(imageLookupOf({ imageDigest: 'sha256:a' }), { kind: 'found', digest: 'sha256:a' }, 'no status: an emulator or an older API');
+  assert.equal(imageLookupOf({ imageDigest: 'sha256:a', imageStatus: 'ARCHIVED' }), { kind: 'image-missing' });
+  assert.equal(imageLookupOf({ imageDigest: 'sha256:a', imageStatus: 'ACTIVATING' }), { kind: 'image-missing' });
+  assert.equal(imageLookupOf(undefined), { kind: 'image-missing' });
 });
 
 test.run();
