@@ -87,8 +87,11 @@ export function withConcurrencyLimit(port: AwsPort, { maxInFlight = DEFAULT_MAX_
       inFlight += 1;
       return send(call);
     }
+    // Only what was already waiting when Ctrl-C came is dropped: a request made after it is the
+    // run's own report of what it left behind (guarded-run.ts), read through this same session.
+    const madeBeforeAbort = !signal?.aborted;
     return new Promise<void>((resolve) => waiting.push(resolve)).then(() => {
-      if (signal?.aborted) {
+      if (signal?.aborted && madeBeforeAbort) {
         release();
         throw new RequestNotSent(operation);
       }

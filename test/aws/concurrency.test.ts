@@ -64,6 +64,21 @@ test('D-13: a request still waiting for a slot when Ctrl-C aborts the run is nev
   assert.is(meter.counts.get('sts.callerIdentity'), 1, 'only the request already in flight was sent');
 });
 
+test('D-13: a read made after Ctrl-C (the report of what the run left behind) is sent once a slot frees, even behind dropped ones', async () => {
+  const aws = new FakeAws({ clock: new FakeClock() });
+  const meter = new PortMeter(5);
+  const controller = new AbortController();
+  const limited = withConcurrencyLimit(meter.wrap(aws.port), { maxInFlight: 1, signal: controller.signal });
+  const first = limited.port.sts.callerIdentity();
+  const dropped = limited.port.sts.callerIdentity().then(() => undefined, (error: unknown) => error);
+  controller.abort();
+  const report = limited.port.sts.callerIdentity();
+  await first;
+  assert.is((await dropped as AwsError).code, 'Interrupted');
+  assert.ok(await report, 'the read made after Ctrl-C was answered');
+  assert.is(meter.counts.get('sts.callerIdentity'), 2, 'the first and the report; the one waiting at Ctrl-C was not sent');
+});
+
 test('D-5 / D-9: deploying 100 services, the reads of nested change sets and stack outputs overlap, never more than the bound at once', async () => {
   const meter = new PortMeter(1);
   const s = new Scenario('dev', { platform: hundredServices(), wrapPort: meter.wrap });
