@@ -21,16 +21,17 @@ import { repositoryNameTemplate } from '../stacks/registry';
 /** The registry stack's repository of a service in an environment (`ecr-<service>-<env>`). */
 export const repositoryName = (service: string, environment: string): string => repositoryNameTemplate({ name: service }).replace('${Environment}', environment);
 
-/** Each service the deploy would move to a tag its repository lacks, in catalog order. */
+/** Each service whose tag names an image its repository lacks, in catalog order. */
 export async function missingImages(c: Connection, current: StackDescription | undefined): Promise<readonly MissingImage[]> {
   const { deployment } = c.env;
-  const moved = Object.keys(c.env.imageTags).flatMap((service) => {
-    const tag = c.env.stackParameters[imageTagParameter({ name: service })];
+  const started = Object.keys(c.env.imageTags).flatMap((service) => {
+    const parameter = imageTagParameter({ name: service });
+    const tag = c.env.stackParameters[parameter];
     // undefined: a service with no stack yet (imagePending), whose tag nothing uses.
     if (!tag) return [];
-    return [{ service, tag, repository: repositoryName(service, c.env.name), running: current?.parameters[imageTagParameter({ name: service })] === tag }];
+    return [{ service, tag, repository: repositoryName(service, c.env.name), running: current?.parameters[parameter] === tag }];
   });
-  const lookups = await Promise.all(moved.map(async (image) => ({
+  const lookups = await Promise.all(started.map(async (image) => ({
     ...image,
     found: await c.session.port.ecr.describeImage({ registryId: deployment.accountId, repository: image.repository, tag: image.tag }),
   })));

@@ -148,6 +148,34 @@ export function fakeWorkspace(root: string, name: string, platform: PlatformSour
   };
 }
 
+/** An io that records events and questions and answers each question in turn (unattended when none is left). */
+export function recordedIo(scripted: readonly (Answer | (() => Promise<Answer>))[] = []): { io: OperationIo; events: OperationEvent[]; questions: Question[] } {
+  const events: OperationEvent[] = [];
+  const questions: Question[] = [];
+  const answers = [...scripted];
+  const io: OperationIo = {
+    emit: (event) => events.push(event),
+    ask: async (question) => {
+      questions.push(question);
+      const next = answers.shift();
+      return next === undefined ? question.whenUnattended : typeof next === 'function' ? next() : next;
+    },
+  };
+  return { io, events, questions };
+}
+
+/**
+ * The images of the tags the params files give (imageTagsAt('1.0.0')), as CI would have pushed
+ * them: deploy looks up the images it would start (src/operations/images.ts). Only a root that
+ * takes image tags (the real one) starts images.
+ */
+export function pushReleasedImages(aws: FakeAws, environment: string, platform: PlatformSource): void {
+  const declared = platform.templates[0].template.Parameters ?? {};
+  for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
+    if (imageTagParameter({ name: service }) in declared) aws.pushImage(`ecr-${service}-${environment}`, tag);
+  }
+}
+
 export class Scenario {
   readonly clock = new FakeClock();
   readonly aws: FakeAws;
@@ -175,15 +203,8 @@ export class Scenario {
       this.aws.createBucket(`tap-artifacts-${ACCOUNTS[environment]}-eu-west-1`);
       this.aws.accountRoles.add(`role-cfn-exec-tap-${environment}`);
     }
-    // The images of the tags the params files give, as CI would have pushed them: deploy looks up
-    // the images it would start (src/operations/images.ts). Only a root that takes image tags (the
-    // real one) starts images; `images: false` leaves ECR empty.
-    const declared = this.platform.templates[0].template.Parameters ?? {};
-    if (options.images !== false) {
-      for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
-        if (imageTagParameter({ name: service }) in declared) this.aws.pushImage(`ecr-${service}-${environment}`, tag);
-      }
-    }
+    // `images: false` leaves ECR empty.
+    if (options.images !== false) pushReleasedImages(this.aws, environment, this.platform);
   }
 
   /** A terminal that types `options.answers` in order, echoing each prompt and answer to `out`. */
@@ -257,17 +278,7 @@ export class Scenario {
 
   /** Runs an operation on a freshly opened connection, recording its events and questions. */
   async operate<O>(operation: (c: Connection, io: OperationIo) => Promise<O>, options: OperateOptions = {}): Promise<Operated<O>> {
-    const events: OperationEvent[] = [];
-    const questions: Question[] = [];
-    const answers = [...(options.answers ?? [])];
-    const io: OperationIo = {
-      emit: (event) => events.push(event),
-      ask: async (question) => {
-        questions.push(question);
-        const next = answers.shift();
-        return next === undefined ? question.whenUnattended : typeof next === 'function' ? next() : next;
-      },
-    };
+    const { io, events, questions } = recordedIo(options.answers);
     const before = this.aws.calls.length;
     const variables = options.env ?? {};
     try {

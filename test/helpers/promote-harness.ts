@@ -17,15 +17,14 @@ import type { Output } from '../../src/cli/terminal';
 import { sessionFromPort } from '../../src/aws/session';
 import type { AwsPort, TemporaryCredentials } from '../../src/aws/port';
 import { openConnection, prepareConnection, type Connection, type PrepareOptions, type PreparedEnvironment } from '../../src/operations/connection';
-import type { Answer, OperationEvent, OperationIo, Question } from '../../src/operations/operation';
+import type { Answer, OperationIo } from '../../src/operations/operation';
 import type { DeployRuntime, PlatformSource } from '../../src/operations/runtime';
 import { promote, type PromoteOptions } from '../../src/operations/promote';
 import { FakeAws, type RecordedCall } from '../fakes/aws';
 import { FakeClock } from '../fakes/clock';
 import { CANARY_NOECHO, fixturePlatform } from '../fakes/platform-fixture';
 import { Capture } from './capture';
-import { imageTagParameter } from '../../src/stacks/releases';
-import { deploying, fakeWorkspace, imageTagsAt, type Operated, type RunResult } from './deploy-harness';
+import { deploying, fakeWorkspace, imageTagsAt, pushReleasedImages, recordedIo, type Operated, type RunResult } from './deploy-harness';
 
 export const ENVIRONMENTS = {
   dev: { account: '111122223333', region: 'eu-west-1', promotedFrom: undefined },
@@ -79,14 +78,7 @@ export class PromotionScenario {
         this.fake(name).accountRoles.add(`role-cfn-exec-tap-${name}`);
       }
     }
-    // The images of the params files' tags, pushed to each account's repositories as CI would
-    // (deploy and promote look up the images they would start: src/operations/images.ts).
-    const declared = this.platform.templates[0].template.Parameters ?? {};
-    for (const name of ['staging', 'prod'] as const) {
-      for (const [service, tag] of Object.entries(imageTagsAt('1.0.0'))) {
-        if (imageTagParameter({ name: service }) in declared) this.fake(name).pushImage(`ecr-${service}-${name}`, tag);
-      }
-    }
+    for (const name of ['staging', 'prod'] as const) pushReleasedImages(this.fake(name), name, this.platform);
   }
 
   fake(name: 'staging' | 'prod'): FakeAws {
@@ -145,17 +137,7 @@ export class PromotionScenario {
 
   /** An operation on one environment's connection, recorded. */
   async operateOn<O>(name: 'staging' | 'prod', operation: (c: Connection, io: OperationIo) => Promise<O>, options: PromoteRunOptions & { prepare?: Partial<PrepareOptions> } = {}): Promise<Operated<O>> {
-    const events: OperationEvent[] = [];
-    const questions: Question[] = [];
-    const answers = [...(options.answers ?? [])];
-    const io: OperationIo = {
-      emit: (event) => events.push(event),
-      ask: async (question) => {
-        questions.push(question);
-        const next = answers.shift();
-        return next === undefined ? question.whenUnattended : typeof next === 'function' ? next() : next;
-      },
-    };
+    const { io, events, questions } = recordedIo(options.answers);
     const before = { staging: this.staging.calls.length, prod: this.prod.calls.length };
     const opened = await openConnection(this.prepared(name, options.prepare), {}, io);
     const outcome = opened.type === 'connected' ? await operation(opened.connection, io) : opened;

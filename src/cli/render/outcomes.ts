@@ -30,6 +30,10 @@ import type { ArtifactProblem } from '../../operations/promote-artifacts';
 /** The commands that run operations (their names are the make targets). */
 export type OperationCommand = 'deploy' | 'diff' | 'release' | 'promote' | 'bootstrap' | 'destroy' | 'drift' | 'outputs' | 'continue-rollback' | 'verify';
 
+/** The push that puts a missing image where ECS will pull it from. */
+const pushLine = (registryId: string, region: string, repository: string, tag: string): string =>
+  `Push it first: docker push ${registryId}.dkr.ecr.${region}.amazonaws.com/${repository}:${tag}`;
+
 export interface OutcomeContext {
   readonly command: OperationCommand;
   readonly environment: string;
@@ -189,7 +193,7 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
         return say.detail('Nothing was changed in AWS.');
       }
       say.fail('error', `${reason.repository} (${where}) has no image tagged ${reason.tag}; ${reason.service} cannot be released with it.`);
-      say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${reason.repository}:${reason.tag}`);
+      say.detail(pushLine(reason.registryId, reason.region, reason.repository, reason.tag));
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
     case 'images-missing': {
@@ -202,7 +206,7 @@ function renderPrecondition(reason: PreconditionReason, ctx: OutcomeContext): vo
           : `there is no repository ${image.repository} in ${where} yet: deploy with imageTags.${image.service} "" first (the registry stack creates it), then push and release ${image.service}.`);
       }
       const pushes = reason.missing.filter((image) => image.repositoryExists);
-      for (const image of pushes) say.detail(`Push it first: docker push ${reason.registryId}.dkr.ecr.${reason.region}.amazonaws.com/${image.repository}:${image.tag}`);
+      for (const image of pushes) say.detail(pushLine(reason.registryId, reason.region, image.repository, image.tag));
       return say.detail('Nothing was changed in AWS: no change set was created.');
     }
     case 'promotion-artifacts':
